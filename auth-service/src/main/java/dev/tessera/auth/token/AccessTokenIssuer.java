@@ -1,0 +1,63 @@
+package dev.tessera.auth.token;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonValue;
+
+import org.jboss.logging.Logger;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.internal.UserIdentity;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
+
+/**
+ * Mints access tokens exactly as GoTrue does (reference §4): HS256 with {@code GOTRUE_JWT_SECRET}, header
+ * {@code kid: nf-ident}, claims {@code sub}, {@code aud} (a string, omitted when empty), {@code exp}, {@code email},
+ * {@code app_metadata} and {@code user_metadata}. No {@code iat}, {@code iss} or {@code jti}.
+ */
+@ApplicationScoped
+public class AccessTokenIssuer {
+
+    static final String KEY_ID = "nf-ident";
+    private static final Logger LOG = Logger.getLogger(AccessTokenIssuer.class);
+
+    private final SecretKey key;
+    private final long lifetimeSeconds;
+
+    public AccessTokenIssuer(GoTrueConfig config) {
+        byte[] secret = config.jwt().secret().getBytes(StandardCharsets.UTF_8);
+        if (secret.length < 32) {
+            LOG.warn("GOTRUE_JWT_SECRET is shorter than 32 bytes; HS256 tokens signed with it are easier to forge");
+        }
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        this.lifetimeSeconds = config.jwt().exp();
+    }
+
+    public long lifetimeSeconds() {
+        return lifetimeSeconds;
+    }
+
+    public String issue(UserIdentity user) {
+        JwtClaimsBuilder claims = Jwt.claims()
+                .subject(user.id().toString())
+                .expiresAt(Instant.now().plusSeconds(lifetimeSeconds))
+                .claim("email", user.email())
+                .claim("app_metadata", user.appMetadata() == null ? JsonValue.NULL : user.appMetadata())
+                .claim("user_metadata", user.userMetadata() == null ? JsonValue.NULL : user.userMetadata());
+        if (user.aud() != null && !user.aud().isEmpty()) {
+            claims.audience(user.aud());
+        }
+        return claims.jws()
+                .algorithm(SignatureAlgorithm.HS256)
+                .keyId(KEY_ID)
+                .header("typ", "JWT")
+                .sign(key);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tessera.auth.token;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+
+/**
+ * The form values of {@code POST /token}, read as Go's {@code r.FormValue} does: the urlencoded body first, then the
+ * query string. A JSON body is not read at all, so it ends as "unsupported_grant_type", as on GoTrue.
+ */
+final class FormValues {
+
+    private final Map<String, String> values;
+
+    private FormValues(Map<String, String> values) {
+        this.values = values;
+    }
+
+    static FormValues of(byte[] body, String contentType, MultivaluedMap<String, String> query) {
+        Map<String, String> values = new HashMap<>();
+        query.forEach((name, list) -> {
+            if (!list.isEmpty()) {
+                values.put(name, list.get(0));
+            }
+        });
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")
+                && body != null && body.length > 0) {
+            Map<String, String> form = new HashMap<>();
+            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+                form.putIfAbsent(name, value);
+            }
+            values.putAll(form);
+        }
+        return new FormValues(values);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return "";
+        }
+    }
+
+    String get(String name) {
+        return values.getOrDefault(name, "");
+    }
+}

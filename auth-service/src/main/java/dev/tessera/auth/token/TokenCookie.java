@@ -1,0 +1,47 @@
+package dev.tessera.auth.token;
+
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+
+/**
+ * The {@code nf_jwt} cookie GoTrue sets when a request carries {@code X-Use-Cookie}: {@code session} gives a
+ * session cookie, any other value one that lasts {@code GOTRUE_COOKIE_DURATION} seconds; a negative duration turns
+ * cookies off.
+ */
+@ApplicationScoped
+public class TokenCookie {
+
+    public static final String HEADER = "X-Use-Cookie";
+
+    private final String name;
+    private final long duration;
+
+    public TokenCookie(GoTrueConfig config) {
+        this.name = config.cookie().key();
+        this.duration = config.cookie().duration() == 0 ? 86400 : config.cookie().duration();
+    }
+
+    /** The Set-Cookie value for this access token, or null when none is wanted. */
+    public String set(String useCookie, String accessToken) {
+        if (useCookie == null || useCookie.isEmpty() || duration < 0) {
+            return null;
+        }
+        StringBuilder cookie = new StringBuilder(name).append('=').append(accessToken).append("; Path=/");
+        if (!"session".equals(useCookie)) {
+            String expires = DateTimeFormatter.RFC_1123_DATE_TIME
+                    .format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(duration));
+            cookie.append("; Expires=").append(expires).append("; Max-Age=").append(duration);
+        }
+        return cookie.append("; Secure; HttpOnly").toString();
+    }
+
+    /** A Set-Cookie value that removes the cookie. */
+    public String clear() {
+        return name + "=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Secure; HttpOnly";
+    }
+}

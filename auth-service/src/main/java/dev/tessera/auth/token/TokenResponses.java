@@ -1,0 +1,33 @@
+package dev.tessera.auth.token;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.tessera.auth.session.Sessions;
+
+/** Turns an issued session into GoTrue's token response, with the cookie when asked for. */
+@ApplicationScoped
+public class TokenResponses {
+
+    private final AccessTokenIssuer issuer;
+    private final TokenCookie cookie;
+
+    public TokenResponses(AccessTokenIssuer issuer, TokenCookie cookie) {
+        this.issuer = issuer;
+        this.cookie = cookie;
+    }
+
+    public Response of(Sessions.Issued issued, String useCookie) {
+        String accessToken = issuer.issue(issued.user());
+        Response.ResponseBuilder response = Response.ok(
+                new TokenResponse(accessToken, "bearer", issuer.lifetimeSeconds(), issued.refreshToken()),
+                MediaType.APPLICATION_JSON_TYPE);
+        String setCookie = cookie.set(useCookie, accessToken);
+        if (setCookie != null) {
+            response.header(HttpHeaders.SET_COOKIE, setCookie);
+        }
+        return response.build();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tessera.auth.user;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.internal.PasswordCheck;
+import dev.tessera.platform.internal.TokenVerification;
+import dev.tessera.platform.internal.UserIdentity;
+import io.smallrye.mutiny.Uni;
+
+/** Asks user-service who a user is; an unreachable user-service is a 503, not a stack trace. */
+@ApplicationScoped
+public class UserDirectory {
+
+    private final UserServiceClient client;
+
+    public UserDirectory(@RestClient UserServiceClient client) {
+        this.client = client;
+    }
+
+    public Uni<UserIdentity> authenticate(String email, String password, String aud) {
+        return unavailableAs503(client.authenticate(new PasswordCheck(email, password, aud)));
+    }
+
+    public Uni<UserIdentity> verify(String type, String token, String password) {
+        return unavailableAs503(client.verify(new TokenVerification(type, token, password)));
+    }
+
+    /** The user's current identity, or null when the user no longer exists. */
+    public Uni<UserIdentity> find(UUID id) {
+        return unavailableAs503(client.get(id))
+                .onFailure(e -> e instanceof ApiError api && api.status() == 404).recoverWithNull();
+    }
+
+    private static <T> Uni<T> unavailableAs503(Uni<T> call) {
+        return call.onFailure(ProcessingException.class)
+                .transform(e -> ApiError.of(503, "User service unavailable, try again later"));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tessera.auth.verify;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.tessera.auth.session.Sessions;
+import dev.tessera.auth.token.TokenCookie;
+import dev.tessera.auth.token.TokenResponses;
+import dev.tessera.auth.user.UserDirectory;
+import dev.tessera.platform.web.JsonBody;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code POST /verify}: redeems a confirmation, invite or recovery token (user-service checks and clears it) and
+ * logs the user in. As on GoTrue, this is not a login event: user-service announces the confirmation instead.
+ */
+@Path("/verify")
+public class VerifyResource {
+
+    private final JsonBody json;
+    private final UserDirectory directory;
+    private final Sessions sessions;
+    private final TokenResponses responses;
+
+    public VerifyResource(JsonBody json, UserDirectory directory, Sessions sessions, TokenResponses responses) {
+        this.json = json;
+        this.directory = directory;
+        this.sessions = sessions;
+        this.responses = responses;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> verify(byte[] body, @HeaderParam(TokenCookie.HEADER) String useCookie) {
+        VerifyParams params = json.read(body, VerifyParams.class, "Verify");
+        return directory.verify(params.type(), params.token(), params.password())
+                .chain(user -> sessions.start(user, null))
+                .map(issued -> responses.of(issued, useCookie));
+    }
+}

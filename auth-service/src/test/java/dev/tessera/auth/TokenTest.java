@@ -1,0 +1,246 @@
+package dev.tessera.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestStack;
+import dev.tessera.platform.testing.TestTokens;
+import dev.tessera.platform.testing.TesseraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+@QuarkusTest
+@QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = UserServiceStub.class, restrictToAnnotatedClass = false)
+class TokenTest {
+
+    static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @InjectTestStack
+    TestStack stack;
+
+    static Map<String, Object> identity(UUID id, String email) {
+        return Map.of("id", id.toString(), "aud", "", "email", email, "role", "", "confirmed", true,
+                "app_metadata", Map.of("provider", "email"), "user_metadata", Map.of("full_name", "Ada"));
+    }
+
+    static String knownUser(UUID id) {
+        String email = "u-" + id + "@example.com";
+        UserServiceStub.AUTHENTICATE.put(email, new Object[] { 200, identity(id, email) });
+        UserServiceStub.USERS.put(id.toString(), new Object[] { 200, identity(id, email) });
+        return email;
+    }
+
+    static Response passwordGrant(String email) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password").formParam("username", email).formParam("password", "pw")
+                .post("/token");
+    }
+
+    @Test
+    void passwordGrantAnswersGoTrueTokenBodyAndAJwtOfTheReferenceShape() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        Response response = passwordGrant(email);
+        response.then().statusCode(200)
+                .body("token_type", equalTo("bearer"))
+                .body("expires_in", equalTo(3600))
+                .body("refresh_token", notNullValue())
+                .body("$", not(hasKey("expires_at")))
+                .body("$", not(hasKey("user")));
+        String jwt = response.path("access_token");
+
+        JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
+        assertEquals("HS256", header.get("alg").asText());
+        assertEquals("JWT", header.get("typ").asText());
+        assertEquals("nf-ident", header.get("kid").asText());
+
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setVerificationKey(new HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, "HS256")
+                .setRequireExpirationTime().setRelaxVerificationKeyValidation().build();
+        JwtClaims claims = consumer.processToClaims(jwt);
+        assertEquals(id.toString(), claims.getSubject());
+        assertEquals(email, claims.getStringClaimValue("email"));
+        assertEquals(Map.of("provider", "email"), claims.getClaimValue("app_metadata"));
+        assertEquals(Map.of("full_name", "Ada"), claims.getClaimValue("user_metadata"));
+        long exp = claims.getExpirationTime().getValue();
+        assertTrue(Math.abs(exp - Instant.now().plusSeconds(3600).getEpochSecond()) < 30);
+        for (String absent : List.of("aud", "iat", "iss", "jti", "nbf", "role")) {
+            assertFalse(claims.hasClaim(absent), absent + " must not be in the token");
+        }
+        assertTrue(UserServiceStub.lastAuthorization.startsWith("Bearer "), "service credential presented");
+
+        String refresh = response.path("refresh_token");
+        try (Connection c = stack.jdbc();
+                PreparedStatement s = c.prepareStatement("select token_hash from auth.refresh_tokens where user_id = ?")) {
+            s.setObject(1, id);
+            ResultSet rs = s.executeQuery();
+            assertTrue(rs.next());
+            assertEquals(64, rs.getString(1).length());
+            assertFalse(rs.getString(1).contains(refresh), "only the hash is stored");
+        }
+
+        List<ConsumerRecord<String, String>> events = stack.awaitRecords(Topic.EVENTS,
+                seen -> seen.stream().anyMatch(r -> r.key().equals(id.toString())), Duration.ofSeconds(30));
+        String event = events.stream().filter(r -> r.key().equals(id.toString())).findFirst().orElseThrow().value();
+        JsonNode login = JSON.readTree(event);
+        assertEquals("dev.tessera.session.login.v1", login.get("type").asText());
+        assertEquals(id.toString(), login.at("/data/user_id").asText());
+        assertFalse(event.contains(refresh), "no refresh token on the public topic");
+        assertFalse(event.contains(jwt), "no access token on the public topic");
+    }
+
+    @Test
+    void userServiceErrorsPassThroughInTheOAuthShape() {
+        String email = "unconfirmed-" + UUID.randomUUID() + "@example.com";
+        UserServiceStub.AUTHENTICATE.put(email, new Object[] { 400,
+                Map.of("error", "invalid_grant", "error_description", "Email not confirmed") });
+        passwordGrant(email).then().statusCode(400)
+                .body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("Email not confirmed"));
+    }
+
+    @Test
+    void unknownOrMissingGrantTypesAreRefused() {
+        given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials").post("/token")
+                .then().statusCode(400).body("error", equalTo("unsupported_grant_type"))
+                .body("$", not(hasKey("error_description")));
+        given().contentType(ContentType.JSON).body(Map.of("grant_type", "password")).post("/token")
+                .then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        given().post("/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token").post("/token")
+                .then().statusCode(400).body("error", equalTo("invalid_request"))
+                .body("error_description", equalTo("refresh_token required"));
+    }
+
+    @Test
+    void refreshRotatesAndTheOldTokenStopsWorking() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String first = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        String second = given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", first).post("/token")
+                .then().statusCode(200).body("access_token", notNullValue()).extract().path("refresh_token");
+        assertFalse(first.equals(second));
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", first).post("/token")
+                .then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("Invalid Refresh Token"));
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", "never-issued").post("/token")
+                .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+
+        UserServiceStub.USERS.remove(id.toString());
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", second).post("/token")
+                .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+    }
+
+    @Test
+    void verifyIssuesTokensAndPassesErrorsOn() {
+        UUID id = UUID.randomUUID();
+        UserServiceStub.VERIFY.put("good-token", new Object[] { 200, identity(id, "v@example.com") });
+        given().contentType(ContentType.JSON).body(Map.of("type", "signup", "token", "good-token")).post("/verify")
+                .then().statusCode(200).body("token_type", equalTo("bearer")).body("access_token", notNullValue());
+        given().contentType(ContentType.JSON).body(Map.of("type", "signup", "token", "unknown")).post("/verify")
+                .then().statusCode(404).body("code", equalTo(404)).body("msg", equalTo("User not found"));
+        given().contentType(ContentType.JSON).body("{oops").post("/verify")
+                .then().statusCode(400).body("msg", startsWith("Could not read Verify params"));
+        given().contentType(ContentType.TEXT).body("").post("/verify")
+                .then().statusCode(400).body("code", equalTo(400));
+    }
+
+    @Test
+    void xUseCookieSetsTheNfJwtCookie() {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        given().contentType(ContentType.URLENC).header("X-Use-Cookie", "1")
+                .formParam("grant_type", "password").formParam("username", email).formParam("password", "pw")
+                .post("/token").then().statusCode(200)
+                .header("Set-Cookie", startsWith("nf_jwt=ey"))
+                .header("Set-Cookie", containsString("Max-Age=86400"))
+                .header("Set-Cookie", containsString("HttpOnly"));
+        given().contentType(ContentType.URLENC).header("X-Use-Cookie", "session")
+                .formParam("grant_type", "password").formParam("username", email).formParam("password", "pw")
+                .post("/token").then().statusCode(200)
+                .header("Set-Cookie", not(containsString("Max-Age")));
+    }
+
+    @Test
+    void logoutRevokesEveryRefreshTokenOfTheUser() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String refresh = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        passwordGrant(email).then().statusCode(200);
+        given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email)).post("/logout")
+                .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from auth.refresh_tokens where user_id = ? and not revoked")) {
+            s.setObject(1, id);
+            ResultSet rs = s.executeQuery();
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refresh).post("/token").then().statusCode(400);
+
+        given().post("/logout").then().statusCode(401)
+                .body("msg", equalTo("This endpoint requires a Bearer token"));
+        given().header("Authorization", "Bearer " + TestTokens.sign("another-secret-another-secret-0123", id.toString(), email))
+                .post("/logout").then().statusCode(401).body("msg", startsWith("Invalid token"));
+        given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email,
+                Instant.now().minusSeconds(60), Map.of())).post("/logout")
+                .then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
+    }
+
+    @Test
+    void settingsAndHealthAnswerGoTrueShapes() {
+        given().get("/settings").then().statusCode(200)
+                .body("external.email", equalTo(true))
+                .body("external.github", equalTo(false))
+                .body("external.saml", equalTo(false))
+                .body("external_labels", equalTo(Map.of()))
+                .body("disable_signup", equalTo(false))
+                .body("autoconfirm", equalTo(false));
+        given().get("/health").then().statusCode(200).body("name", equalTo("GoTrue"));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        assertNull(null);
+    }
+}

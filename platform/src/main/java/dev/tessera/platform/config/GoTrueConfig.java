@@ -1,0 +1,131 @@
+package dev.tessera.platform.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * GoTrue's configuration, read under the names a GoTrue deployment already uses: the environment variable
+ * {@code GOTRUE_JWT_SECRET} is the property {@code gotrue.jwt.secret}, {@code GOTRUE_SMTP_MAX_FREQUENCY} is
+ * {@code gotrue.smtp.max-frequency}, and so on. Defaults are GoTrue's.
+ */
+@ConfigMapping(prefix = "gotrue")
+public interface GoTrueConfig {
+
+    /** Base URL of the site; mail links point here. */
+    @WithName("site-url")
+    @WithDefault("http://localhost:8081")
+    String siteUrl();
+
+    Jwt jwt();
+
+    Smtp smtp();
+
+    Mailer mailer();
+
+    /** Refuses new signups (403) when true. */
+    @WithName("disable-signup")
+    @WithDefault("false")
+    boolean disableSignup();
+
+    /** Master admin bearer; also signs OAuth state. Unset means no operator access. */
+    @WithName("operator-token")
+    Optional<String> operatorToken();
+
+    External external();
+
+    Cookie cookie();
+
+    interface Jwt {
+        /** HS256 signing and verification key (raw bytes of the string). */
+        String secret();
+
+        /** Access-token lifetime in seconds. */
+        @WithDefault("3600")
+        long exp();
+
+        /** Default audience when the request carries none. */
+        Optional<String> aud();
+
+        /** Users whose role equals this are admins. */
+        @WithName("admin-group-name")
+        @WithDefault("admin")
+        String adminGroupName();
+
+        /** Role given to new users. */
+        @WithName("default-group-name")
+        Optional<String> defaultGroupName();
+
+        /** Refresh-token inactivity limit in seconds. */
+        @WithName("refresh-token-lifetime")
+        @WithDefault("2592000")
+        long refreshTokenLifetime();
+    }
+
+    interface Smtp {
+        /** SMTP host; unset means mail is not sent. */
+        Optional<String> host();
+
+        @WithDefault("587")
+        int port();
+
+        Optional<String> user();
+
+        Optional<String> pass();
+
+        /** The From address of every mail. */
+        @WithName("admin-email")
+        @WithDefault("admin@localhost")
+        String adminEmail();
+
+        /** Minimum time between two confirmation or recovery mails to one user (Go duration syntax). */
+        @WithName("max-frequency")
+        @WithDefault("15m")
+        @WithConverter(GoDurationConverter.class)
+        Duration maxFrequency();
+    }
+
+    interface Mailer {
+        /** Confirms new users without a mail. */
+        @WithDefault("false")
+        boolean autoconfirm();
+
+        @WithName("confirmation-max-age")
+        @WithDefault("24h")
+        @WithConverter(GoDurationConverter.class)
+        Duration confirmationMaxAge();
+
+        @WithName("recovery-max-age")
+        @WithDefault("24h")
+        @WithConverter(GoDurationConverter.class)
+        Duration recoveryMaxAge();
+
+        @WithName("invite-max-age")
+        @WithDefault("168h")
+        @WithConverter(GoDurationConverter.class)
+        Duration inviteMaxAge();
+    }
+
+    interface External {
+        Email email();
+
+        interface Email {
+            /** Turns off the email provider: signup, recover and /token answer 400. */
+            @WithDefault("false")
+            boolean disabled();
+        }
+    }
+
+    interface Cookie {
+        @WithDefault("nf_jwt")
+        String key();
+
+        /** Seconds; 0 means the default, a negative value turns cookies off. */
+        @WithDefault("86400")
+        long duration();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tessera.platform.error;
+
+/**
+ * Every failure a client may see, in GoTrue's two wire shapes: {@code {"code","msg"}} for most routes and
+ * {@code {"error","error_description"}} (always 400) for the OAuth-style {@code /token} route.
+ * Rendered in exactly one place, {@link ApiErrorMappers}.
+ */
+public final class ApiError extends RuntimeException {
+
+    private final int status;
+    private final String oauthError;
+
+    private ApiError(int status, String message, String oauthError, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+        this.oauthError = oauthError;
+    }
+
+    public static ApiError of(int status, String message) {
+        return new ApiError(status, message, null, null);
+    }
+
+    public static ApiError badRequest(String message) {
+        return of(400, message);
+    }
+
+    public static ApiError unauthorized(String message) {
+        return of(401, message);
+    }
+
+    public static ApiError forbidden(String message) {
+        return of(403, message);
+    }
+
+    public static ApiError notFound(String message) {
+        return of(404, message);
+    }
+
+    public static ApiError unprocessable(String message) {
+        return of(422, message);
+    }
+
+    public static ApiError tooManyRequests(String message) {
+        return of(429, message);
+    }
+
+    /** A server-side failure; the cause is logged with the error id, never shown to the client. */
+    public static ApiError internal(String message, Throwable cause) {
+        return new ApiError(500, message, null, cause);
+    }
+
+    /** The OAuth2 error shape of {@code /token}: always HTTP 400. */
+    public static ApiError oauth(String error, String description) {
+        return new ApiError(400, description, error, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public boolean isOAuth() {
+        return oauthError != null;
+    }
+
+    public String oauthError() {
+        return oauthError;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tessera.platform.error;
+
+import java.util.UUID;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JacksonException;
+
+/**
+ * The one place where failures become responses. Clients see GoTrue's shapes only: never a Java class name or a
+ * stack trace. Unclassified failures are logged with an error id that the client also receives.
+ */
+public class ApiErrorMappers {
+
+    private static final Logger LOG = Logger.getLogger(ApiErrorMappers.class);
+
+    @ServerExceptionMapper
+    public Response apiError(ApiError error) {
+        return render(error);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException error) {
+        int status = error.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(error);
+        }
+        return render(ApiError.of(status, error.getResponse().getStatusInfo().getReasonPhrase()));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JacksonException error) {
+        return render(ApiError.badRequest("Could not read request body: malformed JSON"));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable error) {
+        if (error instanceof ApiError api) {
+            return render(api);
+        }
+        String errorId = UUID.randomUUID().toString();
+        LOG.errorf(error, "Unhandled failure, error_id=%s", errorId);
+        return json(500, new ErrorBody(500, "Internal server error", errorId));
+    }
+
+    public static Response render(ApiError error) {
+        if (error.isOAuth()) {
+            return json(400, new OAuthErrorBody(error.oauthError(), error.getMessage()));
+        }
+        String errorId = null;
+        if (error.status() >= 500) {
+            errorId = UUID.randomUUID().toString();
+            LOG.errorf(error.getCause(), "%s, error_id=%s", error.getMessage(), errorId);
+        }
+        return json(error.status(), new ErrorBody(error.status(), error.getMessage(), errorId));
+    }
+
+    private static Response json(int status, Object body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    }
+}

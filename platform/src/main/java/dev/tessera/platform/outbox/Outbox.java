@@ -1,0 +1,54 @@
+package dev.tessera.platform.outbox;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.platform.event.IdentityEvent;
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.mail.MailRequest;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Appends messages to the outbox inside the caller's transaction, so the event commits (or rolls back) with the
+ * state change it describes. Must be called within {@code @WithTransaction}.
+ */
+@ApplicationScoped
+public class Outbox {
+
+    private final ObjectMapper mapper;
+    private final String topicPrefix;
+
+    public Outbox(ObjectMapper mapper, @ConfigProperty(name = "tessera.kafka.topic-prefix", defaultValue = "") String topicPrefix) {
+        this.mapper = mapper;
+        this.topicPrefix = topicPrefix;
+    }
+
+    public Uni<Void> publish(IdentityEvent event) {
+        return append(new OutboxMessage(UUID.fromString(event.id()), Topic.EVENTS.name(topicPrefix), event.subject(),
+                json(event), IdentityEvent.CONTENT_TYPE));
+    }
+
+    public Uni<Void> requestMail(MailRequest request) {
+        return append(new OutboxMessage(request.id(), Topic.MAIL.name(topicPrefix), request.userId().toString(),
+                json(request), "application/json"));
+    }
+
+    private Uni<Void> append(OutboxMessage message) {
+        return Panache.getSession().chain(session -> session.persist(message));
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event not serializable", e);
+        }
+    }
+}

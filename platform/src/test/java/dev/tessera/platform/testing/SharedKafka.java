@@ -1,0 +1,87 @@
+package dev.tessera.platform.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+import dev.tessera.platform.event.Topic;
+
+/**
+ * The one Kafka broker of a test run. The test command starts a real KRaft broker once and passes its address in
+ * {@code TESSERA_TEST_KAFKA_BOOTSTRAP}; a developer running one module's tests alone gets an in-process KRaft broker
+ * instead, started once per JVM. Each test stack gets its own topic prefix, so runs sharing a broker never see each
+ * other's messages.
+ */
+public final class SharedKafka {
+
+    public static final String BOOTSTRAP_ENV = "TESSERA_TEST_KAFKA_BOOTSTRAP";
+
+    private static String bootstrap;
+    private static KafkaClusterTestKit cluster;
+
+    private SharedKafka() {
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (bootstrap != null) {
+            return bootstrap;
+        }
+        String external = System.getenv(BOOTSTRAP_ENV);
+        if (external == null || external.isBlank()) {
+            external = System.getProperty(BOOTSTRAP_ENV);
+        }
+        if (external != null && !external.isBlank()) {
+            bootstrap = external.trim();
+            return bootstrap;
+        }
+        try {
+            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "1")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the in-process Kafka broker", e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (Exception ignored) {
+                // the JVM is exiting
+            }
+        }));
+        bootstrap = cluster.bootstrapServers();
+        return bootstrap;
+    }
+
+    /** Creates every topic of the contract under the prefix, with its partitions and retention. */
+    public static void createTopics(String prefix) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = java.util.Arrays.stream(Topic.values())
+                    .map(t -> new NewTopic(t.name(prefix), t.partitions(), (short) 1)
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(t.retention().toMillis()))))
+                    .toList();
+            admin.createTopics(topics).all().get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create topics with prefix " + prefix, e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tessera.user.account;
+
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.token.AccessTokenClaims;
+import dev.tessera.platform.token.AccessTokens;
+import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.model.UserView;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/** {@code GET /user}: the caller's own user object. */
+@Path("/user")
+public class UserResource {
+
+    private final AccessTokens tokens;
+    private final RequestAudience audience;
+    private final UserRepository users;
+
+    public UserResource(AccessTokens tokens, RequestAudience audience, UserRepository users) {
+        this.tokens = tokens;
+        this.audience = audience;
+        this.users = users;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    @WithSession
+    public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+        AccessTokenClaims claims = tokens.verifyHeader(authorization);
+        UUID id = claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
+        String requestAud = audience.resolve(audienceHeader, claims);
+        if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
+            throw ApiError.badRequest("Token audience doesn't match request audience");
+        }
+        return users.findById(id).map(user -> {
+            if (user == null) {
+                throw ApiError.notFound("User not found");
+            }
+            return UserView.of(user);
+        });
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tessera.user.authenticate;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.internal.InternalApi;
+import dev.tessera.platform.internal.PasswordCheck;
+import dev.tessera.platform.internal.UserIdentity;
+import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Internal: checks an email and password for auth-service's password grant. Answers the OAuth error shape that
+ * {@code /token} passes on. Every path runs one bcrypt comparison, so an unknown address or a user without a
+ * password takes as long as a wrong password.
+ */
+@Path("/internal/authenticate")
+@InternalApi
+public class PasswordCheckResource {
+
+    static final String NO_MATCH = "No user found with that email, or password invalid.";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+
+    public PasswordCheckResource(UserRepository users, PasswordHasher hasher) {
+        this.users = users;
+        this.hasher = hasher;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @WithSession
+    public Uni<UserIdentity> check(PasswordCheck check) {
+        if (check == null || check.email() == null || check.password() == null) {
+            throw ApiError.oauth("invalid_grant", NO_MATCH);
+        }
+        String aud = check.aud() == null ? "" : check.aud();
+        return users.findByEmail(aud, check.email().trim()).chain(user -> hasher
+                .matches(check.password(), user == null ? null : user.encryptedPassword)
+                .map(matches -> identity(user, matches)));
+    }
+
+    private static UserIdentity identity(User user, boolean matches) {
+        if (user == null) {
+            throw ApiError.oauth("invalid_grant", NO_MATCH);
+        }
+        if (!user.isConfirmed()) {
+            throw ApiError.oauth("invalid_grant", "Email not confirmed");
+        }
+        if (!matches) {
+            throw ApiError.oauth("invalid_grant", NO_MATCH);
+        }
+        return Identities.of(user);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.tessera.user.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tessera.platform.error.ApiError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Bcrypt hashing and checking, off the event loop. Bcrypt is pure CPU work, so it runs on a pool with one thread per
+ * core and a bounded queue; when the queue is full the request is refused (503) instead of piling up. Results are
+ * handed back on the caller's Vert.x context so the reactive session can continue there.
+ */
+@ApplicationScoped
+public class PasswordHasher {
+
+    /** Bcrypt reads at most 72 bytes; longer passwords are refused instead of silently truncated. */
+    public static final int MAX_PASSWORD_BYTES = 72;
+
+    private final int cost;
+    private final ThreadPoolExecutor pool;
+    private final String dummyHash;
+
+    public PasswordHasher(@ConfigProperty(name = "tessera.password.bcrypt-cost", defaultValue = "10") int cost,
+            @ConfigProperty(name = "tessera.password.queue-size", defaultValue = "2000") int queueSize) {
+        this.cost = cost;
+        int threads = Runtime.getRuntime().availableProcessors();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queueSize),
+                r -> {
+                    Thread t = new Thread(r, "bcrypt-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // Compared against when a user has no password or does not exist, so those paths cost as much as a miss.
+        this.dummyHash = hashNow(new SecureRandom().ints(24, 33, 127)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
+    }
+
+    public static boolean tooLong(String password) {
+        return password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES;
+    }
+
+    public Uni<String> hash(String password) {
+        return offload(() -> hashNow(password));
+    }
+
+    /** True when the password matches the hash; a null hash is compared against a dummy and never matches. */
+    public Uni<Boolean> matches(String password, String hash) {
+        return offload(() -> {
+            String against = hash == null ? dummyHash : hash;
+            boolean ok;
+            try {
+                ok = password != null && !tooLong(password) && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
+            } catch (IllegalArgumentException malformedHash) {
+                ok = false;
+            }
+            return ok && hash != null;
+        });
+    }
+
+    private String hashNow(String password) {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        return OpenBSDBCrypt.generate("2a", password.getBytes(StandardCharsets.UTF_8), salt, cost);
+    }
+
+    private <T> Uni<T> offload(Supplier<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context context = Vertx.currentContext();
+            try {
+                pool.execute(() -> {
+                    try {
+                        T result = work.get();
+                        if (context != null) {
+                            context.runOnContext(v -> emitter.complete(result));
+                        } else {
+                            emitter.complete(result);
+                        }
+                    } catch (RuntimeException e) {
+                        if (context != null) {
+                            context.runOnContext(v -> emitter.fail(e));
+                        } else {
+                            emitter.fail(e);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.fail(ApiError.of(503, "Server is busy, try again later"));
+            }
+        });
+    }
+
+    @PreDestroy
+    void shutdown() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tessera.user.model;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** The identity record. Token columns hold SHA-256 hashes, never the tokens themselves. */
+@Entity
+@Table(name = "users")
+public class User {
+
+    public static final UUID SINGLE_INSTANCE = new UUID(0, 0);
+
+    @Id
+    public UUID id;
+
+    @Column(name = "instance_id", nullable = false)
+    public UUID instanceId = SINGLE_INSTANCE;
+
+    @Column(nullable = false)
+    public String aud = "";
+
+    @Column(nullable = false)
+    public String role = "";
+
+    @Column(nullable = false)
+    public String email;
+
+    @Column(name = "encrypted_password")
+    public String encryptedPassword;
+
+    @Column(name = "confirmed_at")
+    public Instant confirmedAt;
+
+    @Column(name = "invited_at")
+    public Instant invitedAt;
+
+    @Column(name = "confirmation_token_hash")
+    public String confirmationTokenHash;
+
+    @Column(name = "confirmation_sent_at")
+    public Instant confirmationSentAt;
+
+    @Column(name = "recovery_token_hash")
+    public String recoveryTokenHash;
+
+    @Column(name = "recovery_sent_at")
+    public Instant recoverySentAt;
+
+    @Column(name = "email_change_token_hash")
+    public String emailChangeTokenHash;
+
+    @Column(name = "email_change")
+    public String emailChange;
+
+    @Column(name = "email_change_sent_at")
+    public Instant emailChangeSentAt;
+
+    @Column(name = "last_sign_in_at")
+    public Instant lastSignInAt;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "app_metadata", nullable = false)
+    public Map<String, Object> appMetadata;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "user_metadata")
+    public Map<String, Object> userMetadata;
+
+    @Column(name = "is_super_admin", nullable = false)
+    public boolean superAdmin;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public boolean isConfirmed() {
+        return confirmedAt != null;
+    }
+
+    public void touch() {
+        updatedAt = Instant.now();
+    }
+}

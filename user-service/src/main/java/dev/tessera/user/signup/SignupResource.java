@@ -1,0 +1,47 @@
+package dev.tessera.user.signup;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.web.JsonBody;
+import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.user.model.UserView;
+import io.smallrye.mutiny.Uni;
+
+/** {@code POST /signup}: registers a user, or refreshes an unconfirmed one. Never returns tokens. */
+@Path("/signup")
+public class SignupResource {
+
+    private final SignupFlow flow;
+    private final JsonBody json;
+    private final RequestAudience audience;
+    private final GoTrueConfig config;
+
+    public SignupResource(SignupFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config) {
+        this.flow = flow;
+        this.json = json;
+        this.audience = audience;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<UserView> signup(byte[] body, @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+        if (config.external().email().disabled()) {
+            throw ApiError.badRequest("Unsupported email provider");
+        }
+        // GoTrue answers this before reading the body.
+        if (config.disableSignup()) {
+            throw ApiError.forbidden("Signups not allowed for this instance");
+        }
+        SignupParams params = json.read(body, SignupParams.class, "Signup").validate();
+        return flow.signup(params, audience.resolve(audienceHeader, null)).map(UserView::of);
+    }
+}

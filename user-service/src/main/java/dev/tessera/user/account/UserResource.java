@@ -3,7 +3,9 @@ package dev.tessera.user.account;
 import java.util.Objects;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,24 +15,30 @@ import jakarta.ws.rs.core.MediaType;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
+import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.model.UserView;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
-/** {@code GET /user}: the caller's own user object. */
+/** {@code GET /user} and {@code PUT /user}: the caller's own user object. */
 @Path("/user")
 public class UserResource {
 
     private final AccessTokens tokens;
     private final RequestAudience audience;
     private final UserRepository users;
+    private final UpdateUserFlow update;
+    private final JsonBody json;
 
-    public UserResource(AccessTokens tokens, RequestAudience audience, UserRepository users) {
+    public UserResource(AccessTokens tokens, RequestAudience audience, UserRepository users, UpdateUserFlow update,
+            JsonBody json) {
         this.tokens = tokens;
         this.audience = audience;
         this.users = users;
+        this.update = update;
+        this.json = json;
     }
 
     @GET
@@ -38,17 +46,33 @@ public class UserResource {
     @WithSession
     public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        AccessTokenClaims claims = tokens.verifyHeader(authorization);
-        UUID id = claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
-        String requestAud = audience.resolve(audienceHeader, claims);
-        if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
-            throw ApiError.badRequest("Token audience doesn't match request audience");
-        }
+        UUID id = caller(authorization, audienceHeader);
         return users.findById(id).map(user -> {
             if (user == null) {
                 throw ApiError.notFound("User not found");
             }
             return UserView.of(user);
         });
+    }
+
+    @PUT
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<UserView> put(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+        UUID id = caller(authorization, audienceHeader);
+        UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
+        return update.update(id, params).map(UserView::of);
+    }
+
+    /** The authenticated caller's id, after GoTrue's token and audience checks. */
+    private UUID caller(String authorization, String audienceHeader) {
+        AccessTokenClaims claims = tokens.verifyHeader(authorization);
+        UUID id = claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
+        String requestAud = audience.resolve(audienceHeader, claims);
+        if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
+            throw ApiError.badRequest("Token audience doesn't match request audience");
+        }
+        return id;
     }
 }

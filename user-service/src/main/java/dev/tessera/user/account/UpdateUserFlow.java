@@ -1,0 +1,132 @@
+package dev.tessera.user.account;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.mail.MailKind;
+import dev.tessera.user.admin.AdminCredentials;
+import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.model.EmailAddress;
+import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.UniqueViolation;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserEvents;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code PUT /user} (GoTrue reference §2), applied in GoTrue's order in one transaction: password, metadata,
+ * app_metadata (admins only), then either the confirmation of a pending email change or the request of a new one. A
+ * failure in a later step leaves nothing of the earlier ones.
+ */
+@ApplicationScoped
+public class UpdateUserFlow {
+
+    static final String EMAIL_TAKEN = "Email address already registered by another user";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final AdminCredentials admins;
+    private final UserEvents events;
+    private final UserMails mails;
+    private final GoTrueConfig config;
+
+    public UpdateUserFlow(UserRepository users, PasswordHasher hasher, AdminCredentials admins, UserEvents events,
+            UserMails mails, GoTrueConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.admins = admins;
+        this.events = events;
+        this.mails = mails;
+        this.config = config;
+    }
+
+    public Uni<User> update(UUID id, UpdateUserParams params) {
+        if (params.changesPassword() && PasswordHasher.tooLong(params.password())) {
+            throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+        }
+        String newEmail = !params.confirmsEmailChange() && params.email() != null && !params.email().isBlank()
+                ? EmailAddress.validate(params.email())
+                : null;
+        Uni<String> passwordHash = params.changesPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
+        return passwordHash.chain(hash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ApiError.notFound("User not found"));
+            }
+            List<EventType> happened = new ArrayList<>();
+            if (hash != null) {
+                user.encryptedPassword = hash;
+                happened.add(EventType.PASSWORD_CHANGED);
+            }
+            if (params.data() != null) {
+                user.userMetadata = Metadata.merge(user.userMetadata, params.data());
+                happened.add(EventType.USER_UPDATED);
+            }
+            if (params.appMetadata() != null) {
+                if (!admins.isAdmin(user, config.jwt().aud().orElse(""))) {
+                    return Uni.createFrom().failure(ApiError.unauthorized("Updating app_metadata requires admin privileges"));
+                }
+                user.appMetadata = Metadata.merge(user.appMetadata, params.appMetadata());
+                if (!happened.contains(EventType.USER_UPDATED)) {
+                    happened.add(EventType.USER_UPDATED);
+                }
+            }
+            user.touch();
+            Uni<Void> email = Uni.createFrom().voidItem();
+            if (params.confirmsEmailChange()) {
+                confirmEmailChange(user, params.emailChangeToken().trim());
+                happened.add(EventType.EMAIL_CHANGED);
+            } else if (newEmail != null && !newEmail.equalsIgnoreCase(user.email)) {
+                email = requestEmailChange(user, newEmail);
+                happened.add(EventType.EMAIL_CHANGE_REQUESTED);
+            }
+            return email.chain(() -> announce(user, happened)).replaceWith(user);
+        }))).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+    }
+
+    private void confirmEmailChange(User user, String token) {
+        if (user.emailChangeSentAt == null || user.emailChange == null
+                || user.emailChangeSentAt.plus(config.mailer().confirmationMaxAge()).isBefore(Instant.now())) {
+            throw ApiError.unprocessable("Email change token expired");
+        }
+        if (!java.security.MessageDigest.isEqual(OneTimeToken.hashOf(token).getBytes(),
+                String.valueOf(user.emailChangeTokenHash).getBytes())) {
+            throw ApiError.unauthorized("Email Change Token didn't match token on file");
+        }
+        user.email = user.emailChange;
+        user.emailChange = null;
+        user.emailChangeTokenHash = null;
+        user.emailChangeSentAt = null;
+    }
+
+    private Uni<Void> requestEmailChange(User user, String newEmail) {
+        return users.findByEmail(user.aud, newEmail).chain(other -> {
+            if (other != null && !other.id.equals(user.id)) {
+                return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
+            }
+            OneTimeToken token = OneTimeToken.generate();
+            user.emailChange = newEmail;
+            user.emailChangeTokenHash = token.hash();
+            user.emailChangeSentAt = Instant.now();
+            return mails.request(MailKind.EMAIL_CHANGE, user, token, newEmail);
+        });
+    }
+
+    private Uni<Void> announce(User user, List<EventType> happened) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (EventType type : happened) {
+            chain = chain.chain(() -> events.publish(type, user));
+        }
+        return chain;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tessera.user.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Objects;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.token.AccessTokenClaims;
+import dev.tessera.platform.token.AccessTokens;
+import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * GoTrue's {@code requireAdminCredentials} (reference §3): the operator token, a system token, or a user who is a
+ * super admin or whose role is {@code GOTRUE_JWT_ADMIN_GROUP_NAME} within the audience acted on.
+ */
+@ApplicationScoped
+public class AdminCredentials {
+
+    private final AccessTokens tokens;
+    private final RequestAudience audience;
+    private final UserRepository users;
+    private final GoTrueConfig config;
+
+    public AdminCredentials(AccessTokens tokens, RequestAudience audience, UserRepository users, GoTrueConfig config) {
+        this.tokens = tokens;
+        this.audience = audience;
+        this.users = users;
+        this.config = config;
+    }
+
+    /**
+     * @param bodyAud a non-empty {@code "aud"} of the request body overrides the request audience
+     */
+    public Uni<Caller> require(String authorization, String audienceHeader, String bodyAud) {
+        String bearer = AccessTokens.bearer(authorization);
+        if (isOperator(bearer)) {
+            return Uni.createFrom().item(new Caller(Caller.NIL, "operator@netlify.com",
+                    actedOn(audienceHeader, null, bodyAud), Caller.Kind.OPERATOR));
+        }
+        AccessTokenClaims claims = tokens.verify(bearer);
+        String aud = actedOn(audienceHeader, claims, bodyAud);
+        if (claims.isSystem()) {
+            return Uni.createFrom().item(new Caller(Caller.NIL, claims.email(), aud, Caller.Kind.SYSTEM));
+        }
+        UUID id = claims.userId().orElseThrow(() -> ApiError.unauthorized("Invalid admin user"));
+        return Panache.withSession(() -> users.findById(id)).map(user -> {
+            if (user == null) {
+                throw ApiError.unauthorized("Invalid admin user");
+            }
+            if (!isAdmin(user, aud)) {
+                throw ApiError.unauthorized("User not allowed");
+            }
+            return new Caller(user.id, user.email, aud, Caller.Kind.USER);
+        });
+    }
+
+    /** Whether a user may act as admin within an audience. */
+    public boolean isAdmin(User user, String aud) {
+        return user.superAdmin || (Objects.equals(aud, user.aud) && config.jwt().adminGroupName().equals(user.role));
+    }
+
+    private String actedOn(String audienceHeader, AccessTokenClaims claims, String bodyAud) {
+        return bodyAud != null && !bodyAud.isEmpty() ? bodyAud : audience.resolve(audienceHeader, claims);
+    }
+
+    private boolean isOperator(String bearer) {
+        return config.operatorToken()
+                .filter(token -> !token.isEmpty())
+                .map(token -> MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                        bearer.getBytes(StandardCharsets.UTF_8)))
+                .orElse(false);
+    }
+}

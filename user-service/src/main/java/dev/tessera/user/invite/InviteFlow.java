@@ -1,0 +1,73 @@
+package dev.tessera.user.invite;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.mail.MailKind;
+import dev.tessera.user.admin.Caller;
+import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.model.UniqueViolation;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserEvents;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Invites a user: a passwordless user in the admin's audience, an invite token whose hash is stored with
+ * {@code confirmation_sent_at} set, so the link expires after {@code GOTRUE_MAILER_INVITE_MAX_AGE} (GoTrue's never
+ * did). The user sets a password when accepting through {@code POST /verify}.
+ */
+@ApplicationScoped
+public class InviteFlow {
+
+    static final String EMAIL_TAKEN = "Email address already registered by another user";
+
+    private final UserRepository users;
+    private final UserEvents events;
+    private final UserMails mails;
+    private final GoTrueConfig config;
+
+    public InviteFlow(UserRepository users, UserEvents events, UserMails mails, GoTrueConfig config) {
+        this.users = users;
+        this.events = events;
+        this.mails = mails;
+        this.config = config;
+    }
+
+    public Uni<User> invite(Caller admin, String email, Map<String, Object> data) {
+        return Panache.withTransaction(() -> users.findByEmail(admin.aud(), email).chain(existing -> {
+            if (existing != null) {
+                return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
+            }
+            Instant now = Instant.now();
+            OneTimeToken token = OneTimeToken.generate();
+            User user = new User();
+            user.id = UUID.randomUUID();
+            user.aud = admin.aud();
+            user.email = email;
+            user.role = config.jwt().defaultGroupName().orElse("");
+            user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
+            user.userMetadata = data;
+            user.invitedAt = now;
+            user.confirmationTokenHash = token.hash();
+            user.confirmationSentAt = now;
+            user.createdAt = now;
+            user.updatedAt = now;
+            Map<String, Object> actor = Map.of("actor", Map.of("id", admin.id().toString(),
+                    "email", String.valueOf(admin.email())));
+            return users.persist(user)
+                    .chain(() -> events.publish(EventType.INVITED, user, actor))
+                    .chain(() -> mails.request(MailKind.INVITE, user, token, email))
+                    .replaceWith(user);
+        })).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tessera.user.recover;
+
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.mail.MailKind;
+import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.model.UserEvents;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Recovery: a new token replaces any earlier one, its hash is stored, and the mail request and the event commit with
+ * it. A second request inside {@code GOTRUE_SMTP_MAX_FREQUENCY} answers 429 (only for existing users, as on GoTrue).
+ */
+@ApplicationScoped
+public class RecoverFlow {
+
+    private final UserRepository users;
+    private final UserEvents events;
+    private final UserMails mails;
+    private final GoTrueConfig config;
+
+    public RecoverFlow(UserRepository users, UserEvents events, UserMails mails, GoTrueConfig config) {
+        this.users = users;
+        this.events = events;
+        this.mails = mails;
+        this.config = config;
+    }
+
+    public Uni<Void> recover(String email, String aud) {
+        return Panache.withTransaction(() -> users.findByEmail(aud, email).chain(found -> {
+            if (found == null) {
+                return Uni.createFrom().voidItem();
+            }
+            return users.lock(found.id).chain(user -> {
+                Instant now = Instant.now();
+                if (user.recoverySentAt != null && user.recoverySentAt.plus(config.smtp().maxFrequency()).isAfter(now)) {
+                    return Uni.createFrom().failure(ApiError.tooManyRequests("Rate limit exceeded, try again later"));
+                }
+                OneTimeToken token = OneTimeToken.generate();
+                user.recoveryTokenHash = token.hash();
+                user.recoverySentAt = now;
+                user.touch();
+                return events.publish(EventType.RECOVERY_REQUESTED, user)
+                        .chain(() -> mails.request(MailKind.RECOVERY, user, token, user.email));
+            });
+        }));
+    }
+}

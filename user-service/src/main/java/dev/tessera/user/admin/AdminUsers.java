@@ -1,0 +1,136 @@
+package dev.tessera.user.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.EventType;
+import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.model.EmailAddress;
+import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.UniqueViolation;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserEvents;
+import dev.tessera.user.model.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What admins do to users. Unlike GoTrue, a user created without a password has no password at all (it cannot log
+ * in with an empty one), a created user's {@code app_metadata} is applied, and an email set by an admin is validated
+ * and checked for duplicates.
+ */
+@ApplicationScoped
+public class AdminUsers {
+
+    static final String EMAIL_TAKEN = "Email address already registered by another user";
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final UserEvents events;
+    private final GoTrueConfig config;
+
+    public AdminUsers(UserRepository users, PasswordHasher hasher, UserEvents events, GoTrueConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.events = events;
+        this.config = config;
+    }
+
+    public Uni<User> create(Caller admin, AdminUserParams params) {
+        if (params.email() == null || params.email().isBlank()) {
+            throw ApiError.unprocessable("An email address is required");
+        }
+        String email = EmailAddress.validate(params.email());
+        checkPassword(params);
+        Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
+        return hash.chain(passwordHash -> Panache.withTransaction(() -> users.findByEmail(admin.aud(), email)
+                .chain(existing -> {
+                    if (existing != null) {
+                        return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
+                    }
+                    Instant now = Instant.now();
+                    User user = new User();
+                    user.id = UUID.randomUUID();
+                    user.aud = admin.aud();
+                    user.email = email;
+                    user.encryptedPassword = passwordHash;
+                    user.role = params.role() != null && !params.role().isEmpty() ? params.role()
+                            : config.jwt().defaultGroupName().orElse("");
+                    Map<String, Object> app = new LinkedHashMap<>(Map.of("provider", "email"));
+                    user.appMetadata = params.appMetadata() == null ? app : Metadata.merge(app, params.appMetadata());
+                    user.userMetadata = params.userMetadata();
+                    user.confirmedAt = params.confirms() ? now : null;
+                    user.createdAt = now;
+                    user.updatedAt = now;
+                    Uni<Void> confirmed = user.confirmedAt == null ? Uni.createFrom().voidItem()
+                            : events.publish(EventType.CONFIRMED, user, actor(admin));
+                    return users.persist(user)
+                            .chain(() -> events.publish(EventType.SIGNUP, user, actor(admin)))
+                            .chain(() -> confirmed)
+                            .replaceWith(user);
+                }))).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+    }
+
+    public Uni<User> update(Caller admin, UUID id, AdminUserParams params) {
+        checkPassword(params);
+        String email = params.email() == null || params.email().isBlank() ? null : EmailAddress.validate(params.email());
+        Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
+        return hash.chain(passwordHash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ApiError.notFound("User not found"));
+            }
+            boolean newlyConfirmed = params.confirms() && user.confirmedAt == null;
+            if (params.role() != null && !params.role().isEmpty()) {
+                user.role = params.role();
+            }
+            if (params.confirms()) {
+                user.confirmedAt = Instant.now();
+            }
+            if (passwordHash != null) {
+                user.encryptedPassword = passwordHash;
+            }
+            if (email != null) {
+                user.email = email;
+            }
+            if (params.appMetadata() != null) {
+                user.appMetadata = Metadata.merge(user.appMetadata, params.appMetadata());
+            }
+            if (params.userMetadata() != null) {
+                user.userMetadata = Metadata.merge(user.userMetadata, params.userMetadata());
+            }
+            user.touch();
+            Uni<Void> confirmed = newlyConfirmed ? events.publish(EventType.CONFIRMED, user, actor(admin))
+                    : Uni.createFrom().voidItem();
+            Uni<Void> password = passwordHash != null ? events.publish(EventType.PASSWORD_CHANGED, user, actor(admin))
+                    : Uni.createFrom().voidItem();
+            return confirmed.chain(() -> password)
+                    .chain(() -> events.publish(EventType.USER_UPDATED, user, actor(admin)))
+                    .replaceWith(user);
+        }))).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+    }
+
+    public Uni<Void> delete(Caller admin, UUID id) {
+        return Panache.withTransaction(() -> users.lock(id).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ApiError.notFound("User not found"));
+            }
+            return events.publish(EventType.USER_DELETED, user, actor(admin)).chain(() -> users.delete(user));
+        }));
+    }
+
+    private static void checkPassword(AdminUserParams params) {
+        if (params.hasPassword() && PasswordHasher.tooLong(params.password())) {
+            throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+        }
+    }
+
+    private static Map<String, Object> actor(Caller admin) {
+        return Map.of("actor", Map.of("id", admin.id().toString(), "email", String.valueOf(admin.email())));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tessera.user.admin;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.ws.rs.core.UriBuilder;
+
+import dev.tessera.platform.error.ApiError;
+
+/** GoTrue's {@code page}/{@code per_page} parameters and the {@code Link} header of a paged answer. */
+public record Paging(int page, int perPage) {
+
+    public static Paging of(String page, String perPage) {
+        return new Paging(positive(page, 1), positive(perPage, 50));
+    }
+
+    private static int positive(String value, int fallback) {
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < 1 || n > 100_000) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiError.badRequest("Bad Pagination Parameters: '" + value + "' is not a positive whole number");
+        }
+    }
+
+    /** The {@code Link} header for this page of {@code total} rows, or null when there is one page only. */
+    public String links(URI requestUri, long total) {
+        long last = Math.max(1, (total + perPage - 1) / perPage);
+        List<String> links = new ArrayList<>();
+        if (page < last) {
+            links.add(link(requestUri, page + 1, "next"));
+        }
+        if (page > 1) {
+            links.add(link(requestUri, Math.min(page - 1, last), "prev"));
+        }
+        links.add(link(requestUri, last, "last"));
+        return String.join(", ", links);
+    }
+
+    private static String link(URI requestUri, long page, String rel) {
+        return "<" + UriBuilder.fromUri(requestUri).replaceQueryParam("page", page).build() + ">; rel=\"" + rel + "\"";
+    }
+}

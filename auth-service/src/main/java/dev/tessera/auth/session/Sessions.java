@@ -16,6 +16,7 @@ import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.event.IdentityEvent;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.platform.outbox.Outbox;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.auth.user.UserDirectory;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -52,7 +53,7 @@ public class Sessions {
     /** Starts a session for a user who just proved who they are; {@code announce} emits a login event. */
     public Uni<Issued> start(UserIdentity user, EventType announce) {
         return Panache.withTransaction(() -> {
-            SecretToken secret = SecretToken.generate();
+            OpaqueToken secret = OpaqueToken.generate();
             RefreshToken token = newToken(user.id(), UUID.randomUUID(), null, secret);
             Uni<Void> event = announce == null ? Uni.createFrom().voidItem()
                     : outbox.publish(event(announce, user.id(), token.sessionId, user.email()));
@@ -62,7 +63,7 @@ public class Sessions {
 
     /** Exchanges a refresh token for a new one in the same session (rotation). */
     public Uni<Issued> refresh(String presented) {
-        String hash = SecretToken.hashOf(presented);
+        String hash = OpaqueToken.hashOf(presented);
         return Panache.withSession(() -> tokens.findByHash(hash)).chain(found -> {
             if (found == null || found.revoked) {
                 return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID));
@@ -86,7 +87,7 @@ public class Sessions {
             }
             current.revoked = true;
             current.updatedAt = Instant.now();
-            SecretToken secret = SecretToken.generate();
+            OpaqueToken secret = OpaqueToken.generate();
             RefreshToken next = newToken(current.userId, current.sessionId, current.id, secret);
             Uni<Void> event = announceRefresh
                     ? outbox.publish(event(EventType.TOKEN_REFRESHED, current.userId, current.sessionId, user.email()))
@@ -101,7 +102,7 @@ public class Sessions {
                 .chain(() -> outbox.publish(event(EventType.LOGOUT, userId, null, email))));
     }
 
-    private static RefreshToken newToken(UUID userId, UUID sessionId, UUID parentId, SecretToken secret) {
+    private static RefreshToken newToken(UUID userId, UUID sessionId, UUID parentId, OpaqueToken secret) {
         Instant now = Instant.now();
         RefreshToken token = new RefreshToken();
         token.id = UUID.randomUUID();

@@ -1,6 +1,10 @@
 package dev.tessera.platform.event;
 
 import java.time.Duration;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Every Kafka topic of the suite, with the partitions and retention it is created with. A deployment-wide prefix
@@ -38,5 +42,11 @@ public enum Topic {
 
     public Duration retention() {
         return retention;
+    }
+
+    /** How this topic is created: its partitions and retention, under the prefix. */
+    public NewTopic newTopic(String prefix, short replicationFactor) {
+        return new NewTopic(name(prefix), partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis())));
     }
 }

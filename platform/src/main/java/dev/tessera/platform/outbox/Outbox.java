@@ -1,5 +1,6 @@
 package dev.tessera.platform.outbox;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,9 +26,9 @@ public class Outbox {
     private final ObjectMapper mapper;
     private final String topicPrefix;
 
-    public Outbox(ObjectMapper mapper, @ConfigProperty(name = "tessera.kafka.topic-prefix", defaultValue = "") String topicPrefix) {
+    public Outbox(ObjectMapper mapper, @ConfigProperty(name = "tessera.kafka.topic-prefix") Optional<String> topicPrefix) {
         this.mapper = mapper;
-        this.topicPrefix = topicPrefix;
+        this.topicPrefix = topicPrefix.orElse("");
     }
 
     public Uni<Void> publish(IdentityEvent event) {

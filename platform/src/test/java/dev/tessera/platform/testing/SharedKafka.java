@@ -2,14 +2,12 @@ package dev.tessera.platform.testing;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -67,6 +65,8 @@ public final class SharedKafka {
             }
         }));
         bootstrap = cluster.bootstrapServers();
+        // A Quarkus restart loads this class again in a new class loader; the property makes it reuse this broker.
+        System.setProperty(BOOTSTRAP_ENV, bootstrap);
         return bootstrap;
     }
 
@@ -75,10 +75,7 @@ public final class SharedKafka {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            List<NewTopic> topics = java.util.Arrays.stream(Topic.values())
-                    .map(t -> new NewTopic(t.name(prefix), t.partitions(), (short) 1)
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(t.retention().toMillis()))))
-                    .toList();
+            List<NewTopic> topics = java.util.Arrays.stream(Topic.values()).map(t -> t.newTopic(prefix, (short) 1)).toList();
             admin.createTopics(topics).all().get(Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not create topics with prefix " + prefix, e);

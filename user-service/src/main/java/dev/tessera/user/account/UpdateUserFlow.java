@@ -12,7 +12,7 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.user.admin.AdminCredentials;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.EmailAddress;
@@ -99,7 +99,7 @@ public class UpdateUserFlow {
                 || user.emailChangeSentAt.plus(config.mailer().confirmationMaxAge()).isBefore(Instant.now())) {
             throw ApiError.unprocessable("Email change token expired");
         }
-        if (!java.security.MessageDigest.isEqual(OneTimeToken.hashOf(token).getBytes(),
+        if (!java.security.MessageDigest.isEqual(OpaqueToken.hashOf(token).getBytes(),
                 String.valueOf(user.emailChangeTokenHash).getBytes())) {
             throw ApiError.unauthorized("Email Change Token didn't match token on file");
         }
@@ -114,7 +114,7 @@ public class UpdateUserFlow {
             if (other != null && !other.id.equals(user.id)) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
-            OneTimeToken token = OneTimeToken.generate();
+            OpaqueToken token = OpaqueToken.generate();
             user.emailChange = newEmail;
             user.emailChangeTokenHash = token.hash();
             user.emailChangeSentAt = Instant.now();

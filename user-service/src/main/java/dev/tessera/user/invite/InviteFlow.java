@@ -12,7 +12,7 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.user.admin.Caller;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
@@ -49,7 +49,7 @@ public class InviteFlow {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
             Instant now = Instant.now();
-            OneTimeToken token = OneTimeToken.generate();
+            OpaqueToken token = OpaqueToken.generate();
             User user = new User();
             user.id = UUID.randomUUID();
             user.aud = admin.aud();

@@ -9,7 +9,7 @@ import dev.tessera.platform.mail.MailKind;
 import dev.tessera.platform.mail.MailRequest;
 import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.outbox.Outbox;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.model.User;
 import io.smallrye.mutiny.Uni;
 
@@ -25,7 +25,7 @@ public class UserMails {
         this.seal = seal;
     }
 
-    public Uni<Void> request(MailKind kind, User user, OneTimeToken token, String to) {
+    public Uni<Void> request(MailKind kind, User user, OpaqueToken token, String to) {
         UUID id = UUID.randomUUID();
         return outbox.requestMail(new MailRequest(id, kind, user.id, to, user.email,
                 kind == MailKind.EMAIL_CHANGE ? user.emailChange : null,

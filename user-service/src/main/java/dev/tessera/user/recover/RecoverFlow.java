@@ -8,7 +8,7 @@ import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
@@ -44,7 +44,7 @@ public class RecoverFlow {
                 if (user.recoverySentAt != null && user.recoverySentAt.plus(config.smtp().maxFrequency()).isAfter(now)) {
                     return Uni.createFrom().failure(ApiError.tooManyRequests("Rate limit exceeded, try again later"));
                 }
-                OneTimeToken token = OneTimeToken.generate();
+                OpaqueToken token = OpaqueToken.generate();
                 user.recoveryTokenHash = token.hash();
                 user.recoverySentAt = now;
                 user.touch();

@@ -10,7 +10,7 @@ import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.Metadata;
@@ -104,7 +104,7 @@ public class SignupFlow {
             // GoTrue skips a resend inside the throttle window silently.
             return Uni.createFrom().voidItem();
         }
-        OneTimeToken token = OneTimeToken.generate();
+        OpaqueToken token = OpaqueToken.generate();
         user.confirmationTokenHash = token.hash();
         user.confirmationSentAt = now;
         user.touch();

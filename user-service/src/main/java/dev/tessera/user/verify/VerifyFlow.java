@@ -9,7 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
-import dev.tessera.user.crypto.OneTimeToken;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -39,7 +39,7 @@ public class VerifyFlow {
 
     /** {@code type=signup}: confirms a signup, or accepts an invite (which needs a password). */
     public Uni<User> confirm(String token, String password) {
-        String hash = OneTimeToken.hashOf(token);
+        String hash = OpaqueToken.hashOf(token);
         return Panache.withSession(() -> users.findByConfirmationToken(hash)).chain(found -> {
             if (found == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
@@ -68,7 +68,7 @@ public class VerifyFlow {
 
     /** {@code type=recovery}: logs the user in; an unconfirmed user is confirmed on the way. */
     public Uni<User> recover(String token) {
-        String hash = OneTimeToken.hashOf(token);
+        String hash = OpaqueToken.hashOf(token);
         return Panache.withSession(() -> users.findByRecoveryToken(hash)).chain(found -> {
             if (found == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));

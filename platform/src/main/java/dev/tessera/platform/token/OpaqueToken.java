@@ -1,4 +1,4 @@
-package dev.tessera.auth.session;
+package dev.tessera.platform.token;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,19 +7,23 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** A refresh token as handed to the client (32 random bytes, base64url) and the hash it is stored under. */
-record SecretToken(String value, String hash) {
+/**
+ * A bearer secret handed to a client once (a refresh token, or a confirmation, recovery, invite or email-change
+ * token): 32 random bytes, base64url. Services store and look up only {@link #hash()}, the hex SHA-256 of the value,
+ * so a database leak hands out nothing usable.
+ */
+public record OpaqueToken(String value, String hash) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static SecretToken generate() {
+    public static OpaqueToken generate() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return new SecretToken(value, hashOf(value));
+        return new OpaqueToken(value, hashOf(value));
     }
 
-    static String hashOf(String value) {
+    public static String hashOf(String value) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(value.getBytes(StandardCharsets.UTF_8)));
@@ -28,8 +32,9 @@ record SecretToken(String value, String hash) {
         }
     }
 
+    /** Never prints the value, so a token cannot reach a log through string formatting. */
     @Override
     public String toString() {
-        return "SecretToken[hash=" + hash + "]";
+        return "OpaqueToken[hash=" + hash + "]";
     }
 }

@@ -1,0 +1,350 @@
+package dev.tessera.suite;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import dev.tessera.suite.gateway.AccessLog;
+import dev.tessera.suite.gateway.Gateway;
+import dev.tessera.suite.gateway.RouteTable;
+import dev.tessera.suite.kafka.KafkaBroker;
+import dev.tessera.suite.kafka.KafkaTopics;
+import dev.tessera.suite.mail.InboxServer;
+import dev.tessera.suite.mail.MailInbox;
+import dev.tessera.suite.postgres.LocalDatabase;
+import dev.tessera.suite.process.Cleanup;
+import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.service.ServiceEnvironment;
+import dev.tessera.suite.service.ServiceFleet;
+import dev.tessera.suite.service.SuiteService;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/**
+ * Runs the whole suite on one machine: PostgreSQL, a Kafka KRaft broker, an SMTP inbox, the four services as child
+ * processes and the gateway that serves them behind one base URL. Ctrl-C (or SIGTERM) stops everything it started.
+ *
+ * <pre>
+ * LocalSuite [run] [--root DIR]                  the suite (default command)
+ * LocalSuite kafka-broker [--exit-with PID]      only a throw-away broker on a free port, for the test script
+ * </pre>
+ */
+public final class LocalSuite {
+
+    private static final String USAGE = """
+            usage: LocalSuite [run] [--root DIR]
+                   LocalSuite kafka-broker [--exit-with PID]
+
+              run           start the whole suite behind one base URL (default); see local-suite/README.md
+              kafka-broker  start only a Kafka broker on a free port with a throw-away data directory, print
+                            KAFKA_BOOTSTRAP_SERVERS=<host:port> and stay up until killed (or until PID exits)
+              --root DIR    the repository root (default: TESSERA_REPO_ROOT, else the current directory)
+            """;
+    /** The line the test script reads the broker address from. */
+    public static final String BOOTSTRAP_LINE_PREFIX = "KAFKA_BOOTSTRAP_SERVERS=";
+
+    private final PrintStream out = System.out;
+    private final Cleanup cleanup = new Cleanup(this::say);
+
+    public static void main(String[] args) {
+        configureLogging();
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tessera: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (arguments.help()) {
+            System.out.print(USAGE);
+            return;
+        }
+        LocalSuite suite = new LocalSuite();
+        Runtime.getRuntime().addShutdownHook(new Thread(suite::stop, "tessera-stop"));
+        try {
+            if (arguments.command().equals("kafka-broker")) {
+                suite.brokerOnly(arguments.exitWith());
+            } else {
+                suite.run(SuiteSettings.from(System.getenv(), arguments.root()));
+            }
+        } catch (SuiteException e) {
+            System.err.println();
+            System.err.println("tessera: " + e.getMessage());
+            System.exit(1);
+        } catch (RuntimeException e) {
+            System.err.println();
+            System.err.print("tessera: unexpected failure: ");
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    /** The launcher is quiet; the broker and the services have their own logs. */
+    private static void configureLogging() {
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // The admin client complains while the broker it waits for is still starting.
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
+    private void run(SuiteSettings settings) {
+        Map<String, String> env = System.getenv();
+        boolean ownBroker = blank(env.get("KAFKA_BOOTSTRAP_SERVERS"));
+        boolean ownSmtp = blank(env.get("GOTRUE_SMTP_HOST"));
+        say("Tessera local suite, repository " + settings.repoRoot());
+        ServiceFleet.requireBuilt(settings.repoRoot(), settings.servicePorts().keySet());
+        requirePortsFree(settings, ownBroker, ownSmtp);
+        createDirectories(settings.logDir());
+
+        LocalDatabase database = cleanup.add("PostgreSQL", LocalDatabase.resolve(env,
+                settings.runDir().resolve("postgres"), settings.embeddedPostgresPort(),
+                settings.logDir().resolve("postgres.log"), this::say));
+        Part kafka = ownBroker ? startBroker(settings) : new Part(env.get("KAFKA_BOOTSTRAP_SERVERS").trim(),
+                "(from KAFKA_BOOTSTRAP_SERVERS)");
+        List<String> created = KafkaTopics.ensure(kafka.address(), settings.topicPrefix(), Duration.ofSeconds(60));
+        if (!created.isEmpty()) {
+            say("Kafka: created topics " + String.join(", ", created));
+        }
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+        cleanup.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        Part mail = ownSmtp ? startInbox(settings, vertx) : new Part(null, "none here: mail goes to GOTRUE_SMTP_HOST="
+                + env.get("GOTRUE_SMTP_HOST") + ":" + env.getOrDefault("GOTRUE_SMTP_PORT", "587"));
+
+        Map<String, String> serviceEnv = ServiceEnvironment.compose(env, new ServiceEnvironment.Infrastructure(
+                database.url(), kafka.address(), settings.topicPrefix(), mail.address(), settings.smtpPort(),
+                settings.baseUrl()), settings.servicePorts());
+        say("Starting " + settings.servicePorts().keySet().stream().map(SuiteService::module)
+                .collect(Collectors.joining(", ")) + " (logs in " + settings.logDir() + ") ...");
+        ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
+                settings.servicePorts(), serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
+                settings.startTimeout()), this::say));
+        cleanup.add("gateway", Gateway.start(vertx, settings.host(), settings.gatewayPort(), fleet.ports(),
+                AccessLog.to(settings.logDir().resolve("gateway.log"))));
+
+        printBanner(settings, database, kafka, mail, serviceEnv);
+        watchForCrashes(fleet);
+        awaitStop();
+    }
+
+    /** A started part: where the services reach it (null when they do not) and what the banner says. */
+    private record Part(String address, String description) {
+    }
+
+    private Part startBroker(SuiteSettings settings) {
+        Path dataDir = settings.runDir().resolve("kafka");
+        say("Kafka: starting a KRaft broker on 127.0.0.1:" + settings.kafkaPort() + " ...");
+        KafkaBroker broker = cleanup.add("Kafka broker", KafkaBroker.start(new KafkaBroker.Settings(dataDir,
+                settings.kafkaPort(), settings.kafkaControllerPort(), libDirectory(),
+                settings.logDir().resolve("kafka.log"), settings.kafkaJvmOptions(), settings.startTimeout())));
+        return new Part(broker.bootstrapServers(), "(broker started here, pid " + broker.pid() + ", data in "
+                + dataDir + ")");
+    }
+
+    private Part startInbox(SuiteSettings settings, Vertx vertx) {
+        MailInbox inbox = cleanup.add("GreenMail SMTP server", MailInbox.start("127.0.0.1", settings.smtpPort()));
+        cleanup.add("inbox", InboxServer.start(vertx, inbox, settings.host(), settings.inboxPort()));
+        return new Part("127.0.0.1", settings.inboxUrl() + "  (SMTP 127.0.0.1:" + settings.smtpPort()
+                + ", JSON at " + settings.inboxUrl() + InboxServer.MESSAGES_PATH + ")");
+    }
+
+    private void requirePortsFree(SuiteSettings settings, boolean ownBroker, boolean ownSmtp) {
+        for (SuiteSettings.PortSetting setting : settings.ports()) {
+            boolean needed = switch (setting.need()) {
+                case ALWAYS -> true;
+                case OWN_BROKER -> ownBroker;
+                case OWN_SMTP -> ownSmtp;
+                // PostgreSQL checks its own port, and only if it has to run.
+                case EMBEDDED_POSTGRES -> false;
+            };
+            if (needed) {
+                SuiteSettings.requireFree(setting);
+            }
+        }
+    }
+
+    private void printBanner(SuiteSettings settings, LocalDatabase database, Part kafka, Part mail,
+            Map<String, String> serviceEnv) {
+        String services = settings.servicePorts().entrySet().stream()
+                .map(e -> e.getKey().module() + " :" + e.getValue()).collect(Collectors.joining(", "));
+        String rule = "-".repeat(78);
+        out.println(rule);
+        out.println(" Tessera is running");
+        out.println("   API base URL  " + settings.baseUrl() + "  (also " + settings.baseUrl()
+                + RouteTable.IDENTITY_PREFIX + ")");
+        out.println("   Inbox         " + mail.description());
+        out.println("   Database      " + database.displayUrl() + "  (" + database.description() + ")");
+        out.println("   Kafka         " + kafka.address() + " " + kafka.description()
+                + (settings.topicPrefix().isEmpty() ? ""
+                : ", topic prefix " + settings.topicPrefix()));
+        out.println("   Services      " + services + " (127.0.0.1 only)");
+        out.println("   Logs          " + settings.logDir() + "/");
+        if (ServiceEnvironment.LOCAL_DEVELOPMENT_JWT_SECRET.equals(serviceEnv.get("GOTRUE_JWT_SECRET"))) {
+            out.println("   JWT secret    the local-development default (set GOTRUE_JWT_SECRET to change it)");
+        }
+        out.println(" Press Ctrl-C to stop everything.");
+        out.println(rule);
+        out.flush();
+    }
+
+    /** Says so when a service dies after it was up; the rest keeps running. */
+    private void watchForCrashes(ServiceFleet fleet) {
+        fleet.processes().values().forEach(process -> process.onExit().thenRun(() -> {
+            if (!process.stopRequested()) {
+                say("! " + process.name() + " exited with code " + process.exitValue() + "; last lines of "
+                        + process.log() + ":" + System.lineSeparator() + process.tail(30));
+            }
+        }));
+    }
+
+    /**
+     * Starts only a broker, for the test script: free ports, a throw-away data directory, the bootstrap address on
+     * one line of standard output. Stays up until killed, or until process {@code exitWith} ends.
+     */
+    private void brokerOnly(Long exitWith) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("tessera-test-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        cleanup.add("broker data " + dataDir, () -> deleteRecursively(dataDir));
+        KafkaBroker broker = cleanup.add("Kafka broker", KafkaBroker.start(new KafkaBroker.Settings(dataDir,
+                freePort(), freePort(), libDirectory(), dataDir.resolve("broker.log"),
+                JavaCommand.options(System.getenv().getOrDefault("TESSERA_KAFKA_JAVA_OPTS", "-Xmx512m -Xms128m")),
+                Duration.ofSeconds(180))));
+        out.println(BOOTSTRAP_LINE_PREFIX + broker.bootstrapServers());
+        out.println("broker log: " + broker.log() + " (pid " + broker.pid() + ")");
+        out.flush();
+        if (exitWith != null) {
+            ProcessHandle.of(exitWith).ifPresent(parent -> parent.onExit().join());
+            say("process " + exitWith + " ended; stopping the broker");
+            System.exit(0);
+        }
+        awaitStop();
+    }
+
+    private void awaitStop() {
+        try {
+            new CountDownLatch(1).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Run by the shutdown hook on Ctrl-C or SIGTERM, and on every exit after a failed start. */
+    private void stop() {
+        cleanup.closeAll();
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    /** target/lib next to the launcher jar (or next to target/classes when run from the build). */
+    static Path libDirectory() {
+        try {
+            Path self = Path.of(LocalSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return self.getParent().resolve("lib");
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    /** The command line. */
+    record Arguments(String command, Path root, Long exitWith, boolean help) {
+
+        static Arguments parse(String[] args) {
+            String command = "run";
+            Path root = null;
+            Long exitWith = null;
+            boolean help = false;
+            List<String> rest = new ArrayList<>(List.of(args));
+            while (!rest.isEmpty()) {
+                String arg = rest.remove(0);
+                if (arg.equals("-h") || arg.equals("--help")) {
+                    help = true;
+                } else if (arg.equals("run") || arg.equals("kafka-broker")) {
+                    command = arg;
+                } else if (arg.equals("--root") || arg.startsWith("--root=")) {
+                    root = Path.of(value(arg, rest));
+                } else if (arg.equals("--exit-with") || arg.startsWith("--exit-with=")) {
+                    try {
+                        exitWith = Long.parseLong(value(arg, rest));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--exit-with needs a process id");
+                    }
+                } else {
+                    throw new IllegalArgumentException("unknown argument: " + arg);
+                }
+            }
+            if (root == null) {
+                String fromEnv = System.getenv("TESSERA_REPO_ROOT");
+                root = Path.of(blank(fromEnv) ? "" : fromEnv).toAbsolutePath();
+            }
+            return new Arguments(command, root, exitWith, help);
+        }
+
+        private static String value(String arg, List<String> rest) {
+            int eq = arg.indexOf('=');
+            if (eq >= 0) {
+                return arg.substring(eq + 1);
+            }
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            return rest.remove(0);
+        }
+    }
+}

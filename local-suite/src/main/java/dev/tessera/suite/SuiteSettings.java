@@ -1,0 +1,157 @@
+package dev.tessera.suite;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.service.SuiteService;
+
+/**
+ * What a local run is configured with, read from the environment. Every port can be moved; none may be one of the
+ * ports other servers on these machines own.
+ *
+ * @param repoRoot the repository whose modules' jars are run; {@code .run/} lives here
+ * @param host the host name the public URLs use and the gateway and inbox listen on
+ */
+public record SuiteSettings(
+        Path repoRoot,
+        String host,
+        int gatewayPort,
+        int inboxPort,
+        int smtpPort,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int embeddedPostgresPort,
+        Map<SuiteService, Integer> servicePorts,
+        String topicPrefix,
+        Duration startTimeout,
+        List<String> serviceJvmOptions,
+        List<String> kafkaJvmOptions) {
+
+    /** PostgreSQL, MariaDB, Redis, RabbitMQ, MQTT and NATS already listen on these. */
+    public static final Map<Integer, String> RESERVED_PORTS = Map.of(5432, "PostgreSQL", 3306, "MySQL/MariaDB",
+            6379, "Redis", 5672, "RabbitMQ", 1883, "MQTT", 4222, "NATS");
+
+    public static SuiteSettings from(Map<String, String> env, Path repoRoot) {
+        Map<SuiteService, Integer> services = new EnumMap<>(SuiteService.class);
+        for (SuiteService service : SuiteService.values()) {
+            services.put(service, port(env, service.defaultPort(), service.portVariable()));
+        }
+        SuiteSettings settings = new SuiteSettings(
+                repoRoot.toAbsolutePath().normalize(),
+                first(env, "TESSERA_HOST", "GOTRUE_API_HOST").orElse("localhost"),
+                port(env, 8081, "TESSERA_PORT", "GOTRUE_API_PORT", "PORT"),
+                port(env, 8025, "TESSERA_INBOX_PORT"),
+                port(env, 3025, "TESSERA_SMTP_PORT"),
+                port(env, 19092, "TESSERA_KAFKA_PORT"),
+                port(env, 19093, "TESSERA_KAFKA_CONTROLLER_PORT"),
+                port(env, 15432, "TESSERA_POSTGRES_PORT"),
+                services,
+                first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
+                Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
+                JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC")),
+                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse("-Xmx512m -Xms128m")));
+        for (PortSetting setting : settings.ports()) {
+            if (RESERVED_PORTS.containsKey(setting.port())) {
+                throw new SuiteException(setting.variable() + " is " + setting.port() + ", the port of "
+                        + RESERVED_PORTS.get(setting.port()) + " on these machines; choose another");
+            }
+        }
+        return settings;
+    }
+
+    private static Optional<String> first(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(value.trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int port(Map<String, String> env, int fallback, String... names) {
+        int port = number(env, fallback, names);
+        if (port < 1 || port > 65535) {
+            throw new SuiteException(String.join("/", names) + " must be a port number, not " + port);
+        }
+        return port;
+    }
+
+    private static int number(Map<String, String> env, int fallback, String... names) {
+        Optional<String> value = first(env, names);
+        try {
+            return value.map(Integer::parseInt).orElse(fallback);
+        } catch (NumberFormatException e) {
+            throw new SuiteException(String.join("/", names) + " must be a number, not '" + value.get() + "'");
+        }
+    }
+
+    /** When a port is needed: always, or only when the launcher runs that part itself. */
+    public enum Need {
+        ALWAYS, OWN_BROKER, OWN_SMTP, EMBEDDED_POSTGRES
+    }
+
+    /** One port of the run: what uses it, the variable that moves it, and when it is needed. */
+    public record PortSetting(String user, String variable, int port, Need need) {
+    }
+
+    /** Every port of the run. */
+    public List<PortSetting> ports() {
+        List<PortSetting> ports = new ArrayList<>();
+        ports.add(new PortSetting("the gateway", "TESSERA_PORT", gatewayPort, Need.ALWAYS));
+        ports.add(new PortSetting("the inbox", "TESSERA_INBOX_PORT", inboxPort, Need.OWN_SMTP));
+        ports.add(new PortSetting("SMTP", "TESSERA_SMTP_PORT", smtpPort, Need.OWN_SMTP));
+        ports.add(new PortSetting("Kafka", "TESSERA_KAFKA_PORT", kafkaPort, Need.OWN_BROKER));
+        ports.add(new PortSetting("the Kafka controller", "TESSERA_KAFKA_CONTROLLER_PORT", kafkaControllerPort,
+                Need.OWN_BROKER));
+        ports.add(new PortSetting("embedded PostgreSQL", "TESSERA_POSTGRES_PORT", embeddedPostgresPort,
+                Need.EMBEDDED_POSTGRES));
+        servicePorts.forEach((service, port) -> ports.add(new PortSetting(service.module(), service.portVariable(),
+                port, Need.ALWAYS)));
+        return ports;
+    }
+
+    /** Fails, naming the port and its variable, when something already listens where this run wants to. */
+    public static void requireFree(PortSetting setting) {
+        try (ServerSocket socket = new ServerSocket()) {
+            // As servers bind: connections in TIME_WAIT from an earlier run do not count, a listener does.
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), setting.port()));
+        } catch (IOException e) {
+            throw new SuiteException("port " + setting.port() + " for " + setting.user() + " is already in use. Is "
+                    + "an earlier run still up? (ss -ltnp | grep :" + setting.port() + ") Or move it with "
+                    + setting.variable() + ".");
+        }
+    }
+
+    public Path runDir() {
+        return repoRoot.resolve(".run");
+    }
+
+    public Path logDir() {
+        return runDir().resolve("logs");
+    }
+
+    /** The name browsers and clients use: the listen host, or localhost when listening on every interface. */
+    public String publicHost() {
+        return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    }
+
+    public String baseUrl() {
+        return "http://" + publicHost() + ":" + gatewayPort;
+    }
+
+    public String inboxUrl() {
+        return "http://" + publicHost() + ":" + inboxPort;
+    }
+}

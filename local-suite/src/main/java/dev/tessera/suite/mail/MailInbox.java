@@ -1,0 +1,86 @@
+package dev.tessera.suite.mail;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
+import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.StoredMessage;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import dev.tessera.suite.SuiteException;
+
+/**
+ * Every mail the suite sent, held by an in-process GreenMail SMTP server that accepts any sender and recipient
+ * without authentication.
+ */
+public final class MailInbox implements AutoCloseable {
+
+    private final GreenMail greenMail;
+    private final boolean owned;
+
+    private MailInbox(GreenMail greenMail, boolean owned) {
+        this.greenMail = greenMail;
+        this.owned = owned;
+    }
+
+    /** Starts an SMTP server on {@code host:port} (0 for a free port). */
+    public static MailInbox start(String host, int port) {
+        GreenMail greenMail = new GreenMail(new ServerSetup(port, host, ServerSetup.PROTOCOL_SMTP))
+                .withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
+        try {
+            greenMail.start();
+        } catch (RuntimeException e) {
+            throw new SuiteException("cannot start the SMTP server on " + host + ":" + port + " ("
+                    + e.getMessage() + ")", e);
+        }
+        return new MailInbox(greenMail, true);
+    }
+
+    /** Reads the mails of a GreenMail server someone else runs (and stops). */
+    public static MailInbox of(GreenMail greenMail) {
+        return new MailInbox(greenMail, false);
+    }
+
+    public int smtpPort() {
+        return greenMail.getSmtp().getPort();
+    }
+
+    /** The mails received, newest first; only those to {@code to} when it is not null. */
+    public List<InboxMessage> messages(String to) {
+        List<StoredMessage> stored = greenMail.getManagers().getImapHostManager().getAllMessages();
+        // A mail to several recipients sits in several mailboxes; show it once.
+        Map<String, InboxMessage> unique = new LinkedHashMap<>();
+        for (int i = 0; i < stored.size(); i++) {
+            StoredMessage m = stored.get(i);
+            InboxMessage message = InboxMessage.of("message-" + (i + 1), m.getMimeMessage(),
+                    m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant());
+            if (to == null || message.isTo(to)) {
+                unique.putIfAbsent(message.id(), message);
+            }
+        }
+        List<InboxMessage> messages = new ArrayList<>(unique.values());
+        messages.sort(Comparator.comparing(InboxMessage::receivedAt,
+                Comparator.nullsLast(Comparator.reverseOrder())));
+        return messages;
+    }
+
+    public void clear() {
+        try {
+            greenMail.purgeEmailFromAllMailboxes();
+        } catch (FolderException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (owned) {
+            greenMail.stop();
+        }
+    }
+}

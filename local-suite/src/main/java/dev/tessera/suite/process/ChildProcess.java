@@ -1,0 +1,143 @@
+package dev.tessera.suite.process;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.tessera.suite.SuiteException;
+
+/**
+ * One operating-system process the suite started, with its output in a log file. Stopping it asks politely
+ * (SIGTERM), waits for the grace period, then kills it and anything it started.
+ */
+public final class ChildProcess implements AutoCloseable {
+
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(20);
+    private static final int TAIL_BYTES = 64 * 1024;
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private volatile boolean stopRequested;
+    private volatile List<ProcessHandle> descendants = List.of();
+
+    private ChildProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code command} with exactly {@code environment}, in {@code workDir}, sending standard output and
+     * error to {@code log} (truncated first).
+     */
+    public static ChildProcess start(String name, List<String> command, Map<String, String> environment,
+            Path workDir, Path log) {
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+            return new ChildProcess(name, builder.start(), log);
+        } catch (IOException e) {
+            throw new SuiteException("could not start " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether {@link #stop} was called, so that an exit is expected. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Exit code, once it has exited. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; true when it has. */
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    /** Asks the process to stop (SIGTERM) without waiting. */
+    public void requestStop() {
+        stopRequested = true;
+        descendants = process.descendants().toList();
+        process.destroy();
+    }
+
+    /** Waits for the exit that {@link #requestStop} asked for; kills the process tree after {@code grace}. */
+    public void awaitStop(Duration grace) {
+        if (!waitFor(grace)) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(10));
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+
+    public void stop(Duration grace) {
+        requestStop();
+        awaitStop(grace);
+    }
+
+    @Override
+    public void close() {
+        stop(DEFAULT_GRACE);
+    }
+
+    /** The last {@code lines} lines of the log, for telling a person why the process failed. */
+    public String tail(int lines) {
+        return tail(log, lines);
+    }
+
+    public static String tail(Path file, int lines) {
+        if (!Files.exists(file)) {
+            return "(no log at " + file + ")";
+        }
+        try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+            long from = Math.max(0, in.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (in.length() - from)];
+            in.seek(from);
+            in.readFully(bytes);
+            List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().toList();
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(could not read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,433 @@
+package dev.tessera.suite.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.jwx.JsonWebStructure;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.gateway.AccessLog;
+import dev.tessera.suite.gateway.Gateway;
+import dev.tessera.suite.mail.InboxMessage;
+import dev.tessera.suite.mail.MailInbox;
+import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.ServiceEnvironment;
+import dev.tessera.suite.service.ServiceFleet;
+import dev.tessera.suite.service.SuiteService;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The walking skeleton, end to end: the four services run as separate processes from their built jars, behind the
+ * gateway, against a fresh database, the run's Kafka broker (own topic prefix) and a GreenMail SMTP server. Every
+ * request goes through the public base URL, as a GoTrue client's would.
+ *
+ * <p>
+ * The steps share one user and run in order. Service logs are in {@code local-suite/target/e2e-logs/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WalkingSkeletonTest {
+
+    /** The repository whose service jars run; the build sets it, TESSERA_E2E_REPO_ROOT overrides it. */
+    private static final String ROOT_PROPERTY = "tessera.repo.root";
+    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
+    private static final String SECRET = "e2e-secret-only-for-the-walking-skeleton-0123456789";
+    private static final long JWT_EXP = 3600;
+    private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(90);
+
+    private TestStack stack;
+    private ServiceFleet fleet;
+    private Vertx vertx;
+    private Gateway gateway;
+    private MailInbox inbox;
+    private String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String email = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    private final String password = "correct horse battery staple";
+    private String userId;
+    private String confirmationToken;
+    private final Map<String, String> issuedSecrets = new HashMap<>();
+
+    @BeforeAll
+    void startSuite() {
+        Path root = repoRoot();
+        stack = TestStack.start(true);
+        inbox = MailInbox.of(stack.greenMail());
+        int gatewayPort = freePort();
+        base = "http://localhost:" + gatewayPort;
+
+        Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
+        for (SuiteService service : SuiteService.values()) {
+            ports.put(service, freePort());
+        }
+        Map<String, String> env = ServiceEnvironment.compose(inheritedEnvironment(),
+                new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
+                        stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
+                ports);
+        env.put("GOTRUE_JWT_SECRET", SECRET);
+        env.put("GOTRUE_JWT_EXP", String.valueOf(JWT_EXP));
+        env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
+        env.put("GOTRUE_SITE_URL", base);
+
+        fleet = ServiceFleet.start(new ServiceFleet.Launch(root, ports, env, List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {
+                });
+        vertx = Vertx.vertx();
+        gateway = Gateway.start(vertx, "localhost", gatewayPort, ports,
+                AccessLog.to(Path.of("target", "e2e-logs", "gateway.log")));
+    }
+
+    @AfterAll
+    void stopSuite() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void settingsAnswerInGoTruesShape() throws Exception {
+        JsonObject expected = new JsonObject()
+                .put("external", new JsonObject().put("bitbucket", false).put("github", false).put("gitlab", false)
+                        .put("google", false).put("facebook", false).put("email", true).put("saml", false))
+                .put("external_labels", new JsonObject())
+                .put("disable_signup", false)
+                .put("autoconfirm", false);
+        assertEquals(expected, ok(call("GET", "/settings", null, null)).json());
+        assertEquals(expected, ok(call("GET", "/.netlify/identity/settings", null, null)).json());
+    }
+
+    @Test
+    @Order(2)
+    void signupAnswersTheUserAndMailsAConfirmationLink() throws Exception {
+        JsonObject user = ok(call("POST", "/signup", "application/json", new JsonObject().put("email", email)
+                .put("password", password).put("data", new JsonObject().put("full_name", "E2E Tester")).encode()))
+                .json();
+        userId = user.getString("id");
+        assertEquals(UUID.fromString(userId).toString(), userId);
+        assertEquals(email, user.getString("email"));
+        assertEquals("", user.getString("aud"));
+        assertEquals("", user.getString("role"));
+        assertEquals(new JsonObject().put("provider", "email"), user.getJsonObject("app_metadata"));
+        assertEquals(new JsonObject().put("full_name", "E2E Tester"), user.getJsonObject("user_metadata"));
+        assertNotNull(user.getString("confirmation_sent_at"));
+        assertNull(user.getValue("confirmed_at"), "not confirmed yet");
+        assertFalse(user.encode().contains(password), "the user object never carries the password");
+
+        InboxMessage mail = awaitMail(email);
+        assertEquals("Confirm Your Signup", mail.subject());
+        String prefix = base + "/#confirmation_token=";
+        String link = mail.links().stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "<token> link in " + mail.links()));
+        confirmationToken = link.substring(prefix.length());
+        assertFalse(confirmationToken.isBlank());
+        issuedSecrets.put("confirmation token", confirmationToken);
+    }
+
+    @Test
+    @Order(3)
+    void passwordGrantIsRefusedBeforeConfirmation() throws Exception {
+        Reply reply = call("POST", "/token", "application/x-www-form-urlencoded", passwordGrant());
+        assertEquals(400, reply.status(), reply.describe());
+        assertEquals(new JsonObject().put("error", "invalid_grant").put("error_description", "Email not confirmed"),
+                reply.json());
+    }
+
+    @Test
+    @Order(4)
+    void verifyConfirmsOnceAndAnswersTokens() throws Exception {
+        String body = new JsonObject().put("type", "signup").put("token", confirmationToken).encode();
+        JsonObject tokens = ok(call("POST", "/verify", "application/json", body)).json();
+        assertTokenBody(tokens);
+        assertAccessToken(tokens.getString("access_token"));
+
+        Reply again = call("POST", "/verify", "application/json", body);
+        assertEquals(404, again.status(), again.describe());
+        assertGoTrueError(again, 404);
+    }
+
+    @Test
+    @Order(5)
+    void passwordGrantAnswersAVerifiableAccessToken() throws Exception {
+        JsonObject tokens = ok(call("POST", "/token", "application/x-www-form-urlencoded", passwordGrant())).json();
+        assertTokenBody(tokens);
+        assertAccessToken(tokens.getString("access_token"));
+        issuedSecrets.put("access token", tokens.getString("access_token"));
+    }
+
+    @Test
+    @Order(6)
+    void userAnswersTheConfirmedUser() throws Exception {
+        for (String path : List.of("/user", "/.netlify/identity/user")) {
+            JsonObject user = ok(call("GET", path, null, null, "Authorization",
+                    "Bearer " + issuedSecrets.get("access token"))).json();
+            assertEquals(userId, user.getString("id"));
+            assertEquals(email, user.getString("email"));
+            assertNotNull(user.getString("confirmed_at"), user.encode());
+            assertEquals(new JsonObject().put("full_name", "E2E Tester"), user.getJsonObject("user_metadata"));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void thePublicTopicCarriesTheUsersCloudEvents() {
+        Set<String> wanted = Set.of(EventType.SIGNUP.type(), EventType.CONFIRMED.type(), EventType.LOGIN.type());
+        List<ConsumerRecord<String, String>> records = stack.awaitRecords(Topic.EVENTS,
+                seen -> typesFor(seen).containsAll(wanted), ASYNC_TIMEOUT);
+        List<ConsumerRecord<String, String>> mine = records.stream()
+                .filter(r -> userId.equals(new JsonObject(r.value()).getString("subject"))).toList();
+        assertTrue(typesFor(mine).containsAll(wanted), () -> "events for " + userId + ": " + typesFor(mine));
+        for (ConsumerRecord<String, String> record : mine) {
+            JsonObject event = new JsonObject(record.value());
+            assertEquals(userId, record.key(), "keyed by user id: " + record.value());
+            assertEquals("1.0", event.getString("specversion"), record.value());
+            assertNotNull(event.getString("id"), record.value());
+            assertNotNull(event.getString("source"), record.value());
+            assertNotNull(event.getString("time"), record.value());
+            assertFalse(record.value().contains(password), "no password in " + record.value());
+            issuedSecrets.forEach((what, secret) -> assertFalse(record.value().contains(secret),
+                    "no " + what + " in " + record.value()));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void badInputGetsGoTrueErrorsNeverA500() throws Exception {
+        assertGoTrueError(call("POST", "/signup", "application/json", "{\"email\":"), 400);
+        assertGoTrueError(call("POST", "/signup", "application/x-www-form-urlencoded",
+                "email=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password=pw"), 400);
+        assertGoTrueError(call("POST", "/signup", "application/json", ""), 400);
+        assertGoTrueError(call("POST", "/signup", null, null), 400);
+        assertClientError(call("POST", "/signup", "application/json",
+                "{\"email\":\"not-an-email\",\"password\":\"pw\"}"));
+        assertGoTrueError(call("POST", "/.netlify/identity/verify", "application/json", "{\"type\":"), 400);
+        assertClientError(call("POST", "/verify", "application/json", "{\"type\":\"signup\",\"token\":\" \"}"));
+        assertClientError(call("PUT", "/settings", "application/json", "{}"));
+        assertGoTrueError(call("GET", "/user", null, null), 401);
+        assertGoTrueError(call("GET", "/user", null, null, "Authorization", "Bearer not.a.jwt"), 401);
+
+        Reply unknownGrant = call("POST", "/token", "application/x-www-form-urlencoded", "grant_type=magic");
+        assertEquals(400, unknownGrant.status(), unknownGrant.describe());
+        assertEquals(new JsonObject().put("error", "unsupported_grant_type"), unknownGrant.json());
+        Reply jsonToken = call("POST", "/token", "application/json",
+                new JsonObject().put("grant_type", "password").put("username", email).put("password", password)
+                        .encode());
+        assertEquals(400, jsonToken.status(), jsonToken.describe());
+        assertNotNull(jsonToken.json().getString("error"), jsonToken.describe());
+
+        JsonObject notFound = new JsonObject().put("code", 404).put("msg", "Not Found");
+        for (String path : List.of("/internal/verify", "/internal/users/" + userId,
+                "/.netlify/identity/internal/verify", "/q/health/ready", "/admin/../internal/verify")) {
+            for (String method : List.of("GET", "POST")) {
+                Reply reply = call(method, path, "application/json",
+                        new JsonObject().put("type", "signup").put("token", "x").encode());
+                assertEquals(404, reply.status(), method + " " + path + ": " + reply.describe());
+                assertEquals(notFound, reply.json(), method + " " + path);
+            }
+        }
+    }
+
+    // --- the steps' vocabulary ---
+
+    private String passwordGrant() {
+        return "grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+    }
+
+    private void assertTokenBody(JsonObject tokens) {
+        assertEquals(Set.of("access_token", "token_type", "expires_in", "refresh_token"), tokens.fieldNames(),
+                tokens.encode());
+        assertEquals("bearer", tokens.getString("token_type"));
+        assertEquals(JWT_EXP, tokens.getLong("expires_in"));
+        assertFalse(tokens.getString("refresh_token").isBlank());
+        issuedSecrets.put("refresh token " + issuedSecrets.size(), tokens.getString("refresh_token"));
+    }
+
+    /** Reference §4: HS256 with the configured secret, GoTrue's header and exactly GoTrue's claims. */
+    private void assertAccessToken(String token) throws Exception {
+        JwtConsumer consumer = new JwtConsumerBuilder()
+                .setVerificationKey(new HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.HMAC_SHA256)
+                .setRequireExpirationTime()
+                .setRequireSubject()
+                .setSkipDefaultAudienceValidation()
+                .build();
+        JwtContext context = consumer.process(token);
+        JsonWebStructure jws = context.getJoseObjects().get(0);
+        assertEquals("HS256", jws.getAlgorithmHeaderValue());
+        assertEquals("JWT", jws.getHeader("typ"));
+        assertEquals("nf-ident", jws.getKeyIdHeaderValue());
+
+        JwtClaims claims = context.getJwtClaims();
+        assertEquals(Set.of("sub", "exp", "email", "app_metadata", "user_metadata"), claims.getClaimNames(),
+                "GoTrue's claims only (no aud when empty, no iat, iss, jti, nbf or role): " + claims.toJson());
+        assertEquals(userId, claims.getSubject());
+        assertEquals(email, claims.getStringClaimValue("email"));
+        long expectedExp = Instant.now().getEpochSecond() + JWT_EXP;
+        long exp = claims.getExpirationTime().getValue();
+        assertTrue(Math.abs(exp - expectedExp) < 120, "exp " + exp + " should be about now + " + JWT_EXP);
+        assertEquals(Map.of("provider", "email"), claims.getClaimValue("app_metadata"));
+        assertEquals(Map.of("full_name", "E2E Tester"), claims.getClaimValue("user_metadata"));
+    }
+
+    private static Set<String> typesFor(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(r -> new JsonObject(r.value()).getString("type")).collect(Collectors.toSet());
+    }
+
+    private InboxMessage awaitMail(String to) {
+        InboxMessage[] found = new InboxMessage[1];
+        Poll.until("no mail to " + to + " arrived (service logs in target/e2e-logs)", ASYNC_TIMEOUT)
+                .every(Duration.ofMillis(250))
+                .check(() -> {
+                    List<InboxMessage> mails = inbox.messages(to);
+                    found[0] = mails.isEmpty() ? null : mails.get(0);
+                    return found[0] != null;
+                });
+        return found[0];
+    }
+
+    /** GoTrue's HTTPError: exactly {@code code} (the status) and {@code msg}. */
+    private static void assertGoTrueError(Reply reply, int status) {
+        assertEquals(status, reply.status(), reply.describe());
+        assertClientError(reply);
+    }
+
+    private static void assertClientError(Reply reply) {
+        assertTrue(reply.status() >= 400 && reply.status() < 500, "want a 4xx: " + reply.describe());
+        JsonObject body = reply.json();
+        if (body.containsKey("error")) {
+            // The OAuth shape, only /token uses it.
+            assertTrue(Set.of("error", "error_description").containsAll(body.fieldNames()), reply.describe());
+            return;
+        }
+        assertEquals(Set.of("code", "msg"), body.fieldNames(), reply.describe());
+        assertEquals(reply.status(), body.getInteger("code"), reply.describe());
+        assertNotEquals("", body.getString("msg"), reply.describe());
+    }
+
+    private Reply ok(Reply reply) {
+        assertEquals(200, reply.status(), reply.describe());
+        return reply;
+    }
+
+    private Reply call(String method, String path, String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(method + " " + path, response.statusCode(), response.body());
+    }
+
+    record Reply(String request, int status, String body) {
+
+        JsonObject json() {
+            try {
+                return new JsonObject(body);
+            } catch (RuntimeException e) {
+                return fail("not a JSON object: " + describe());
+            }
+        }
+
+        String describe() {
+            return request + " -> " + status + " " + body + " (service logs in local-suite/target/e2e-logs)";
+        }
+    }
+
+    // --- setup ---
+
+    private static Path repoRoot() {
+        String root = System.getenv(ROOT_ENV);
+        if (root == null || root.isBlank()) {
+            root = System.getProperty(ROOT_PROPERTY);
+        }
+        if (root == null || root.isBlank()) {
+            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
+        }
+        return Path.of(root).toAbsolutePath().normalize();
+    }
+
+    /** The test JVM's environment without settings meant for a local run, so a developer's shell cannot leak in. */
+    private static Map<String, String> inheritedEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
+                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.equals("DATABASE_URL")
+                    || name.equals("PORT");
+            if (!suiteSetting) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tessera.mail.delivery;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.tessera.mail.template.MailContent;
+import dev.tessera.platform.config.GoTrueConfig;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.ext.mail.SMTPException;
+
+/**
+ * Hands a rendered mail to the SMTP server through the reactive Quarkus Mailer, retrying with backoff. The
+ * Message-ID is derived from the request id, so a mail that is sent twice after a crash carries the same id twice,
+ * which lets mail clients and archives spot the duplicate.
+ */
+@ApplicationScoped
+public class SmtpSender {
+
+    private static final Logger LOG = Logger.getLogger(SmtpSender.class);
+
+    private final ReactiveMailer mailer;
+    private final Backoff backoff;
+    private final Duration attemptTimeout;
+    private final String from;
+    private final String messageIdDomain;
+    private final boolean configured;
+
+    @Inject
+    public SmtpSender(ReactiveMailer mailer, GoTrueConfig config, DeliveryConfig delivery) {
+        this(mailer, config.smtp().host().filter(host -> !host.isBlank()).isPresent(), config.smtp().adminEmail(),
+                Backoff.of(delivery.retry()), delivery.smtpTimeout());
+    }
+
+    SmtpSender(ReactiveMailer mailer, boolean configured, String from, Backoff backoff, Duration attemptTimeout) {
+        this.mailer = mailer;
+        this.backoff = backoff;
+        this.attemptTimeout = attemptTimeout;
+        this.from = from;
+        this.configured = configured;
+        int at = from.lastIndexOf('@');
+        String domain = at >= 0 ? from.substring(at + 1).replaceAll("[^A-Za-z0-9.-]", "") : "";
+        this.messageIdDomain = domain.isEmpty() ? "tessera.invalid" : domain;
+    }
+
+    /** False without GOTRUE_SMTP_HOST: GoTrue then sends nothing (its no-op mailer), and neither do we. */
+    public boolean configured() {
+        return configured;
+    }
+
+    public String messageId(UUID requestId) {
+        return "<" + requestId + "@" + messageIdDomain + ">";
+    }
+
+    /**
+     * Sends the mail; emits the number of attempts it took.
+     *
+     * @param context where retries resume (the caller's Vert.x context)
+     * @throws SmtpDeliveryFailed (as the failure) once the attempts are used up or the server refused for good
+     */
+    public Uni<Integer> send(UUID requestId, String to, MailContent content, Context context) {
+        Mail mail = Mail.withHtml(to, content.subject(), content.html())
+                .setText(content.text())
+                .setFrom(from)
+                .addHeader("Message-ID", messageId(requestId));
+        AtomicInteger tried = new AtomicInteger();
+        return backoff.run(context,
+                attempt -> {
+                    tried.set(attempt);
+                    return mailer.send(mail)
+                            .ifNoItem().after(attemptTimeout).failWith(() -> new TimeoutException(
+                                    "no answer from the SMTP server within " + attemptTimeout.toMillis() + " ms"))
+                            .replaceWith(attempt);
+                },
+                SmtpSender::worthRetrying,
+                (attempt, failure, delay) -> LOG.warnf("SMTP attempt %d of %d for mail request %s failed (%s);"
+                        + " retrying in %d ms", attempt, backoff.attempts(), requestId, failure.toString(),
+                        delay.toMillis()))
+                .onFailure().transform(failure -> new SmtpDeliveryFailed(tried.get(), failure));
+    }
+
+    /** A 5xx reply (unknown mailbox, refused sender) will not change on the next try; anything else might. */
+    static boolean worthRetrying(Throwable failure) {
+        return !(failure instanceof SMTPException smtp && smtp.isPermanent());
+    }
+}

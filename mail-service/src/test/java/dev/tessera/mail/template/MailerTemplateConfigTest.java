@@ -1,0 +1,49 @@
+package dev.tessera.mail.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tessera.platform.mail.MailKind;
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/** GoTrue's defaults, and GoTrue's environment variable names reaching the mapping. */
+class MailerTemplateConfigTest {
+
+    private static MailerTemplateConfig config(Map<String, String> environment) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new EnvConfigSource(environment, 300))
+                .withMapping(MailerTemplateConfig.class)
+                .build();
+        return config.getConfigMapping(MailerTemplateConfig.class);
+    }
+
+    @Test
+    void defaultsAreGoTrues() {
+        MailerTemplateConfig config = config(Map.of());
+        assertEquals("You have been invited", config.subjects().of(MailKind.INVITE));
+        assertEquals("Confirm Your Signup", config.subjects().of(MailKind.CONFIRMATION));
+        assertEquals("Reset Your Password", config.subjects().of(MailKind.RECOVERY));
+        assertEquals("Confirm Email Change", config.subjects().of(MailKind.EMAIL_CHANGE));
+        for (MailKind kind : MailKind.values()) {
+            assertEquals("/", config.urlPaths().of(kind));
+            assertTrue(config.templates().of(kind).isEmpty());
+        }
+    }
+
+    @Test
+    void goTrueEnvironmentNamesAreRead() {
+        MailerTemplateConfig config = config(Map.of(
+                "GOTRUE_MAILER_SUBJECTS_EMAIL_CHANGE", "Your new address",
+                "GOTRUE_MAILER_URLPATHS_INVITE", "/accept",
+                "GOTRUE_MAILER_TEMPLATES_RECOVERY", "/etc/tessera/recovery.html"));
+        assertEquals("Your new address", config.subjects().of(MailKind.EMAIL_CHANGE));
+        assertEquals("/accept", config.urlPaths().of(MailKind.INVITE));
+        assertEquals("/etc/tessera/recovery.html", config.templates().of(MailKind.RECOVERY).orElseThrow());
+    }
+}

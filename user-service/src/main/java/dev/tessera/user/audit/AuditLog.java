@@ -1,0 +1,103 @@
+package dev.tessera.user.audit;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** The audit log table: append once per event id, read newest first with GoTrue's query scopes. */
+@ApplicationScoped
+public class AuditLog {
+
+    /** A search: {@code column} is the payload key(s) matched, {@code text} the substring, or both null. */
+    public record Query(List<String> keys, String text) {
+        static final Query ALL = new Query(List.of(), null);
+    }
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final ObjectMapper mapper;
+    private final String table;
+
+    public AuditLog(ObjectMapper mapper,
+            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
+        this.mapper = mapper;
+        this.table = schema.map(s -> s + ".audit_log_entries").orElse("audit_log_entries");
+    }
+
+    public Uni<Void> append(AuditEntry entry) {
+        return Panache.getSession().chain(session -> session
+                .createNativeQuery("insert into " + table + " (id, payload, created_at) values (:id, cast(cast(:payload as text) as jsonb), :at)"
+                        + " on conflict (id) do nothing")
+                .setParameter("id", entry.id())
+                .setParameter("payload", json(entry.payload()))
+                .setParameter("at", OffsetDateTime.ofInstant(entry.createdAt(), ZoneOffset.UTC))
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    public Uni<List<AuditEntry>> page(Query query, int page, int perPage) {
+        return Panache.getSession().chain(session -> bind(session.createNativeQuery(
+                "select id, cast(payload as text), created_at from " + table + where(query)
+                        + " order by created_at desc, id limit :limit offset :offset", Object[].class), query)
+                .setParameter("limit", perPage)
+                .setParameter("offset", (long) (page - 1) * perPage)
+                .getResultList())
+                .map(rows -> rows.stream().map(this::entry).toList());
+    }
+
+    public Uni<Long> count(Query query) {
+        return Panache.getSession().chain(session -> bind(session.createNativeQuery(
+                "select count(*) from " + table + where(query), Long.class), query).getSingleResult());
+    }
+
+    private static String where(Query query) {
+        if (query.text() == null) {
+            return "";
+        }
+        return " where " + String.join(" or ", query.keys().stream()
+                .map(key -> "lower(payload->>'" + key + "') like :text").toList());
+    }
+
+    private static <T> Mutiny.SelectionQuery<T> bind(Mutiny.SelectionQuery<T> q, Query query) {
+        if (query.text() != null) {
+            String escaped = query.text().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            q.setParameter("text", "%" + escaped + "%");
+        }
+        return q;
+    }
+
+    private AuditEntry entry(Object[] row) {
+        try {
+            Instant at = row[2] instanceof OffsetDateTime odt ? odt.toInstant()
+                    : row[2] instanceof Instant i ? i : Instant.parse(row[2].toString());
+            return new AuditEntry((UUID) row[0], mapper.readValue((String) row[1], MAP), at);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable audit payload", e);
+        }
+    }
+
+    private String json(Map<String, Object> payload) {
+        try {
+            return mapper.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

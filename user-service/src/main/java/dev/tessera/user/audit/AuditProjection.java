@@ -1,0 +1,98 @@
+package dev.tessera.user.audit;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.platform.event.EventType;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Projects the public event stream into GoTrue's audit log. Idempotent by event id, so at-least-once delivery writes
+ * each entry once. An event it cannot read is logged and skipped: the audit log is a view, and the stream itself
+ * keeps the original.
+ */
+@ApplicationScoped
+public class AuditProjection {
+
+    private static final Logger LOG = Logger.getLogger(AuditProjection.class);
+
+    private final AuditLog log;
+    private final ObjectMapper mapper;
+
+    public AuditProjection(AuditLog log, ObjectMapper mapper) {
+        this.log = log;
+        this.mapper = mapper;
+    }
+
+    @Incoming("audit")
+    public Uni<Void> record(String cloudEvent) {
+        Optional<AuditEntry> entry;
+        try {
+            entry = toEntry(mapper.readTree(cloudEvent));
+        } catch (Exception e) {
+            LOG.warnf("Skipping an event the audit log cannot read: %s", e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (entry.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        // A database outage pauses the projection instead of dropping entries.
+        return Panache.withTransaction(() -> log.append(entry.get()))
+                .onFailure().invoke(e -> LOG.warnf("Audit entry %s not written yet: %s", entry.get().id(), e.toString()))
+                .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(10);
+    }
+
+    Optional<AuditEntry> toEntry(JsonNode event) {
+        Optional<EventType> type = EventType.fromType(event.path("type").asText());
+        if (type.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode data = event.path("data");
+        JsonNode user = data.path("user");
+        String userId = text(user.path("id")).orElse(text(data.path("user_id")).orElse(event.path("subject").asText()));
+        String userEmail = text(user.path("email")).orElse(text(data.path("email")).orElse(null));
+        JsonNode actor = data.path("actor");
+        Instant time = time(event.path("time").asText());
+
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("timestamp", time.toString());
+        if (actor.isObject()) {
+            payload.put("actor_id", actor.path("id").asText());
+            payload.put("actor_email", actor.path("email").asText());
+            payload.put("traits", Map.of("user_id", userId, "user_email", String.valueOf(userEmail)));
+        } else {
+            payload.put("actor_id", userId);
+            payload.put("actor_email", userEmail);
+            text(user.path("user_metadata").path("full_name")).ifPresent(name -> payload.put("actor_name", name));
+        }
+        payload.put("action", type.get().auditAction());
+        payload.put("log_type", type.get().logType());
+        return Optional.of(new AuditEntry(UUID.fromString(event.path("id").asText()), payload, time));
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() && !node.asText().isEmpty() ? Optional.of(node.asText()) : Optional.empty();
+    }
+
+    private static Instant time(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return Instant.now();
+        }
+    }
+}

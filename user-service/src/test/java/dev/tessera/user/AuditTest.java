@@ -1,0 +1,80 @@
+package dev.tessera.user;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tessera.platform.testing.TesseraTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/** The audit log follows the event stream: actions appear, once each, searchable by GoTrue's scopes. */
+@QuarkusTest
+@QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+class AuditTest {
+
+    static Response audit(String query) {
+        var request = given().header("Authorization", "Bearer test-operator-token");
+        if (query != null) {
+            request = request.queryParam("query", query);
+        }
+        return request.get("/admin/audit");
+    }
+
+    static List<Map<String, Object>> awaitEntries(String query, int atLeast) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (true) {
+            List<Map<String, Object>> entries = audit(query).then().statusCode(200).extract().jsonPath().getList("$");
+            if (entries.size() >= atLeast || Instant.now().isAfter(deadline)) {
+                return entries;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void signupAndAdminActionsAreAuditedOnceEach() throws Exception {
+        String email = "audited-" + UUID.randomUUID() + "@example.com";
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", "pw", "data", Map.of("full_name", "Audrey Audit")))
+                .post("/signup").then().statusCode(200).extract().path("id");
+        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
+                .body(Map.of("role", "editor")).put("/admin/users/" + id).then().statusCode(200);
+
+        List<Map<String, Object>> mine = awaitEntries("author:" + email, 1);
+        assertEquals(1, mine.size(), "the signup, by the user: " + mine + " all: " + audit(null).asString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> payload = (Map<String, Object>) mine.get(0).get("payload");
+        assertEquals("user_signedup", payload.get("action"));
+        assertEquals("team", payload.get("log_type"));
+        assertEquals(id, payload.get("actor_id"));
+        assertEquals("Audrey Audit", payload.get("actor_name"));
+        assertTrue(mine.get(0).containsKey("created_at"));
+
+        List<Map<String, Object>> byName = awaitEntries("author:audrey", 1);
+        assertEquals(mine.get(0).get("id"), byName.get(0).get("id"));
+
+        List<Map<String, Object>> modified = awaitEntries("author:operator@netlify.com", 1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> traits = (Map<String, Object>) ((Map<String, Object>) modified.get(0).get("payload")).get("traits");
+        assertEquals(Map.of("user_id", id, "user_email", email), traits);
+
+        audit("action:user_modified").then().statusCode(200).header("X-Total-Count", equalTo(String.valueOf(
+                audit("action:user_modified").jsonPath().getList("$").size())));
+        audit("type:team").then().statusCode(200);
+        audit("color:blue").then().statusCode(400).body("msg", startsWith("Invalid query scope"));
+        given().get("/admin/audit").then().statusCode(401);
+    }
+}

@@ -2,7 +2,8 @@
 # Runs every module's tests, the end-to-end test of local-suite included, against ONE real Kafka
 # broker (KRaft, from the Apache Kafka jars) started for the whole run and stopped at the end.
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth (or TESSERA_TEST_DATABASE_URL).
-# Extra arguments go to Maven, e.g. ./test.sh -pl user-service. Exits with Maven's status.
+# Then the Node conformance suite with the real GoTrue clients. Extra arguments go to Maven, e.g.
+# ./test.sh -pl user-service (TESSERA_SKIP_CONFORMANCE=true skips the Node part). Exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")"
 . local-suite/bin/java-home.sh
@@ -43,14 +44,12 @@ echo "Kafka broker for this run: $bootstrap"
 status=0
 ./mvnw -B verify "$@" || status=$?
 
-# ---------------------------------------------------------------------------------------------
-# PLACE FOR THE NODE CONFORMANCE SUITE (not written yet).
-# It will run the real clients (gotrue-js, @netlify/identity) under Node against the suite:
-# start it with the launcher on free ports, reusing this broker
-#   (KAFKA_BOOTSTRAP_SERVERS="$bootstrap" TESSERA_KAFKA_TOPIC_PREFIX=<fresh> java -jar
-#    local-suite/target/local-suite.jar ...), wait for its banner, run the Node tests against
-#   its base URL, read mails from the inbox's /api/messages, stop it, and fold the result in:
-#   [ "$status" -eq 0 ] && { node ... || status=$?; }
-# ---------------------------------------------------------------------------------------------
+# The conformance suite: the real, unmodified GoTrue clients (gotrue-js, @netlify/identity) under Node, against
+# suites started by the launcher (one per server configuration), reusing this run's broker. It needs the jars
+# the Maven run just built, so it runs only after a full (argument-less) run that passed.
+if [ "$status" -eq 0 ] && [ "$#" -eq 0 ] && [ "${TESSERA_SKIP_CONFORMANCE:-}" != "true" ]; then
+    echo "Running the conformance suite (conformance/run.mjs) ..."
+    (cd conformance && npm ci --no-audit --no-fund --loglevel=error && node run.mjs) || status=$?
+fi
 
 exit "$status"

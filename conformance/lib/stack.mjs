@@ -1,0 +1,169 @@
+// Starts a Tessera suite for the conformance tests with the project's own launcher
+// (local-suite/target/local-suite.jar): a fresh PostgreSQL database, the run's Kafka broker under a fresh
+// topic prefix, an in-process SMTP inbox, the four services and the gateway, all on free ports.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+const launcherJar = path.join(repoRoot, 'local-suite', 'target', 'local-suite.jar');
+const javaBin = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function serverUrl() {
+  return process.env.TESSERA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+async function withAdminClient(fn) {
+  const client = new pg.Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase() {
+  const name = `tessera_conformance_${randomBytes(6).toString('hex')}`;
+  await withAdminClient((c) => c.query(`create database ${name}`));
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+async function dropDatabase(name) {
+  await withAdminClient((c) => c.query(`drop database if exists ${name} with (force)`));
+}
+
+/** Waits for a line matching `pattern` on a child's output; rejects if the child exits first. */
+function waitForLine(child, pattern, timeoutMs, label) {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      reject(new Error(`${label} did not start within ${timeoutMs / 1000}s. Output:\n${seen.slice(-4000)}`));
+    }, timeoutMs);
+    const onData = (chunk) => {
+      seen += chunk.toString();
+      const match = seen.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code} before it was ready. Output:\n${seen.slice(-4000)}`));
+    });
+  });
+}
+
+function stopChild(child, timeoutMs = 60_000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+let sharedBroker;
+
+/** The run's broker: the one test.sh started, or one started here for a standalone run. */
+async function brokerBootstrap() {
+  if (process.env.TESSERA_TEST_KAFKA_BOOTSTRAP) return process.env.TESSERA_TEST_KAFKA_BOOTSTRAP;
+  if (!sharedBroker) {
+    const child = spawn(javaBin, ['-Xmx256m', '-jar', launcherJar, 'kafka-broker', '--exit-with', String(process.pid)], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const [, bootstrap] = await waitForLine(child, /KAFKA_BOOTSTRAP_SERVERS=(\S+)/, 180_000, 'The Kafka broker');
+    sharedBroker = { child, bootstrap };
+  }
+  return sharedBroker.bootstrap;
+}
+
+export async function stopBroker() {
+  if (sharedBroker) await stopChild(sharedBroker.child);
+  sharedBroker = undefined;
+}
+
+/**
+ * Starts one suite. `env` holds GoTrue settings for this stack (GOTRUE_MAILER_AUTOCONFIRM, ...).
+ * Resolves to { base, inbox, jwtSecret, operatorToken, stop() }.
+ */
+export async function startStack(label, env = {}) {
+  const database = await createDatabase();
+  const ports = {
+    TESSERA_PORT: await freePort(),
+    TESSERA_INBOX_PORT: await freePort(),
+    TESSERA_SMTP_PORT: await freePort(),
+    TESSERA_AUTH_SERVICE_PORT: await freePort(),
+    TESSERA_USER_SERVICE_PORT: await freePort(),
+    TESSERA_HOOK_SERVICE_PORT: await freePort(),
+    TESSERA_MAIL_SERVICE_PORT: await freePort(),
+  };
+  const jwtSecret = `conformance-${randomBytes(24).toString('hex')}`;
+  const operatorToken = `operator-${randomBytes(16).toString('hex')}`;
+  const childEnv = {
+    ...process.env,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    DATABASE_URL: database.url,
+    KAFKA_BOOTSTRAP_SERVERS: await brokerBootstrap(),
+    TESSERA_KAFKA_TOPIC_PREFIX: `conf${randomBytes(4).toString('hex')}.`,
+    GOTRUE_JWT_SECRET: jwtSecret,
+    GOTRUE_OPERATOR_TOKEN: operatorToken,
+    GOTRUE_SMTP_MAX_FREQUENCY: '1s',
+    ...env,
+  };
+  delete childEnv.GOTRUE_SMTP_HOST;
+  const child = spawn(javaBin, ['-Xmx256m', '-jar', launcherJar, '--root', repoRoot], {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d.toString(); });
+  child.stderr.on('data', (d) => { output += d.toString(); });
+  try {
+    await waitForLine(child, /Tessera is running/, 300_000, `The ${label} suite`);
+  } catch (e) {
+    await stopChild(child);
+    await dropDatabase(database.name).catch(() => {});
+    throw e;
+  }
+  const base = `http://localhost:${ports.TESSERA_PORT}`;
+  return {
+    label,
+    base,
+    identityUrl: `${base}/.netlify/identity`,
+    inbox: `http://localhost:${ports.TESSERA_INBOX_PORT}`,
+    jwtSecret,
+    operatorToken,
+    output: () => output,
+    async stop() {
+      await stopChild(child);
+      await dropDatabase(database.name).catch((e) => console.error(`could not drop ${database.name}: ${e.message}`));
+    },
+  };
+}

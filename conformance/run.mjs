@@ -1,0 +1,66 @@
+// The conformance run: starts a suite per server configuration the clients must meet, runs that
+// configuration's test files against it with Node's test runner, and stops it. Exits non-zero if any test
+// failed or a suite would not start.
+//
+//   npm ci && node run.mjs            (after ./mvnw package, which builds the services and the launcher)
+//   node run.mjs main                 (only some configurations)
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStack, stopBroker } from './lib/stack.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const configurations = {
+  // GoTrue's defaults: confirmation by mail, signups open.
+  main: {},
+  autoconfirm: { GOTRUE_MAILER_AUTOCONFIRM: 'true' },
+  closed: { GOTRUE_DISABLE_SIGNUP: 'true' },
+};
+
+function runTests(files, stack) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+      cwd: here,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        CONFORMANCE_BASE_URL: stack.base,
+        CONFORMANCE_INBOX_URL: stack.inbox,
+        CONFORMANCE_JWT_SECRET: stack.jwtSecret,
+        CONFORMANCE_OPERATOR_TOKEN: stack.operatorToken,
+      },
+    });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+const wanted = process.argv.slice(2);
+const failures = [];
+try {
+  for (const [name, env] of Object.entries(configurations)) {
+    if (wanted.length && !wanted.includes(name)) continue;
+    const dir = path.join(here, 'tests', name);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join(dir, f));
+    console.log(`\n=== conformance: ${name} (${files.length} files) ===`);
+    let stack;
+    try {
+      stack = await startStack(name, env);
+      console.log(`suite at ${stack.base}, inbox ${stack.inbox}`);
+      const code = await runTests(files, stack);
+      if (code !== 0) failures.push(`${name}: tests failed`);
+    } catch (e) {
+      failures.push(`${name}: ${e.message}`);
+    } finally {
+      if (stack) await stack.stop();
+    }
+  }
+} finally {
+  await stopBroker();
+}
+if (failures.length) {
+  console.error(`\nconformance failed:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+console.log('\nconformance: every configuration passed');

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,6 +55,18 @@ class TokenTest {
 
     @InjectTestStack
     TestStack stack;
+
+    /** Each test is its own client for the /token rate limit (GOTRUE_RATE_LIMIT_HEADER is X-Client-IP in tests). */
+    @org.junit.jupiter.api.BeforeEach
+    void ownRateLimitKey() {
+        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
+                .addHeader("X-Client-IP", UUID.randomUUID().toString()).build();
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void sharedSpecification() {
+        io.restassured.RestAssured.requestSpecification = null;
+    }
 
     static Map<String, Object> identity(UUID id, String email) {
         return Map.of("id", id.toString(), "aud", "", "email", email, "role", "", "confirmed", true,
@@ -228,6 +241,43 @@ class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email,
                 Instant.now().minusSeconds(60), Map.of())).post("/logout")
                 .then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
+    }
+
+    @Test
+    void tokenRequestsAreLimitedPerRateLimitKey() {
+        String client = "client-" + UUID.randomUUID();
+        for (int i = 0; i < 30; i++) {
+            given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
+                    .post("/token").then().statusCode(400);
+        }
+        given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
+                .post("/token").then().statusCode(429).body("code", equalTo(429)).body("msg", equalTo("Rate limit exceeded"));
+        given().header("X-Client-IP", "another-" + client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
+                .post("/token").then().statusCode(400);
+    }
+
+    @Test
+    void authenticationFailuresClearTheCookie() {
+        given().post("/logout").then().statusCode(401).header("Set-Cookie", startsWith("nf_jwt=;"));
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", "unknown").post("/token")
+                .then().statusCode(400).header("Set-Cookie", startsWith("nf_jwt=;"));
+        UserServiceStub.AUTHENTICATE.put("wrong@example.com", new Object[] { 400,
+                Map.of("error", "invalid_grant", "error_description", "No user found with that email, or password invalid.") });
+        given().contentType(ContentType.URLENC).formParam("grant_type", "password").formParam("username", "wrong@example.com")
+                .formParam("password", "x").post("/token")
+                .then().statusCode(400).header("Set-Cookie", nullValue());
+    }
+
+    @Test
+    void corsAndBodyLimitsAnswerAsGoTrueClientsNeed() {
+        given().header("Origin", "https://site.example").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,x-use-cookie,x-nf-client")
+                .options("/token").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://site.example")
+                .header("Access-Control-Allow-Credentials", "true");
+        given().contentType(ContentType.URLENC).body("grant_type=password&password=" + "x".repeat(70_000))
+                .post("/token").then().statusCode(413).body("code", equalTo(413));
     }
 
     @Test

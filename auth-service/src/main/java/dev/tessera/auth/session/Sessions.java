@@ -66,10 +66,11 @@ public class Sessions {
         String hash = OpaqueToken.hashOf(presented);
         return Panache.withSession(() -> tokens.findByHash(hash)).chain(found -> {
             if (found == null || found.revoked) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID));
+                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
             }
             if (found.createdAt.plus(lifetime).isBefore(Instant.now())) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", "Refresh token expired"));
+                return Uni.createFrom().failure(
+                        ApiError.oauth("invalid_grant", "Refresh token expired").clearingSessionCookie());
             }
             return directory.find(found.userId).chain(user -> {
                 if (user == null) {
@@ -83,7 +84,7 @@ public class Sessions {
     private Uni<Issued> rotate(UUID id, UserIdentity user) {
         return Panache.withTransaction(() -> tokens.lock(id).chain(current -> {
             if (current == null || current.revoked) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID));
+                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
             }
             current.revoked = true;
             current.updatedAt = Instant.now();

@@ -11,12 +11,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import dev.tessera.auth.ratelimit.TokenRateLimit;
 import dev.tessera.auth.session.Sessions;
 import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.platform.web.SessionCookie;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -30,14 +32,16 @@ public class TokenResource {
     private final Sessions sessions;
     private final TokenResponses responses;
     private final RequestAudience audience;
+    private final TokenRateLimit rateLimit;
     private final GoTrueConfig config;
 
     public TokenResource(UserDirectory directory, Sessions sessions, TokenResponses responses,
-            RequestAudience audience, GoTrueConfig config) {
+            RequestAudience audience, TokenRateLimit rateLimit, GoTrueConfig config) {
         this.directory = directory;
         this.sessions = sessions;
         this.responses = responses;
         this.audience = audience;
+        this.rateLimit = rateLimit;
         this.config = config;
     }
 
@@ -45,12 +49,17 @@ public class TokenResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> token(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @Context UriInfo uri, @HeaderParam(TokenCookie.HEADER) String useCookie,
-            @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+            @Context UriInfo uri, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie,
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpHeaders headers) {
         if (config.external().email().disabled()) {
             throw ApiError.badRequest("Unsupported email provider");
         }
         FormValues form = FormValues.of(body, contentType, uri.getQueryParameters());
+        String key = rateLimit.header().map(headers::getHeaderString).orElse(null);
+        return rateLimit.count(key).chain(() -> grant(form, useCookie, audienceHeader));
+    }
+
+    private Uni<Response> grant(FormValues form, String useCookie, String audienceHeader) {
         return switch (form.get("grant_type")) {
             case "password" -> directory
                     .authenticate(form.get("username"), form.get("password"), audience.resolve(audienceHeader, null))

@@ -6,15 +6,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.tessera.auth.session.Sessions;
+import dev.tessera.platform.web.SessionCookie;
 
 /** Turns an issued session into GoTrue's token response, with the cookie when asked for. */
 @ApplicationScoped
 public class TokenResponses {
 
     private final AccessTokenIssuer issuer;
-    private final TokenCookie cookie;
+    private final SessionCookie cookie;
 
-    public TokenResponses(AccessTokenIssuer issuer, TokenCookie cookie) {
+    public TokenResponses(AccessTokenIssuer issuer, SessionCookie cookie) {
         this.issuer = issuer;
         this.cookie = cookie;
     }

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.tessera.auth.session.Sessions;
-import dev.tessera.auth.token.TokenCookie;
+import dev.tessera.platform.web.SessionCookie;
 import dev.tessera.auth.token.TokenResponses;
 import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.web.JsonBody;
@@ -37,7 +37,7 @@ public class VerifyResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> verify(byte[] body, @HeaderParam(TokenCookie.HEADER) String useCookie) {
+    public Uni<Response> verify(byte[] body, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie) {
         VerifyParams params = json.read(body, VerifyParams.class, "Verify");
         return directory.verify(params.type(), params.token(), params.password())
                 .chain(user -> sessions.start(user, null))

@@ -40,6 +40,10 @@ public interface GoTrueConfig {
 
     Cookie cookie();
 
+    /** The request header whose value keys the {@code /token} rate limit; unset turns the limit off. */
+    @WithName("rate-limit-header")
+    Optional<String> rateLimitHeader();
+
     interface Jwt {
         /** HS256 signing and verification key (raw bytes of the string). */
         String secret();

@@ -9,11 +9,22 @@ public final class ApiError extends RuntimeException {
 
     private final int status;
     private final String oauthError;
+    private final boolean clearsSessionCookie;
 
-    private ApiError(int status, String message, String oauthError, Throwable cause) {
+    private ApiError(int status, String message, String oauthError, Throwable cause, boolean clearsSessionCookie) {
         super(message, cause, false, false);
         this.status = status;
         this.oauthError = oauthError;
+        this.clearsSessionCookie = clearsSessionCookie;
+    }
+
+    private ApiError(int status, String message, String oauthError, Throwable cause) {
+        this(status, message, oauthError, cause, false);
+    }
+
+    /** The same error, answered with a Set-Cookie that removes the session cookie (GoTrue does on auth failures). */
+    public ApiError clearingSessionCookie() {
+        return new ApiError(status, getMessage(), oauthError, getCause(), true);
     }
 
     public static ApiError of(int status, String message) {
@@ -64,5 +75,9 @@ public final class ApiError extends RuntimeException {
 
     public String oauthError() {
         return oauthError;
+    }
+
+    public boolean clearsSessionCookie() {
+        return clearsSessionCookie;
     }
 }

@@ -3,6 +3,7 @@ package dev.tessera.platform.error;
 import java.util.UUID;
 
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -11,6 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import dev.tessera.platform.web.SessionCookie;
+
 /**
  * The one place where failures become responses. Clients see GoTrue's shapes only: never a Java class name or a
  * stack trace. Unclassified failures are logged with an error id that the client also receives.
@@ -18,6 +21,12 @@ import com.fasterxml.jackson.core.JacksonException;
 public class ApiErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ApiErrorMappers.class);
+
+    private final SessionCookie sessionCookie;
+
+    public ApiErrorMappers(SessionCookie sessionCookie) {
+        this.sessionCookie = sessionCookie;
+    }
 
     @ServerExceptionMapper
     public Response apiError(ApiError error) {
@@ -45,22 +54,28 @@ public class ApiErrorMappers {
         }
         String errorId = UUID.randomUUID().toString();
         LOG.errorf(error, "Unhandled failure, error_id=%s", errorId);
-        return json(500, new ErrorBody(500, "Internal server error", errorId));
+        return json(500, new ErrorBody(500, "Internal server error", errorId)).build();
     }
 
-    public static Response render(ApiError error) {
+    private Response render(ApiError error) {
+        Response.ResponseBuilder response;
         if (error.isOAuth()) {
-            return json(400, new OAuthErrorBody(error.oauthError(), error.getMessage()));
+            response = json(400, new OAuthErrorBody(error.oauthError(), error.getMessage()));
+        } else {
+            String errorId = null;
+            if (error.status() >= 500) {
+                errorId = UUID.randomUUID().toString();
+                LOG.errorf(error.getCause(), "%s, error_id=%s", error.getMessage(), errorId);
+            }
+            response = json(error.status(), new ErrorBody(error.status(), error.getMessage(), errorId));
         }
-        String errorId = null;
-        if (error.status() >= 500) {
-            errorId = UUID.randomUUID().toString();
-            LOG.errorf(error.getCause(), "%s, error_id=%s", error.getMessage(), errorId);
+        if (error.clearsSessionCookie()) {
+            response.header(HttpHeaders.SET_COOKIE, sessionCookie.clear());
         }
-        return json(error.status(), new ErrorBody(error.status(), error.getMessage(), errorId));
+        return response.build();
     }
 
-    private static Response json(int status, Object body) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+    private static Response.ResponseBuilder json(int status, Object body) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body);
     }
 }

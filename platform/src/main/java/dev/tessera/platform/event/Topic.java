@@ -16,7 +16,12 @@ public enum Topic {
     /** Internal: what mail-service needs to render and send one mail. Tokens are sealed. */
     MAIL("identity.mail.v1", 3, Duration.ofDays(7)),
     /** Internal: mail requests that failed every attempt, kept for an operator to inspect and replay. */
-    MAIL_DEAD_LETTER("identity.mail.v1.dlq", 1, Duration.ofDays(30));
+    MAIL_DEAD_LETTER("identity.mail.v1.dlq", 1, Duration.ofDays(30)),
+    /**
+     * Internal: background hook deliveries (event functions, usermodified/userdeleted webhooks) that failed every
+     * attempt: the original CloudEvent, keyed by user id, with headers naming the target and the reason.
+     */
+    HOOKS_DEAD_LETTER("identity.hooks.v1.dlq", 1, Duration.ofDays(30));
 
     private final String baseName;
     private final int partitions;

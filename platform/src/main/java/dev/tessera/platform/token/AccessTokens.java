@@ -24,7 +24,8 @@ import dev.tessera.platform.error.ApiError;
  * Verifies bearer access tokens: HS256 with {@code GOTRUE_JWT_SECRET}, {@code exp} required and checked,
  * {@code nbf} checked when present. GoTrue's tokens carry no {@code iat} or {@code iss}, which SmallRye JWT's
  * MP-JWT parser insists on, so verification uses jose4j (the library beneath SmallRye JWT) directly. Answers
- * GoTrue's errors: {@code 401 "This endpoint requires a Bearer token"} and {@code 401 "Invalid token: <reason>"}.
+ * GoTrue's errors, {@code 401 "This endpoint requires a Bearer token"} and {@code 401 "Invalid token: <reason>"},
+ * which also clear the session cookie.
  */
 @ApplicationScoped
 public class AccessTokens {
@@ -52,7 +53,7 @@ public class AccessTokens {
                 return m.group(1);
             }
         }
-        throw ApiError.unauthorized("This endpoint requires a Bearer token");
+        throw ApiError.unauthorized("This endpoint requires a Bearer token").clearingSessionCookie();
     }
 
     public AccessTokenClaims verifyHeader(String authorization) {
@@ -70,9 +71,9 @@ public class AccessTokens {
                     map(claims.getClaimValue("user_metadata")),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
         } catch (InvalidJwtException e) {
-            throw ApiError.unauthorized("Invalid token: " + reason(e));
+            throw ApiError.unauthorized("Invalid token: " + reason(e)).clearingSessionCookie();
         } catch (MalformedClaimException e) {
-            throw ApiError.unauthorized("Invalid token: a claim has the wrong type");
+            throw ApiError.unauthorized("Invalid token: a claim has the wrong type").clearingSessionCookie();
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.tessera.auth.token;
+package dev.tessera.platform.web;
 
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -9,24 +9,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 
 /**
- * The {@code nf_jwt} cookie GoTrue sets when a request carries {@code X-Use-Cookie}: {@code session} gives a
- * session cookie, any other value one that lasts {@code GOTRUE_COOKIE_DURATION} seconds; a negative duration turns
- * cookies off.
+ * The {@code nf_jwt} cookie (GoTrue reference §3): set on {@code /token} and {@code /verify} when the request
+ * carries {@code X-Use-Cookie} ({@code session} gives a session cookie, any other value one that lasts
+ * {@code GOTRUE_COOKIE_DURATION} seconds), and cleared on logout and on every authentication failure. A negative
+ * duration turns cookies off.
  */
 @ApplicationScoped
-public class TokenCookie {
+public class SessionCookie {
 
-    public static final String HEADER = "X-Use-Cookie";
+    public static final String REQUEST_HEADER = "X-Use-Cookie";
 
     private final String name;
     private final long duration;
 
-    public TokenCookie(GoTrueConfig config) {
+    public SessionCookie(GoTrueConfig config) {
         this.name = config.cookie().key();
         this.duration = config.cookie().duration() == 0 ? 86400 : config.cookie().duration();
     }
 
-    /** The Set-Cookie value for this access token, or null when none is wanted. */
+    /** The Set-Cookie value carrying this access token, or null when none is wanted. */
     public String set(String useCookie, String accessToken) {
         if (useCookie == null || useCookie.isEmpty() || duration < 0) {
             return null;

@@ -133,13 +133,23 @@ public final class LocalSuite {
         Map<String, String> serviceEnv = ServiceEnvironment.compose(env, new ServiceEnvironment.Infrastructure(
                 database.url(), kafka.address(), settings.topicPrefix(), mail.address(), settings.smtpPort(),
                 settings.baseUrl()), settings.servicePorts());
-        say("Starting " + settings.servicePorts().keySet().stream().map(SuiteService::module)
-                .collect(Collectors.joining(", ")) + " (logs in " + settings.logDir() + ") ...");
+        Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
+        // A replicated service's internal address is a balancer in front of its replicas, as a Kubernetes Service.
+        replicaPorts.forEach((service, ports) -> {
+            if (ports.size() > 1) {
+                cleanup.add(service.module() + " balancer", Gateway.balancer(vertx, settings.servicePorts()
+                        .get(service), service, ports, AccessLog.to(settings.logDir().resolve(service.module()
+                                + "-balancer.log"))));
+            }
+        });
+        say("Starting " + replicaPorts.entrySet().stream().map(e -> e.getValue().size() == 1 ? e.getKey().module()
+                : e.getValue().size() + " x " + e.getKey().module()).collect(Collectors.joining(", "))
+                + " (logs in " + settings.logDir() + ") ...");
         ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
-                settings.servicePorts(), serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
+                replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
                 settings.startTimeout()), this::say));
-        cleanup.add("gateway", Gateway.start(vertx, settings.host(), settings.gatewayPort(), fleet.ports(),
-                AccessLog.to(settings.logDir().resolve("gateway.log"))));
+        cleanup.add("gateway", Gateway.startReplicated(vertx, settings.host(), settings.gatewayPort(),
+                fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log"))));
 
         printBanner(settings, database, kafka, mail, serviceEnv);
         watchForCrashes(fleet);
@@ -184,8 +194,12 @@ public final class LocalSuite {
 
     private void printBanner(SuiteSettings settings, LocalDatabase database, Part kafka, Part mail,
             Map<String, String> serviceEnv) {
+        Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         String services = settings.servicePorts().entrySet().stream()
-                .map(e -> e.getKey().module() + " :" + e.getValue()).collect(Collectors.joining(", "));
+                .map(e -> e.getKey().module() + " :" + e.getValue() + (replicaPorts.get(e.getKey()).size() == 1 ? ""
+                        : " (balancing " + replicaPorts.get(e.getKey()).stream().map(p -> ":" + p)
+                                .collect(Collectors.joining(" ")) + ")"))
+                .collect(Collectors.joining(", "));
         String rule = "-".repeat(78);
         out.println(rule);
         out.println(" Tessera is running");
@@ -208,7 +222,7 @@ public final class LocalSuite {
 
     /** Says so when a service dies after it was up; the rest keeps running. */
     private void watchForCrashes(ServiceFleet fleet) {
-        fleet.processes().values().forEach(process -> process.onExit().thenRun(() -> {
+        fleet.processes().forEach(process -> process.onExit().thenRun(() -> {
             if (!process.stopRequested()) {
                 say("! " + process.name() + " exited with code " + process.exitValue() + "; last lines of "
                         + process.log() + ":" + System.lineSeparator() + process.tail(30));

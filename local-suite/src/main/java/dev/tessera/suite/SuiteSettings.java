@@ -21,6 +21,8 @@ import dev.tessera.suite.service.SuiteService;
  *
  * @param repoRoot the repository whose modules' jars are run; {@code .run/} lives here
  * @param host the host name the public URLs use and the gateway and inbox listen on
+ * @param servicePorts each service's internal address: its one process, or the balancer in front of its replicas
+ * @param replicas how many processes of each service run (1 unless {@code TESSERA_<SERVICE>_REPLICAS} says more)
  */
 public record SuiteSettings(
         Path repoRoot,
@@ -32,6 +34,7 @@ public record SuiteSettings(
         int kafkaControllerPort,
         int embeddedPostgresPort,
         Map<SuiteService, Integer> servicePorts,
+        Map<SuiteService, Integer> replicas,
         String topicPrefix,
         Duration startTimeout,
         List<String> serviceJvmOptions,
@@ -41,10 +44,20 @@ public record SuiteSettings(
     public static final Map<Integer, String> RESERVED_PORTS = Map.of(5432, "PostgreSQL", 3306, "MySQL/MariaDB",
             6379, "Redis", 5672, "RabbitMQ", 1883, "MQTT", 4222, "NATS");
 
+    /** At most this many replicas of one service; replica ports are spaced by 10 from the service's port. */
+    public static final int MAX_REPLICAS = 9;
+
     public static SuiteSettings from(Map<String, String> env, Path repoRoot) {
         Map<SuiteService, Integer> services = new EnumMap<>(SuiteService.class);
+        Map<SuiteService, Integer> replicas = new EnumMap<>(SuiteService.class);
         for (SuiteService service : SuiteService.values()) {
             services.put(service, port(env, service.defaultPort(), service.portVariable()));
+            int count = number(env, 1, service.replicasVariable());
+            if (count < 1 || count > MAX_REPLICAS) {
+                throw new SuiteException(service.replicasVariable() + " must be 1 to " + MAX_REPLICAS + ", not "
+                        + count);
+            }
+            replicas.put(service, count);
         }
         SuiteSettings settings = new SuiteSettings(
                 repoRoot.toAbsolutePath().normalize(),
@@ -56,6 +69,7 @@ public record SuiteSettings(
                 port(env, 19093, "TESSERA_KAFKA_CONTROLLER_PORT"),
                 port(env, 15432, "TESSERA_POSTGRES_PORT"),
                 services,
+                replicas,
                 first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
                 JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC")),
@@ -118,7 +132,36 @@ public record SuiteSettings(
                 Need.EMBEDDED_POSTGRES));
         servicePorts.forEach((service, port) -> ports.add(new PortSetting(service.module(), service.portVariable(),
                 port, Need.ALWAYS)));
+        replicaPorts().forEach((service, list) -> {
+            if (list.size() > 1) {
+                for (int i = 0; i < list.size(); i++) {
+                    ports.add(new PortSetting(service.replicaName(i, list.size()), service.portVariable()
+                            + " (+10 per replica)", list.get(i), Need.ALWAYS));
+                }
+            }
+        });
         return ports;
+    }
+
+    /**
+     * The port of each process of each service. A service that runs once listens on its port; replicas listen on
+     * the port plus 10, 20, ... and the port itself belongs to the balancer in front of them (its internal address).
+     */
+    public Map<SuiteService, List<Integer>> replicaPorts() {
+        Map<SuiteService, List<Integer>> all = new EnumMap<>(SuiteService.class);
+        servicePorts.forEach((service, port) -> {
+            int count = replicas.getOrDefault(service, 1);
+            List<Integer> list = new ArrayList<>();
+            if (count == 1) {
+                list.add(port);
+            } else {
+                for (int i = 1; i <= count; i++) {
+                    list.add(port + 10 * i);
+                }
+            }
+            all.put(service, List.copyOf(list));
+        });
+        return all;
     }
 
     /** Fails, naming the port and its variable, when something already listens where this run wants to. */

@@ -37,6 +37,7 @@ import io.restassured.specification.RequestSpecification;
 /** Recovery, self-service updates and invites, through the routes a client calls. */
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 class AccountTest {
 
     static final String SECRET = "test-secret-test-secret-test-secret-0123456789";

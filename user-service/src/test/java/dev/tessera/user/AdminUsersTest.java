@@ -33,6 +33,7 @@ import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 class AdminUsersTest {
 
     static final String SECRET = "test-secret-test-secret-test-secret-0123456789";

@@ -23,6 +23,7 @@ import io.restassured.response.Response;
 /** The audit log follows the event stream: actions appear, once each, searchable by GoTrue's scopes. */
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 class AuditTest {
 
     static Response audit(String query) {

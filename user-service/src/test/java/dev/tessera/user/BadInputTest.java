@@ -32,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BadInputTest {
 

@@ -34,6 +34,7 @@ import io.restassured.http.ContentType;
 
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 class SignupTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

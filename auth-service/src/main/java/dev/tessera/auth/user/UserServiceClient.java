@@ -13,15 +13,13 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.internal.InternalErrors;
 import dev.tessera.platform.internal.PasswordCheck;
+import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -48,20 +46,6 @@ public interface UserServiceClient {
 
     @ClientExceptionMapper
     static RuntimeException toApiError(Response response) {
-        String body = response.readEntity(String.class);
-        try {
-            JsonNode json = new ObjectMapper().readTree(body == null ? "" : body);
-            if (json != null && json.hasNonNull("error")) {
-                return ApiError.oauth(json.get("error").asText(),
-                        json.hasNonNull("error_description") ? json.get("error_description").asText() : null);
-            }
-            if (json != null && json.hasNonNull("msg") && response.getStatus() < 500) {
-                return ApiError.of(response.getStatus(), json.get("msg").asText());
-            }
-        } catch (Exception unreadable) {
-            // fall through: an answer we cannot read is a server-side failure
-        }
-        return ApiError.internal("Internal server error",
-                new IllegalStateException("user-service answered " + response.getStatus()));
+        return InternalErrors.relay(response, "user-service");
     }
 }

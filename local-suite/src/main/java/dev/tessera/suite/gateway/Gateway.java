@@ -1,10 +1,13 @@
 package dev.tessera.suite.gateway;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tessera.suite.http.HttpListeners;
 import dev.tessera.suite.http.JsonErrors;
@@ -31,9 +34,17 @@ import io.vertx.core.net.SocketAddress;
  * upstream learns the original client, scheme and host from {@code X-Forwarded-For/-Proto/-Host} (and the stripped
  * prefix from {@code X-Forwarded-Prefix}). A path without a route gets GoTrue's {@code 404 {"code":404,"msg":"Not
  * Found"}}; an upstream that does not answer gets {@code 502}.
+ *
+ * <p>
+ * A service may run as several replicas: requests then go to them in turn (round robin), a replica that refuses the
+ * connection is skipped, and the answer names the replica in {@code X-Tessera-Upstream} (e.g. {@code
+ * auth-service-2}). {@link #balancer} is the same proxy in front of one service's replicas for its internal address,
+ * as a Kubernetes Service is: every path passes, nothing is added.
  */
 public final class Gateway implements AutoCloseable {
 
+    /** Names the replica that answered, when a service runs more than one. */
+    public static final String UPSTREAM_HEADER = "X-Tessera-Upstream";
     /** Headers that describe one connection, not the message; a proxy never forwards them. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
@@ -41,15 +52,34 @@ public final class Gateway implements AutoCloseable {
     private static final long UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
     private static final String UPSTREAM_HOST = "127.0.0.1";
 
-    private final Map<SuiteService, SocketAddress> upstreams;
+    /** One replica of a service: where it listens and what it is called in logs and headers. */
+    private record Replica(String name, SocketAddress address) {
+    }
+
+    private final Map<SuiteService, List<Replica>> upstreams;
+    private final Map<SuiteService, AtomicInteger> turns;
+    /** The one service every path goes to unchanged ({@link #balancer}), or null for the public routing. */
+    private final SuiteService passThrough;
     private final HttpClient client;
     private final AccessLog accessLog;
     private HttpListeners listeners;
 
-    private Gateway(Vertx vertx, Map<SuiteService, Integer> upstreamPorts, AccessLog accessLog) {
+    private Gateway(Vertx vertx, Map<SuiteService, List<Integer>> replicaPorts, SuiteService passThrough,
+            AccessLog accessLog) {
         this.upstreams = new EnumMap<>(SuiteService.class);
-        upstreamPorts.forEach((service, port) -> upstreams.put(service, SocketAddress.inetSocketAddress(port,
-                UPSTREAM_HOST)));
+        this.turns = new EnumMap<>(SuiteService.class);
+        replicaPorts.forEach((service, ports) -> {
+            List<Replica> replicas = new ArrayList<>();
+            for (int i = 0; i < ports.size(); i++) {
+                replicas.add(new Replica(service.replicaName(i, ports.size()), SocketAddress.inetSocketAddress(
+                        ports.get(i), UPSTREAM_HOST)));
+            }
+            if (!replicas.isEmpty()) {
+                upstreams.put(service, List.copyOf(replicas));
+                turns.put(service, new AtomicInteger());
+            }
+        });
+        this.passThrough = passThrough;
         this.accessLog = accessLog;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
@@ -65,7 +95,34 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(Vertx vertx, String host, int port, Map<SuiteService, Integer> upstreamPorts,
             AccessLog accessLog) {
-        Gateway gateway = new Gateway(vertx, upstreamPorts, accessLog);
+        Map<SuiteService, List<Integer>> single = new EnumMap<>(SuiteService.class);
+        upstreamPorts.forEach((service, upstreamPort) -> single.put(service, List.of(upstreamPort)));
+        return startReplicated(vertx, host, port, single, accessLog);
+    }
+
+    /**
+     * Starts the gateway in front of services that may run as several replicas, taken in turn.
+     *
+     * @param replicaPorts the ports of each service's replicas at 127.0.0.1; a service without one answers 502
+     */
+    public static Gateway startReplicated(Vertx vertx, String host, int port,
+            Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog) {
+        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog));
+    }
+
+    /**
+     * A round-robin balancer on 127.0.0.1:{@code port} (0 for a free one) in front of one service's replicas: the
+     * service's internal address (say {@code TESSERA_USER_SERVICE_URL}) when it runs more than once, as a Kubernetes
+     * Service is. Every path, internal ones included, passes unchanged; no forwarding headers are added.
+     */
+    public static Gateway balancer(Vertx vertx, int port, SuiteService service, List<Integer> replicaPorts,
+            AccessLog accessLog) {
+        Map<SuiteService, List<Integer>> one = new EnumMap<>(SuiteService.class);
+        one.put(service, replicaPorts);
+        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog));
+    }
+
+    private static Gateway listen(Vertx vertx, String host, int port, Gateway gateway) {
         gateway.listeners = HttpListeners.listen(vertx, new HttpServerOptions()
                 .setHandle100ContinueAutomatically(true)
                 .setCompressionSupported(false), host, port, gateway::handle);
@@ -78,28 +135,42 @@ public final class Gateway implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         long started = System.nanoTime();
-        Optional<RouteTable.Route> found = RouteTable.resolve(request.path());
+        Optional<RouteTable.Route> found = passThrough != null
+                ? Optional.of(new RouteTable.Route(passThrough, request.path(), ""))
+                : RouteTable.resolve(request.path());
         if (found.isEmpty()) {
             JsonErrors.send(request.response(), 404, "Not Found");
             log(request, "-", 404, started);
             return;
         }
         RouteTable.Route route = found.get();
-        SocketAddress upstream = upstreams.get(route.service());
-        if (upstream == null) {
+        List<Replica> replicas = upstreams.get(route.service());
+        if (replicas == null) {
             badGateway(request, route, started, "is not running");
             return;
         }
         request.pause();
+        int first = Math.floorMod(turns.get(route.service()).getAndIncrement(), replicas.size());
+        forward(request, route, replicas, first, replicas.size(), started);
+    }
+
+    /** Sends the request to {@code replicas[index]}; a refused connection moves on to the next, {@code tries} in all. */
+    private void forward(HttpServerRequest request, RouteTable.Route route, List<Replica> replicas, int index,
+            int tries, long started) {
+        Replica replica = replicas.get(index);
         RequestOptions options = new RequestOptions()
-                .setServer(upstream)
+                .setServer(replica.address())
                 .setMethod(request.method())
                 .setURI(request.query() == null ? route.path() : route.path() + "?" + request.query())
-                .setHeaders(forwardedHeaders(request, route))
+                .setHeaders(passThrough != null ? passedHeaders(request) : forwardedHeaders(request, route))
                 .setConnectTimeout(UPSTREAM_CONNECT_TIMEOUT_MS)
                 .setIdleTimeout(UPSTREAM_IDLE_TIMEOUT_MS);
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
+                if (tries > 1) {
+                    forward(request, route, replicas, (index + 1) % replicas.size(), tries - 1, started);
+                    return;
+                }
                 request.resume();
                 badGateway(request, route, started, "is not answering");
                 return;
@@ -120,17 +191,22 @@ public final class Gateway implements AutoCloseable {
                 if (answered.failed()) {
                     badGateway(request, route, started, "is not answering");
                 } else {
-                    relay(request, answered.result(), route, started);
+                    relay(request, answered.result(), replicas.size() > 1 ? replica.name() : null,
+                            route.service().module(), started);
                 }
             });
         });
     }
 
-    private void relay(HttpServerRequest request, HttpClientResponse upstream, RouteTable.Route route, long started) {
+    private void relay(HttpServerRequest request, HttpClientResponse upstream, String replica, String service,
+            long started) {
         HttpServerResponse response = request.response();
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         copyHeaders(upstream.headers(), response.headers());
+        if (replica != null) {
+            response.headers().set(UPSTREAM_HEADER, replica);
+        }
         boolean bodyless = request.method() == HttpMethod.HEAD || upstream.statusCode() == 204
                 || upstream.statusCode() == 304 || upstream.statusCode() < 200;
         if (!bodyless && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -141,7 +217,15 @@ public final class Gateway implements AutoCloseable {
                 response.reset();
             }
         });
-        log(request, route.service().module(), upstream.statusCode(), started);
+        log(request, replica == null ? service : replica, upstream.statusCode(), started);
+    }
+
+    /** What a balancer sends on: the request's own headers, less the hop-by-hop ones and Host (set as authority). */
+    private static MultiMap passedHeaders(HttpServerRequest request) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        copyHeaders(request.headers(), headers);
+        headers.remove(HttpHeaders.HOST);
+        return headers;
     }
 
     private static MultiMap forwardedHeaders(HttpServerRequest request, RouteTable.Route route) {

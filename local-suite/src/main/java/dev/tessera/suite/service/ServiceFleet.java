@@ -16,54 +16,83 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.tessera.suite.SuiteException;
+import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.process.Poll;
 
 /**
- * The four services, one process each ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar}), started
- * together and waited for until each answers {@code /q/health/ready}. If one does not come up, the tail of its log
- * goes into the failure and every service started so far is stopped.
+ * The services, each as one process per replica ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar} on
+ * its own port), started together and waited for until each answers {@code /q/health/ready}. If one does not come
+ * up, the tail of its log goes into the failure and every process started so far is stopped. A service that runs
+ * once is named and logged as its module ({@code user-service.log}); replicas as {@code user-service-1},
+ * {@code user-service-2}, ...
  */
 public final class ServiceFleet implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final int LOG_TAIL_LINES = 60;
 
-    private final Map<SuiteService, ChildProcess> processes;
-    private final Map<SuiteService, Integer> ports;
+    private final Map<SuiteService, List<ChildProcess>> processes;
+    private final Map<SuiteService, List<Integer>> replicaPorts;
 
-    private ServiceFleet(Map<SuiteService, ChildProcess> processes, Map<SuiteService, Integer> ports) {
+    private ServiceFleet(Map<SuiteService, List<ChildProcess>> processes,
+            Map<SuiteService, List<Integer>> replicaPorts) {
         this.processes = processes;
-        this.ports = ports;
-    }
-
-    /** What to start and how. */
-    public record Launch(Path repoRoot, Map<SuiteService, Integer> ports, Map<String, String> environment,
-            List<String> jvmOptions, Path logDir, Duration readyTimeout) {
+        this.replicaPorts = replicaPorts;
     }
 
     /**
-     * Starts every service and returns once all are ready. {@code progress} hears one line per service that is up.
+     * What to start and how.
      *
-     * @throws SuiteException naming the service that failed, with the tail of its log
+     * @param replicaPorts for each service, the port of each of its replicas (one port: one process)
+     */
+    public record Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
+            List<String> jvmOptions, Path logDir, Duration readyTimeout) {
+
+        /** One process per service, on the given port. */
+        public static Launch oneEach(Path repoRoot, Map<SuiteService, Integer> ports, Map<String, String> environment,
+                List<String> jvmOptions, Path logDir, Duration readyTimeout) {
+            Map<SuiteService, List<Integer>> single = new EnumMap<>(SuiteService.class);
+            ports.forEach((service, port) -> single.put(service, List.of(port)));
+            return new Launch(repoRoot, single, environment, jvmOptions, logDir, readyTimeout);
+        }
+    }
+
+    /**
+     * Starts every replica of every service and returns once all are ready. {@code progress} hears one line per
+     * process that is up.
+     *
+     * @throws SuiteException naming the process that failed, with the tail of its log
      */
     public static ServiceFleet start(Launch launch, Consumer<String> progress) {
-        requireBuilt(launch.repoRoot(), launch.ports().keySet());
-        Map<SuiteService, ChildProcess> started = new EnumMap<>(SuiteService.class);
-        ServiceFleet fleet = new ServiceFleet(started, Map.copyOf(launch.ports()));
+        requireBuilt(launch.repoRoot(), launch.replicaPorts().keySet());
+        Map<SuiteService, List<ChildProcess>> started = new EnumMap<>(SuiteService.class);
+        Map<SuiteService, List<Integer>> ports = new EnumMap<>(SuiteService.class);
+        launch.replicaPorts().forEach((service, list) -> ports.put(service, List.copyOf(list)));
+        ServiceFleet fleet = new ServiceFleet(started, ports);
         try {
-            launch.ports().forEach((service, port) -> started.put(service, ChildProcess.start(service.module(),
-                    JavaCommand.of(launch.jvmOptions(), "-jar", service.runnableJar(launch.repoRoot()).toString()),
-                    ServiceEnvironment.forService(launch.environment(), port), launch.repoRoot(),
-                    launch.logDir().resolve(service.module() + ".log"))));
+            List<Runnable> waits = new ArrayList<>();
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-            List<CompletableFuture<Void>> ready = new ArrayList<>();
-            started.forEach((service, process) -> ready.add(CompletableFuture.runAsync(() -> {
-                awaitReady(http, service, process, launch.ports().get(service), launch.readyTimeout());
-                progress.accept(service.module() + " is ready on " + fleet.address(service) + " (pid "
-                        + process.pid() + ")");
-            })));
+            ports.forEach((service, replicas) -> {
+                List<ChildProcess> processes = new ArrayList<>();
+                started.put(service, processes);
+                for (int i = 0; i < replicas.size(); i++) {
+                    String name = service.replicaName(i, replicas.size());
+                    int port = replicas.get(i);
+                    ChildProcess process = ChildProcess.start(name, JavaCommand.of(launch.jvmOptions(), "-jar",
+                            service.runnableJar(launch.repoRoot()).toString()),
+                            ServiceEnvironment.forService(launch.environment(), port), launch.repoRoot(),
+                            launch.logDir().resolve(name + ".log"));
+                    processes.add(process);
+                    waits.add(() -> {
+                        awaitReady(http, name, process, port, launch.readyTimeout());
+                        progress.accept(name + " is ready on http://127.0.0.1:" + port + " (pid " + process.pid()
+                                + ")");
+                    });
+                }
+            });
+            List<CompletableFuture<Void>> ready = waits.stream().map(CompletableFuture::runAsync).toList();
             try {
                 CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
             } catch (java.util.concurrent.CompletionException e) {
@@ -87,12 +116,11 @@ public final class ServiceFleet implements AutoCloseable {
         }
     }
 
-    private static void awaitReady(HttpClient http, SuiteService service, ChildProcess process, int port,
-            Duration timeout) {
+    private static void awaitReady(HttpClient http, String name, ChildProcess process, int port, Duration timeout) {
         URI health = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).GET().build();
         try {
-            Poll.until(service.module() + " did not become ready at " + health, timeout)
+            Poll.until(name + " did not become ready at " + health, timeout)
                     .every(Duration.ofMillis(500))
                     .abortWhen(process.onExit(), () -> "exited with code " + process.exitValue())
                     .check(() -> http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
@@ -102,23 +130,37 @@ public final class ServiceFleet implements AutoCloseable {
         }
     }
 
-    /** The internal address of a service, e.g. {@code http://127.0.0.1:8183}. */
+    /** The internal address of a service's first replica, e.g. {@code http://127.0.0.1:8183}. */
     public URI address(SuiteService service) {
-        return URI.create("http://127.0.0.1:" + ports.get(service));
+        return URI.create("http://127.0.0.1:" + replicaPorts.get(service).get(0));
     }
 
+    /** The port of each service's first (or only) replica. */
     public Map<SuiteService, Integer> ports() {
-        return ports;
+        Map<SuiteService, Integer> first = new EnumMap<>(SuiteService.class);
+        replicaPorts.forEach((service, ports) -> first.put(service, ports.get(0)));
+        return first;
     }
 
-    public Map<SuiteService, ChildProcess> processes() {
-        return Map.copyOf(processes);
+    /** The ports of every replica of each service. */
+    public Map<SuiteService, List<Integer>> replicaPorts() {
+        return replicaPorts;
     }
 
-    /** Stops every service: all are asked at once, then each is waited for (and killed after a grace period). */
+    /** Every process of the fleet, replicas included. */
+    public List<ChildProcess> processes() {
+        return processes.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The processes of one service, in replica order. */
+    public List<ChildProcess> processes(SuiteService service) {
+        return List.copyOf(processes.getOrDefault(service, List.of()));
+    }
+
+    /** Stops every process: all are asked at once, then each is waited for (and killed after a grace period). */
     @Override
     public void close() {
-        processes.values().forEach(ChildProcess::requestStop);
-        processes.values().forEach(p -> p.awaitStop(STOP_GRACE));
+        processes().forEach(ChildProcess::requestStop);
+        processes().forEach(p -> p.awaitStop(STOP_GRACE));
     }
 }

@@ -41,6 +41,16 @@ public enum SuiteService {
         return "TESSERA_" + module.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
+    /** A replica's name in logs and headers: the module when it runs once, else {@code <module>-<n>} from 1. */
+    public String replicaName(int index, int count) {
+        return count == 1 ? module : module + "-" + (index + 1);
+    }
+
+    /** The environment variable that sets how many replicas run, e.g. {@code TESSERA_AUTH_SERVICE_REPLICAS}. */
+    public String replicasVariable() {
+        return envName() + "_REPLICAS";
+    }
+
     /** The runnable Quarkus jar that {@code mvn package} builds. */
     public Path runnableJar(Path repoRoot) {
         return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");

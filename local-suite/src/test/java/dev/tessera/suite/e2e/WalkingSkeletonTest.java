@@ -114,7 +114,7 @@ class WalkingSkeletonTest {
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
 
-        fleet = ServiceFleet.start(new ServiceFleet.Launch(root, ports, env, List.of("-Xmx256m", "-XX:+UseSerialGC"),
+        fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, List.of("-Xmx256m", "-XX:+UseSerialGC"),
                 Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {
                 });
         vertx = Vertx.vertx();

@@ -7,17 +7,22 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.internal.InternalApi;
 import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Internal: checks an email and password for auth-service's password grant. Answers the OAuth error shape that
+ * Internal: checks an email and password for auth-service's password grant, then runs the {@code login} hook, whose
+ * answer may replace the user's metadata before auth-service mints the token. Answers the OAuth error shape that
  * {@code /token} passes on. Every path runs one bcrypt comparison, so an unknown address or a user without a
  * password takes as long as a wrong password.
  */
@@ -29,27 +34,32 @@ public class PasswordCheckResource {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final EventHooks hooks;
+    private final UserEvents events;
 
-    public PasswordCheckResource(UserRepository users, PasswordHasher hasher) {
+    public PasswordCheckResource(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events) {
         this.users = users;
         this.hasher = hasher;
+        this.hooks = hooks;
+        this.events = events;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @WithSession
     public Uni<UserIdentity> check(PasswordCheck check) {
         if (check == null || check.email() == null || check.password() == null) {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         String aud = check.aud() == null ? "" : check.aud();
-        return users.findByEmail(aud, check.email().trim()).chain(user -> hasher
-                .matches(check.password(), user == null ? null : user.encryptedPassword)
-                .map(matches -> identity(user, matches)));
+        return Panache.withSession(() -> users.findByEmail(aud, check.email().trim()))
+                .chain(user -> hasher.matches(check.password(), user == null ? null : user.encryptedPassword)
+                        .map(matches -> authenticated(user, matches)))
+                .chain(user -> hooks.run(EventHooks.LOGIN, user).chain(outcome -> store(user, outcome)))
+                .map(Identities::of);
     }
 
-    private static UserIdentity identity(User user, boolean matches) {
+    private static User authenticated(User user, boolean matches) {
         if (user == null) {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
@@ -59,6 +69,21 @@ public class PasswordCheckResource {
         if (!matches) {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
-        return Identities.of(user);
+        return user;
+    }
+
+    /** Keeps what the login hook answered, so this token and every later one carry it. */
+    private Uni<User> store(User user, HookOutcome outcome) {
+        if (!EventHooks.changes(outcome)) {
+            return Uni.createFrom().item(user);
+        }
+        return Panache.withTransaction(() -> users.lock(user.id).chain(locked -> {
+            if (locked == null) {
+                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", NO_MATCH));
+            }
+            EventHooks.apply(outcome, locked);
+            locked.touch();
+            return events.publish(EventType.USER_UPDATED, locked).replaceWith(locked);
+        }));
     }
 }

@@ -13,6 +13,7 @@ import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.user.admin.Caller;
 import dev.tessera.platform.token.OpaqueToken;
+import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
@@ -32,42 +33,52 @@ public class InviteFlow {
     static final String EMAIL_TAKEN = "Email address already registered by another user";
 
     private final UserRepository users;
+    private final EventHooks hooks;
     private final UserEvents events;
     private final UserMails mails;
     private final GoTrueConfig config;
 
-    public InviteFlow(UserRepository users, UserEvents events, UserMails mails, GoTrueConfig config) {
+    public InviteFlow(UserRepository users, EventHooks hooks, UserEvents events, UserMails mails, GoTrueConfig config) {
         this.users = users;
+        this.hooks = hooks;
         this.events = events;
         this.mails = mails;
         this.config = config;
     }
 
     public Uni<User> invite(Caller admin, String email, Map<String, Object> data) {
-        return Panache.withTransaction(() -> users.findByEmail(admin.aud(), email).chain(existing -> {
+        return Panache.withSession(() -> users.findByEmail(admin.aud(), email)).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
-            Instant now = Instant.now();
-            OpaqueToken token = OpaqueToken.generate();
-            User user = new User();
-            user.id = UUID.randomUUID();
-            user.aud = admin.aud();
-            user.email = email;
-            user.role = config.jwt().defaultGroupName().orElse("");
-            user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
-            user.userMetadata = data;
-            user.invitedAt = now;
-            user.confirmationTokenHash = token.hash();
-            user.confirmationSentAt = now;
-            user.createdAt = now;
-            user.updatedAt = now;
-            Map<String, Object> actor = Map.of("actor", Map.of("id", admin.id().toString(),
-                    "email", String.valueOf(admin.email())));
-            return users.persist(user)
-                    .chain(() -> events.publish(EventType.INVITED, user, actor))
-                    .chain(() -> mails.request(MailKind.INVITE, user, token, email))
-                    .replaceWith(user);
-        })).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+            User user = newUser(admin, email, data);
+            return hooks.run(EventHooks.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
+                    .chain(() -> Panache.withTransaction(() -> {
+                        OpaqueToken token = OpaqueToken.generate();
+                        user.confirmationTokenHash = token.hash();
+                        user.confirmationSentAt = Instant.now();
+                        Map<String, Object> actor = Map.of("actor", Map.of("id", admin.id().toString(),
+                                "email", String.valueOf(admin.email())));
+                        return users.persist(user)
+                                .chain(() -> events.publish(EventType.INVITED, user, actor))
+                                .chain(() -> mails.request(MailKind.INVITE, user, token, email))
+                                .replaceWith(user);
+                    }));
+        }).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
+    }
+
+    private User newUser(Caller admin, String email, Map<String, Object> data) {
+        Instant now = Instant.now();
+        User user = new User();
+        user.id = UUID.randomUUID();
+        user.aud = admin.aud();
+        user.email = email;
+        user.role = config.jwt().defaultGroupName().orElse("");
+        user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
+        user.userMetadata = data;
+        user.invitedAt = now;
+        user.createdAt = now;
+        user.updatedAt = now;
+        return user;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tessera.user.signup;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -9,9 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.Metadata;
 import dev.tessera.user.model.UniqueViolation;
@@ -24,22 +27,25 @@ import io.smallrye.mutiny.Uni;
 /**
  * Signup (GoTrue reference §2): a new address becomes an unconfirmed user with a confirmation mail, or a confirmed
  * one under autoconfirm; signing up again while unconfirmed merges the metadata and resends the mail (throttled by
- * {@code GOTRUE_SMTP_MAX_FREQUENCY}); a confirmed address is refused. The user, its events and its mail request
- * commit in one transaction.
+ * {@code GOTRUE_SMTP_MAX_FREQUENCY}); a confirmed address is refused. The {@code validate} hook runs for a new user
+ * and the {@code signup} hook before an autoconfirmation, both before anything is written; the user, its events and
+ * its mail request then commit in one transaction.
  */
 @ApplicationScoped
 public class SignupFlow {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final EventHooks hooks;
     private final UserEvents events;
     private final UserMails mails;
     private final GoTrueConfig config;
 
-    public SignupFlow(UserRepository users, PasswordHasher hasher, UserEvents events, UserMails mails,
+    public SignupFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events, UserMails mails,
             GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
+        this.hooks = hooks;
         this.events = events;
         this.mails = mails;
         this.config = config;
@@ -49,33 +55,47 @@ public class SignupFlow {
         return Panache.withSession(() -> users.findByEmail(aud, params.email()))
                 .chain(existing -> existing == null
                         ? create(params, aud)
-                        : signupAgain(existing.id, params.data()));
+                        : signupAgain(existing, params.data()));
     }
 
     private Uni<User> create(SignupParams params, String aud) {
         return hasher.hash(params.password())
-                .chain(hash -> Panache.withTransaction(() -> {
-                    Instant now = Instant.now();
-                    User user = new User();
-                    user.id = UUID.randomUUID();
-                    user.aud = aud;
-                    user.email = params.email();
-                    user.encryptedPassword = hash;
-                    user.role = config.jwt().defaultGroupName().orElse("");
-                    user.appMetadata = new java.util.LinkedHashMap<>(Map.of("provider", "email"));
-                    user.userMetadata = params.data();
-                    user.createdAt = now;
-                    user.updatedAt = now;
-                    return users.persist(user)
-                            .chain(() -> events.publish(EventType.SIGNUP, user))
-                            .chain(() -> confirmOrSendMail(user))
-                            .replaceWith(user);
-                }))
+                .map(hash -> newUser(params, aud, hash))
+                .call(user -> hooks.run(EventHooks.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user)))
+                .call(user -> config.mailer().autoconfirm()
+                        ? hooks.run(EventHooks.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
+                        : Uni.createFrom().voidItem())
+                .chain(user -> Panache.withTransaction(() -> users.persist(user)
+                        .chain(() -> events.publish(EventType.SIGNUP, user))
+                        .chain(() -> confirmOrSendMail(user))
+                        .replaceWith(user)))
                 .onFailure(UniqueViolation::is).transform(e -> alreadyRegistered());
     }
 
-    private Uni<User> signupAgain(UUID id, Map<String, Object> data) {
-        return Panache.withTransaction(() -> users.lock(id).chain(user -> {
+    private User newUser(SignupParams params, String aud, String passwordHash) {
+        Instant now = Instant.now();
+        User user = new User();
+        user.id = UUID.randomUUID();
+        user.aud = aud;
+        user.email = params.email();
+        user.encryptedPassword = passwordHash;
+        user.role = config.jwt().defaultGroupName().orElse("");
+        user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
+        user.userMetadata = params.data();
+        user.createdAt = now;
+        user.updatedAt = now;
+        return user;
+    }
+
+    private Uni<User> signupAgain(User found, Map<String, Object> data) {
+        if (found.isConfirmed()) {
+            return Uni.createFrom().failure(alreadyRegistered());
+        }
+        // Under autoconfirm this signup confirms the user, so the signup hook decides first.
+        Uni<HookOutcome> hook = config.mailer().autoconfirm()
+                ? hooks.run(EventHooks.SIGNUP, mergedPreview(found, data))
+                : Uni.createFrom().item(HookOutcome.UNCHANGED);
+        return hook.chain(outcome -> Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
             if (user == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }
@@ -88,8 +108,17 @@ public class SignupFlow {
                 user.touch();
                 updated = events.publish(EventType.USER_UPDATED, user);
             }
+            EventHooks.apply(outcome, user);
             return updated.chain(() -> confirmOrSendMail(user)).replaceWith(user);
-        }));
+        })));
+    }
+
+    /** The user as this signup would leave it, for the hook to see. */
+    private static User mergedPreview(User found, Map<String, Object> data) {
+        if (data != null) {
+            found.userMetadata = Metadata.merge(found.userMetadata, data);
+        }
+        return found;
     }
 
     private Uni<Void> confirmOrSendMail(User user) {

@@ -9,8 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
@@ -20,19 +22,22 @@ import io.smallrye.mutiny.Uni;
 /**
  * Redeems one-time tokens. A token is looked up by its hash and cleared in the transaction that uses it, under a
  * row lock, so a link works once even when two replicas receive it at the same moment. Unlike GoTrue, invite links
- * expire ({@code GOTRUE_MAILER_INVITE_MAX_AGE}).
+ * expire ({@code GOTRUE_MAILER_INVITE_MAX_AGE}). A confirmation runs the {@code signup} hook before it is written.
  */
 @ApplicationScoped
 public class VerifyFlow {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
+    private final EventHooks hooks;
     private final UserEvents events;
     private final GoTrueConfig config;
 
-    public VerifyFlow(UserRepository users, PasswordHasher hasher, UserEvents events, GoTrueConfig config) {
+    public VerifyFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events,
+            GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
+        this.hooks = hooks;
         this.events = events;
         this.config = config;
     }
@@ -54,15 +59,17 @@ public class VerifyFlow {
                 return Uni.createFrom().failure(ApiError.unprocessable("Invited users must specify a password"));
             }
             Uni<String> newHash = needsPassword ? hasher.hash(password) : Uni.createFrom().nullItem();
-            return newHash.chain(passwordHash -> redeem(found, user -> hash.equals(user.confirmationTokenHash), user -> {
-                user.confirmationTokenHash = null;
-                if (passwordHash != null) {
-                    user.encryptedPassword = passwordHash;
-                }
-                return confirmUser(user).chain(() -> invited
-                        ? events.publish(EventType.INVITE_ACCEPTED, user)
-                        : Uni.createFrom().voidItem());
-            }));
+            return newHash.chain(passwordHash -> hooks.run(EventHooks.SIGNUP, found).chain(outcome ->
+                    redeem(found, user -> hash.equals(user.confirmationTokenHash), user -> {
+                        user.confirmationTokenHash = null;
+                        if (passwordHash != null) {
+                            user.encryptedPassword = passwordHash;
+                        }
+                        EventHooks.apply(outcome, user);
+                        return confirmUser(user).chain(() -> invited
+                                ? events.publish(EventType.INVITE_ACCEPTED, user)
+                                : Uni.createFrom().voidItem());
+                    })));
         });
     }
 
@@ -76,10 +83,17 @@ public class VerifyFlow {
             if (expired(found.recoverySentAt, config.mailer().recoveryMaxAge())) {
                 return Uni.createFrom().failure(ApiError.unprocessable("Recovery token expired"));
             }
-            return redeem(found, user -> hash.equals(user.recoveryTokenHash), user -> {
+            // Recovery confirms an unconfirmed user, so the signup hook decides first.
+            Uni<HookOutcome> hook = found.isConfirmed() ? Uni.createFrom().item(HookOutcome.UNCHANGED)
+                    : hooks.run(EventHooks.SIGNUP, found);
+            return hook.chain(outcome -> redeem(found, user -> hash.equals(user.recoveryTokenHash), user -> {
                 user.recoveryTokenHash = null;
-                return user.isConfirmed() ? Uni.createFrom().voidItem() : confirmUser(user);
-            });
+                if (user.isConfirmed()) {
+                    return Uni.createFrom().voidItem();
+                }
+                EventHooks.apply(outcome, user);
+                return confirmUser(user);
+            }));
         });
     }
 

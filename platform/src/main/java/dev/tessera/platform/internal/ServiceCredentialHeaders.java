@@ -1,4 +1,4 @@
-package dev.tessera.auth.user;
+package dev.tessera.platform.internal;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -7,7 +7,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
 
-import dev.tessera.platform.internal.ServiceCredential;
 
 /** Presents the service credential on every call to another service's internal API. */
 @ApplicationScoped

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Measures the password and refresh grants of a whole suite on this machine and prints ratios from one run:
+# logins/s against the bcrypt bound, refresh grants/s against Keycloak's, p50/p99 latencies.
+#
+#   bench/run.sh                       builds, starts a suite (autoconfirm on, its own ports, a fresh database),
+#                                      measures, stops it
+#   bench/run.sh http://host:port      measures a suite that is already running (it must autoconfirm signups)
+#
+# Tuning: BENCH_LOGIN_WORKERS, BENCH_REFRESH_WORKERS, BENCH_LOGIN_SECONDS, BENCH_REFRESH_SECONDS, BENCH_USERS,
+# BENCH_BCRYPT_COST (must equal the suite's TESSERA_PASSWORD_BCRYPT_COST, default 10).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. local-suite/bin/java-home.sh
+
+./mvnw -B -q package -DskipTests
+classpath="bench/target/tessera-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
+
+if [ $# -gt 0 ]; then
+    exec "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "$1"
+fi
+
+port=18081
+db="tessera_bench_$$"
+psql_url="${TESSERA_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+log=$(mktemp "${TMPDIR:-/tmp}/tessera-bench.XXXXXX")
+suite_pid=""
+cleanup() {
+    if [ -n "$suite_pid" ] && kill -0 "$suite_pid" 2>/dev/null; then
+        kill "$suite_pid" 2>/dev/null || true
+        wait "$suite_pid" 2>/dev/null || true
+    fi
+    psql "$psql_url" -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
+    rm -f "$log"
+}
+trap cleanup EXIT
+psql "$psql_url" -q -c "create database $db"
+database_url="${psql_url%/*}/$db"
+
+# A suite of its own, on ports clear of a local ./run.sh, with confirmation off so users can log in at once.
+env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM=true \
+    TESSERA_PORT=$port TESSERA_INBOX_PORT=18025 TESSERA_SMTP_PORT=13025 \
+    TESSERA_KAFKA_PORT=19192 TESSERA_KAFKA_CONTROLLER_PORT=19193 \
+    TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
+    TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="bench$$." \
+    "$JAVA_HOME/bin/java" -Xmx256m -jar local-suite/target/local-suite.jar --root "$PWD" >"$log" 2>&1 &
+suite_pid=$!
+for _ in $(seq 1 480); do
+    grep -q 'Tessera is running' "$log" && break
+    kill -0 "$suite_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+    sleep 0.5
+done
+grep -q 'Tessera is running' "$log" || { echo "the suite did not start" >&2; cat "$log" >&2; exit 1; }
+
+"$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port"

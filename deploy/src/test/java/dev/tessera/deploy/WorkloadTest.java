@@ -1,0 +1,231 @@
+package dev.tessera.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+
+import dev.tessera.platform.event.Topic;
+
+/** Every overlay renders, and every workload in it is probed, bounded, unprivileged, scalable and stops cleanly. */
+class WorkloadTest {
+
+    private static final Map<String, String> PROBE_PATHS = Map.of("startup", "/q/health/started", "liveness",
+            "/q/health/live", "readiness", "/q/health/ready");
+
+    @Test
+    void thereIsADevAndAProdOverlay() {
+        assertTrue(DeployFiles.overlayNames().containsAll(List.of("dev", "prod")), DeployFiles.overlayNames()
+                .toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyServiceHasItsFullSetOfResources(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        assertFalse(m.objects().isEmpty(), overlay + " renders nothing");
+        for (String service : Manifests.SERVICES) {
+            m.get(Deployment.class, service);
+            m.get(Service.class, service);
+            m.get(HorizontalPodAutoscaler.class, service);
+            m.get(PodDisruptionBudget.class, service);
+            m.get(io.fabric8.kubernetes.api.model.ServiceAccount.class, service);
+            m.get(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class, service);
+        }
+        for (var object : m.objects()) {
+            assertNotNull(object.getMetadata().getNamespace(), overlay + ": " + object.getKind() + " "
+                    + object.getMetadata().getName() + " has no namespace");
+            assertFalse(object.getKind().equals("Secret"), overlay + ": a Secret is committed: "
+                    + object.getMetadata().getName());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyDeploymentIsProbedBoundedAndUnprivileged(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        assertFalse(m.deployments().isEmpty());
+        for (Deployment deployment : m.deployments()) {
+            String name = overlay + "/" + deployment.getMetadata().getName();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            PodSecurityContext podSecurity = pod.getSecurityContext();
+            assertNotNull(podSecurity, name + ": no pod securityContext");
+            assertEquals(Boolean.TRUE, podSecurity.getRunAsNonRoot(), name + ": runAsNonRoot");
+            assertTrue(podSecurity.getRunAsUser() != null && podSecurity.getRunAsUser() > 0, name + ": runAsUser");
+            assertEquals("RuntimeDefault", podSecurity.getSeccompProfile().getType(), name + ": seccomp");
+            assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), name + ": no API token mounted");
+            assertNotNull(pod.getServiceAccountName(), name + ": serviceAccountName");
+            m.get(io.fabric8.kubernetes.api.model.ServiceAccount.class, pod.getServiceAccountName());
+            assertFalse(pod.getContainers().isEmpty());
+            for (Container container : pod.getContainers()) {
+                String where = name + "/" + container.getName();
+                assertProbe(where, "startup", container.getStartupProbe(), container);
+                assertProbe(where, "liveness", container.getLivenessProbe(), container);
+                assertProbe(where, "readiness", container.getReadinessProbe(), container);
+
+                var resources = container.getResources();
+                assertNotNull(resources, where + ": resources");
+                for (String kind : List.of("cpu", "memory")) {
+                    Quantity request = resources.getRequests() == null ? null : resources.getRequests().get(kind);
+                    Quantity limit = resources.getLimits() == null ? null : resources.getLimits().get(kind);
+                    assertNotNull(request, where + ": no " + kind + " request");
+                    assertNotNull(limit, where + ": no " + kind + " limit");
+                    assertTrue(request.getNumericalAmount().compareTo(limit.getNumericalAmount()) <= 0,
+                            where + ": " + kind + " request " + request + " above limit " + limit);
+                }
+
+                SecurityContext security = container.getSecurityContext();
+                assertNotNull(security, where + ": container securityContext");
+                assertEquals(Boolean.TRUE, security.getRunAsNonRoot(), where + ": runAsNonRoot");
+                assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation(), where + ": privilege escalation");
+                assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem(), where + ": read-only root");
+                assertEquals(List.of("ALL"), security.getCapabilities().getDrop(), where + ": capabilities");
+                var tmp = container.getVolumeMounts().stream().filter(v -> v.getMountPath().equals("/tmp"))
+                        .findFirst().orElseThrow(() -> new AssertionError(where + ": nothing mounted at /tmp"));
+                Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(tmp.getName())).findFirst()
+                        .orElseThrow(() -> new AssertionError(where + ": no volume " + tmp.getName()));
+                assertNotNull(volume.getEmptyDir(), where + ": /tmp is an emptyDir");
+                assertFalse(container.getImage().endsWith(":latest"), where + ": image " + container.getImage());
+            }
+        }
+    }
+
+    private static void assertProbe(String where, String kind, Probe probe, Container container) {
+        assertNotNull(probe, where + ": no " + kind + " probe");
+        assertNotNull(probe.getHttpGet(), where + ": " + kind + " probe is not an HTTP GET");
+        assertEquals(PROBE_PATHS.get(kind), probe.getHttpGet().getPath(), where + ": " + kind + " probe path");
+        var port = probe.getHttpGet().getPort();
+        boolean declared = container.getPorts().stream().anyMatch(p -> port.getIntVal() != null
+                ? port.getIntVal().equals(p.getContainerPort()) : port.getStrVal().equals(p.getName()));
+        assertTrue(declared, where + ": " + kind + " probe port " + port + " is not a container port");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyServiceStopsGracefully(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        Duration shutdownTimeout = Duration.parse("PT" + m.tesseraConfig().getData().get("QUARKUS_SHUTDOWN_TIMEOUT")
+                .toUpperCase());
+        for (String service : Manifests.SERVICES) {
+            Deployment deployment = m.get(Deployment.class, service);
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().get(0);
+            List<String> preStop = container.getLifecycle().getPreStop().getExec().getCommand();
+            assertEquals("sleep", preStop.get(0), service + ": preStop waits for the endpoint removal");
+            long budget = Long.parseLong(preStop.get(1)) + shutdownTimeout.toSeconds();
+            assertTrue(pod.getTerminationGracePeriodSeconds() > budget, service + ": terminationGracePeriodSeconds "
+                    + pod.getTerminationGracePeriodSeconds() + " must exceed preStop + QUARKUS_SHUTDOWN_TIMEOUT = "
+                    + budget);
+            var rolling = deployment.getSpec().getStrategy().getRollingUpdate();
+            assertEquals(0, rolling.getMaxUnavailable().getIntVal(), service + ": rollouts keep every replica");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyAutoscalerTargetsADeploymentThatLeavesItTheReplicaCount(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        Set<String> scaled = m.autoscalers().stream().map(h -> {
+            var target = h.getSpec().getScaleTargetRef();
+            String where = overlay + "/hpa/" + h.getMetadata().getName();
+            assertEquals("Deployment", target.getKind(), where);
+            assertEquals("apps/v1", target.getApiVersion(), where);
+            Deployment deployment = m.get(Deployment.class, target.getName());
+            assertNull(deployment.getSpec().getReplicas(), where + ": the Deployment sets spec.replicas, which "
+                    + "every apply would reset");
+            assertTrue(h.getSpec().getMinReplicas() >= 1 && h.getSpec().getMinReplicas() <= h.getSpec()
+                    .getMaxReplicas(), where + ": min/max");
+            assertFalse(h.getSpec().getMetrics().isEmpty(), where + ": no metric");
+            return target.getName();
+        }).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(Manifests.SERVICES), scaled, overlay + ": the services with an autoscaler");
+
+        // mail-service's consumers share identity.mail.v1: replicas beyond its partition count would idle.
+        HorizontalPodAutoscaler mail = m.get(HorizontalPodAutoscaler.class, "mail-service");
+        assertTrue(mail.getSpec().getMaxReplicas() <= Topic.MAIL.partitions(), overlay + ": mail-service may scale "
+                + "to " + mail.getSpec().getMaxReplicas() + " but " + Topic.MAIL.baseName() + " has "
+                + Topic.MAIL.partitions() + " partitions");
+        if (overlay.equals("prod")) {
+            for (HorizontalPodAutoscaler h : m.autoscalers()) {
+                assertTrue(h.getSpec().getMinReplicas() >= 2, "prod runs every service at least twice: "
+                        + h.getMetadata().getName());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyDisruptionBudgetSelectsTheReplicasOfExactlyOneDeployment(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        Set<String> covered = m.disruptionBudgets().stream().map(pdb -> {
+            List<Deployment> selected = m.deployments().stream().filter(d -> Manifests.selects(pdb.getSpec()
+                    .getSelector(), d.getSpec().getTemplate().getMetadata().getLabels())).toList();
+            assertEquals(1, selected.size(), overlay + "/pdb/" + pdb.getMetadata().getName() + " selects "
+                    + selected.size() + " Deployments");
+            assertTrue(pdb.getSpec().getMaxUnavailable() != null || pdb.getSpec().getMinAvailable() != null);
+            return selected.get(0).getMetadata().getName();
+        }).collect(Collectors.toSet());
+        assertEquals(Set.copyOf(Manifests.SERVICES), covered, overlay + ": the services with a disruption budget");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyServiceSelectsPodsThatServeItsTargetPort(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        for (Service service : m.services()) {
+            String where = overlay + "/service/" + service.getMetadata().getName();
+            List<Deployment> selected = m.deployments().stream().filter(d -> Manifests.selects(service.getSpec()
+                    .getSelector(), d.getSpec().getTemplate().getMetadata().getLabels())).toList();
+            assertEquals(1, selected.size(), where + " selects " + selected.size() + " Deployments");
+            List<ContainerPort> ports = selected.get(0).getSpec().getTemplate().getSpec().getContainers().stream()
+                    .flatMap(c -> c.getPorts().stream()).toList();
+            for (ServicePort port : service.getSpec().getPorts()) {
+                var target = port.getTargetPort();
+                assertTrue(ports.stream().anyMatch(p -> target.getIntVal() != null
+                        ? target.getIntVal().equals(p.getContainerPort()) : target.getStrVal().equals(p.getName())),
+                        where + ": target port " + target + " is not a container port of " + selected.get(0)
+                                .getMetadata().getName());
+            }
+            // The Deployment's own selector must select its pods (the API server refuses otherwise).
+            Deployment deployment = selected.get(0);
+            assertTrue(Manifests.selects(deployment.getSpec().getSelector(), deployment.getSpec().getTemplate()
+                    .getMetadata().getLabels()), where);
+        }
+    }
+
+    @Test
+    void prodPinsImagesToAVersion() {
+        for (Deployment deployment : Manifests.of("prod").deployments()) {
+            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                String image = container.getImage();
+                assertTrue(image.matches(".+:[0-9][A-Za-z0-9._-]*|.+@sha256:[0-9a-f]{64}"), "prod image " + image
+                        + " is not pinned to a version");
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.tessera.hook.config;
+
+import java.time.Duration;
+
+import dev.tessera.platform.config.GoDurationConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** How hook-service calls hook targets (Tessera's own settings; GoTrue has none of these). Durations: Go syntax. */
+@ConfigMapping(prefix = "tessera.hooks")
+public interface HooksConfig {
+
+    /**
+     * Which signature headers a hook request carries: {@code gotrue} (GoTrue's {@code x-webhook-signature} JWT),
+     * {@code standard-webhooks} ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}) or
+     * {@code both}.
+     */
+    @WithDefault("gotrue")
+    Signature signature();
+
+    /**
+     * Lets hook targets and the function host sit on loopback, private (RFC 1918, unique-local), link-local or
+     * other non-public addresses. Off by default, as in GoTrue; local runs and tests turn it on, and so must a
+     * deployment whose function host is a cluster-internal service.
+     */
+    @WithName("allow-private-targets")
+    @WithDefault("false")
+    boolean allowPrivateTargets();
+
+    /** GoTrue's {@code instance_id} in every payload; single-instance mode uses the nil UUID. */
+    @WithName("instance-id")
+    @WithDefault("00000000-0000-0000-0000-000000000000")
+    String instanceId();
+
+    CircuitBreaker circuitBreaker();
+
+    Background background();
+
+    enum Signature {
+        GOTRUE, STANDARD_WEBHOOKS, BOTH;
+
+        public boolean gotrue() {
+            return this != STANDARD_WEBHOOKS;
+        }
+
+        public boolean standardWebhooks() {
+            return this != GOTRUE;
+        }
+    }
+
+    /**
+     * One breaker per target URL, fed by attempts that time out or cannot connect (an answer, whatever its status,
+     * is the function's decision and never trips it). While open, calls fail at once with 503.
+     */
+    interface CircuitBreaker {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Attempts in the rolling window the failure ratio is computed over. */
+        @WithName("request-volume")
+        @WithDefault("6")
+        int requestVolume();
+
+        /** Share of failed attempts in the window that opens the breaker. */
+        @WithName("failure-ratio")
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long the breaker stays open before one trial call is let through. */
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration delay();
+    }
+
+    /** Background functions and the usermodified/userdeleted webhooks, delivered from the event stream. */
+    interface Background {
+        /** Deliver background hooks at all (the consumer still runs and acknowledges when false). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Attempts per delivery, the first included; after the last the event goes to the dead-letter topic. */
+        @WithDefault("5")
+        int attempts();
+
+        /** Wait before the second attempt; each further wait doubles, up to {@link #maxBackoff()}. */
+        @WithName("initial-backoff")
+        @WithDefault("1s")
+        @WithConverter(GoDurationConverter.class)
+        Duration initialBackoff();
+
+        @WithName("max-backoff")
+        @WithDefault("30s")
+        @WithConverter(GoDurationConverter.class)
+        Duration maxBackoff();
+
+        /**
+         * Where a consumer group with no committed offset starts ({@code latest}: new events only, so a first
+         * deployment does not replay the topic's history into the functions; {@code earliest}: everything kept).
+         * Read by the Kafka channel ({@code application.properties}).
+         */
+        @WithName("offset-reset")
+        @WithDefault("latest")
+        String offsetReset();
+
+        /** How long one background attempt may take. */
+        @WithDefault("10s")
+        @WithConverter(GoDurationConverter.class)
+        Duration timeout();
+    }
+
+    /** The instance id as text, checked to be a UUID. */
+    default String instanceIdText() {
+        return java.util.UUID.fromString(instanceId()).toString();
+    }
+}

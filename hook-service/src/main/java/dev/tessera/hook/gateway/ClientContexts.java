@@ -1,0 +1,117 @@
+package dev.tessera.hook.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.HmacKey;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.platform.config.GoTrueConfig;
+
+/**
+ * Builds the {@code clientContext} Netlify hands every function (seed 004): {@code identity} with {@code url} (the
+ * public API base) and {@code token} (a short-lived admin token), and {@code user} with the decoded claims when the
+ * request carries a valid bearer access token. It travels to the function host in one header,
+ * {@value #HEADER}: base64 of the UTF-8 JSON {@code {"identity":{"url","token"},"user":{…}}}, which is exactly the
+ * value Netlify puts in {@code clientContext.custom.netlify}.
+ */
+@ApplicationScoped
+public class ClientContexts {
+
+    public static final String HEADER = "X-Tessera-Client-Context";
+
+    private static final Pattern BEARER = Pattern.compile("^[Bb]earer (\\S+)$");
+
+    private final AdminTokens adminTokens;
+    private final ObjectMapper mapper;
+    private final JwtConsumer consumer;
+    private final String identityUrl;
+
+    public ClientContexts(AdminTokens adminTokens, ObjectMapper mapper, GoTrueConfig config,
+            @ConfigProperty(name = "tessera.public-url") Optional<String> publicUrl) {
+        this.adminTokens = adminTokens;
+        this.mapper = mapper;
+        this.identityUrl = identityUrl(publicUrl, config.siteUrl());
+        this.consumer = new JwtConsumerBuilder()
+                .setVerificationKey(new HmacKey(config.jwt().secret().getBytes(StandardCharsets.UTF_8)))
+                .setRelaxVerificationKeyValidation()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, "HS256")
+                .setRequireExpirationTime()
+                .setSkipDefaultAudienceValidation()
+                .build();
+    }
+
+    /**
+     * {@code TESSERA_PUBLIC_URL}, the base URL clients use for the API, e.g.
+     * {@code https://example.com/.netlify/identity}; by default {@code GOTRUE_SITE_URL + "/.netlify/identity"},
+     * where Netlify serves it. No trailing slash: clients append {@code /admin/users} and the like.
+     */
+    static String identityUrl(Optional<String> publicUrl, String siteUrl) {
+        String url = publicUrl.filter(u -> !u.isBlank()).map(String::trim)
+                .orElseGet(() -> trimSlash(siteUrl) + "/.netlify/identity");
+        return trimSlash(url);
+    }
+
+    private static String trimSlash(String url) {
+        String u = url.trim();
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    public String identityUrl() {
+        return identityUrl;
+    }
+
+    /** The context of one function request, given its {@code Authorization} header (may be null). */
+    public Map<String, Object> contextFor(String authorization, Instant now) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("url", identityUrl);
+        identity.put("token", adminTokens.mint(now));
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("identity", identity);
+        claims(authorization).ifPresent(user -> context.put("user", user));
+        return context;
+    }
+
+    /** The header value: base64 (standard alphabet, padded) of the context's UTF-8 JSON. */
+    public String encode(Map<String, Object> context) {
+        try {
+            return Base64.getEncoder().encodeToString(mapper.writeValueAsBytes(context));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a client context", e);
+        }
+    }
+
+    /** The verified claims of a bearer access token (HS256, unexpired), or empty. */
+    Optional<Map<String, Object>> claims(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        Matcher m = BEARER.matcher(authorization);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new LinkedHashMap<>(consumer.processToClaims(m.group(1)).getClaimsMap()));
+        } catch (InvalidJwtException e) {
+            return Optional.empty();
+        }
+    }
+}

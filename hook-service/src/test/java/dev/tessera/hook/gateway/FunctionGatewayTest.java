@@ -1,0 +1,189 @@
+package dev.tessera.hook.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.HmacKey;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.hook.testing.FunctionServer;
+import dev.tessera.hook.testing.FunctionServer.Received;
+import dev.tessera.hook.testing.FunctionServer.Reply;
+import dev.tessera.hook.testing.FunctionServerResource;
+import dev.tessera.hook.testing.InjectFunctionServer;
+import dev.tessera.hook.testing.Signatures;
+import dev.tessera.platform.testing.TestTokens;
+import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.platform.token.AccessTokenClaims;
+import dev.tessera.platform.token.AccessTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The function gateway against a real HTTP function host: what the function receives (path, query, method,
+ * headers, body and the clientContext) and what the client gets back.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FunctionServerResource.class, restrictToAnnotatedClass = true)
+class FunctionGatewayTest {
+
+    @InjectFunctionServer
+    FunctionServer functions;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    AccessTokens accessTokens;
+
+    @BeforeEach
+    void reset() {
+        functions.reset();
+    }
+
+    @Test
+    void aRequestWithAValidBearerReachesTheFunctionWithIdentityAndUser() throws Exception {
+        functions.on("/fn/hello/world", (r, n) -> Reply.json(201, "{\"hi\":\"there\"}").withHeader("X-From",
+                "function"));
+        String userId = UUID.randomUUID().toString();
+        String jwt = TestTokens.sign(Signatures.JWT_SECRET, userId, "ada@example.com",
+                Instant.now().plusSeconds(600), Map.of("app_metadata", Map.of("roles", List.of("editor")),
+                        "user_metadata", Map.of("full_name", "Ada")));
+
+        given().header("Authorization", "Bearer " + jwt).header("X-Custom", "kept")
+                .header("X-Tessera-Client-Context", "c3Bvb2ZlZA==")
+                .queryParam("q", "a b").queryParam("q", "c")
+                .get("/.netlify/functions/hello/world")
+                .then().statusCode(201).header("X-From", "function").body("hi", equalTo("there"));
+
+        Received request = single();
+        assertEquals("GET", request.method());
+        assertEquals("/fn/hello/world", request.path());
+        assertEquals("q=a%20b&q=c", request.query(), "the query as the client sent it");
+        assertEquals("Bearer " + jwt, request.header("authorization"), "the function sees the caller's token");
+        assertEquals("kept", request.header("x-custom"));
+        assertTrue(request.header("x-forwarded-for") != null);
+
+        Map<String, Object> context = decode(request.header("x-tessera-client-context"));
+        Map<?, ?> identity = (Map<?, ?>) context.get("identity");
+        assertEquals("https://site.example.test/.netlify/identity", identity.get("url"));
+        assertAdminToken((String) identity.get("token"));
+
+        Map<?, ?> user = (Map<?, ?>) context.get("user");
+        assertEquals(userId, user.get("sub"));
+        assertEquals("ada@example.com", user.get("email"));
+        assertEquals(Map.of("roles", List.of("editor")), user.get("app_metadata"));
+        assertEquals(Map.of("full_name", "Ada"), user.get("user_metadata"));
+        assertTrue(user.get("exp") instanceof Number);
+    }
+
+    @Test
+    void withoutAValidBearerThereIsNoUserButStillAnIdentity() throws Exception {
+        String forged = TestTokens.sign("not-the-secret-not-the-secret-0123456789", UUID.randomUUID().toString(),
+                "mallory@example.com");
+        String expired = TestTokens.sign(Signatures.JWT_SECRET, UUID.randomUUID().toString(), "old@example.com",
+                Instant.now().minusSeconds(60), Map.of());
+        for (String authorization : new String[] { null, "Bearer " + forged, "Bearer " + expired, "Basic abc" }) {
+            functions.reset();
+            var call = given();
+            if (authorization != null) {
+                call = call.header("Authorization", authorization);
+            }
+            call.get("/.netlify/functions/anon").then().statusCode(204);
+            Map<String, Object> context = decode(single().header("x-tessera-client-context"));
+            assertFalse(context.containsKey("user"), "no user for " + authorization + ": " + context);
+            assertAdminToken((String) ((Map<?, ?>) context.get("identity")).get("token"));
+        }
+    }
+
+    @Test
+    void bodiesMethodsAndStatusesPassThroughAndAClientCannotForgeTheContext() throws Exception {
+        functions.on("/fn/echo", (r, n) -> Reply.json(418, r.text()).withHeader("Set-Cookie", "a=1; Path=/"));
+        String body = "{\"data\":\"" + "x".repeat(200_000) + "\"}";
+        var response = given().header("X-Tessera-Client-Context", Base64.getEncoder().encodeToString(
+                "{\"identity\":{\"url\":\"https://evil.example\",\"token\":\"forged\"}}".getBytes(StandardCharsets.UTF_8)))
+                .contentType("application/json").body(body)
+                .put("/.netlify/functions/echo");
+        response.then().statusCode(418).header("Set-Cookie", "a=1; Path=/");
+        assertEquals(body, response.asString());
+        Received request = single();
+        assertEquals("PUT", request.method());
+        assertEquals(body, request.text());
+        Map<?, ?> identity = (Map<?, ?>) decode(request.header("x-tessera-client-context")).get("identity");
+        assertEquals("https://site.example.test/.netlify/identity", identity.get("url"));
+        assertNotEquals("forged", identity.get("token"));
+    }
+
+    @Test
+    void eventFunctionsAndOddPathsAreNotReachable() {
+        for (String path : List.of("/.netlify/functions/identity-signup", "/.netlify/functions/identity-login",
+                "/.netlify/functions/identity-validate-background", "/.netlify/functions",
+                "/.netlify/functions/", "/.netlify/functions/a.b", "/.netlify/functions/x/../identity-login",
+                "/.netlify/functions/x/%2e%2e/y", "/.netlify/functions/x%2Fy")) {
+            given().urlEncodingEnabled(false).post(path).then().statusCode(404).body("code", equalTo(404));
+        }
+        assertEquals(0, functions.received().size(), "nothing was forwarded: " + functions.describe());
+    }
+
+    @Test
+    void aSlowFunctionHostIsNotWaitedForForever() {
+        // The gateway's own timeout is 30 s by default; a closed function host is a 502 at once.
+        functions.on("/fn/slow", (r, n) -> Reply.status(200).after(Duration.ofMillis(100)));
+        given().get("/.netlify/functions/slow").then().statusCode(200);
+    }
+
+    /** The admin token: GoTrue's shape, sub "0", a few minutes of life, and the platform verifier accepts it. */
+    private void assertAdminToken(String token) throws Exception {
+        JwtClaims claims = new JwtConsumerBuilder()
+                .setVerificationKey(new HmacKey(Signatures.JWT_SECRET.getBytes(StandardCharsets.UTF_8)))
+                .setRelaxVerificationKeyValidation()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, "HS256")
+                .setRequireExpirationTime()
+                .setSkipDefaultAudienceValidation()
+                .build().processToClaims(token);
+        assertEquals("0", claims.getSubject());
+        long lifetime = claims.getExpirationTime().getValue() - Instant.now().getEpochSecond();
+        assertTrue(lifetime > 240 && lifetime <= 300, "about five minutes: " + lifetime);
+        assertNull(claims.getClaimValue("iss"));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setCompactSerialization(token);
+        assertEquals("nf-ident", jws.getKeyIdHeaderValue());
+        AccessTokenClaims verified = accessTokens.verify(token);
+        assertTrue(verified.isSystem(), "user-service's admin check treats it as the system user");
+    }
+
+    private Received single() {
+        List<Received> all = functions.received();
+        assertEquals(1, all.size(), "one forwarded request: " + functions.describe());
+        return all.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> decode(String header) throws Exception {
+        return mapper.readValue(Base64.getDecoder().decode(header), LinkedHashMap.class);
+    }
+}

@@ -1,0 +1,396 @@
+package dev.tessera.suite.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.gateway.AccessLog;
+import dev.tessera.suite.gateway.Gateway;
+import dev.tessera.suite.process.ChildProcess;
+import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.ServiceEnvironment;
+import dev.tessera.suite.service.SuiteService;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Identity functions end to end: user-service, auth-service and hook-service as separate processes from their
+ * built jars behind the gateway, a real Node function host running hook-service's adapter and the real
+ * {@code @netlify/identity}, and a webhook endpoint in this JVM.
+ *
+ * <ul>
+ * <li>A function lists users through the gateway with {@code clientContext.identity.token}, against user-service's
+ * real admin API; the seed's protected function sees the logged-in caller.</li>
+ * <li>A usermodified webhook that keeps failing is retried; hook-service is killed mid-series, an event is
+ * published while it is down, and after a restart both are delivered, each event exactly once.</li>
+ * </ul>
+ * Service logs go to {@code local-suite/target/e2e-logs/functions/}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FunctionsEndToEndTest {
+
+    private static final String ROOT_PROPERTY = "tessera.repo.root";
+    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
+    private static final String SECRET = "e2e-secret-only-for-the-functions-test-0123456789";
+    private static final String OPERATOR = "e2e-operator-token-functions";
+    private static final String WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
+    private static final Duration ASYNC = Duration.ofSeconds(120);
+    private static final Path LOGS = Path.of("target", "e2e-logs", "functions").toAbsolutePath();
+    private static final List<SuiteService> SERVICES = List.of(SuiteService.USER, SuiteService.AUTH,
+            SuiteService.HOOK);
+
+    private Path root;
+    private TestStack stack;
+    private final Map<SuiteService, ChildProcess> processes = new EnumMap<>(SuiteService.class);
+    private final Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
+    private Map<String, String> serviceEnv;
+    private Process functionHost;
+    private HttpServer webhook;
+    private final List<JsonObject> webhookCalls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger webhookStatus = new AtomicInteger(503);
+    private Vertx vertx;
+    private Gateway gateway;
+    private String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String email = "fn-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    private final String password = "function password 123";
+    private String userId;
+
+    @BeforeAll
+    void startSuite() throws Exception {
+        root = repoRoot();
+        for (SuiteService service : SERVICES) {
+            Path jar = service.runnableJar(root);
+            assertTrue(Files.isRegularFile(jar), service.module() + " is not built: " + jar);
+        }
+        stack = TestStack.start(false);
+        int functionsPort = startFunctionHost();
+        startWebhook();
+        int gatewayPort = freePort();
+        base = "http://localhost:" + gatewayPort;
+        for (SuiteService service : SERVICES) {
+            ports.put(service, freePort());
+        }
+        Map<String, String> env = ServiceEnvironment.compose(inheritedEnvironment(),
+                new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
+                        stack.topicPrefix(), null, 0, base),
+                ports);
+        env.put("GOTRUE_JWT_SECRET", SECRET);
+        env.put("GOTRUE_SITE_URL", base);
+        env.put("GOTRUE_MAILER_AUTOCONFIRM", "true");
+        env.put("GOTRUE_OPERATOR_TOKEN", OPERATOR);
+        env.put("TESSERA_FUNCTIONS_URL", "http://127.0.0.1:" + functionsPort);
+        env.put("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        env.put("GOTRUE_WEBHOOK_URL", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/webhook");
+        env.put("GOTRUE_WEBHOOK_SECRET", WEBHOOK_SECRET);
+        env.put("GOTRUE_WEBHOOK_EVENTS", "usermodified,userdeleted");
+        env.put("TESSERA_HOOKS_BACKGROUND_ATTEMPTS", "1000");
+        env.put("TESSERA_HOOKS_BACKGROUND_INITIAL_BACKOFF", "200ms");
+        env.put("TESSERA_HOOKS_BACKGROUND_MAX_BACKOFF", "500ms");
+        env.put("TESSERA_HOOKS_BACKGROUND_TIMEOUT", "2s");
+        // A fresh topic prefix: read it from the start, whatever the timing of the first partition assignment.
+        env.put("TESSERA_HOOKS_BACKGROUND_OFFSET_RESET", "earliest");
+        serviceEnv = env;
+        for (SuiteService service : SERVICES) {
+            start(service, service.module());
+        }
+        for (SuiteService service : SERVICES) {
+            awaitReady(service);
+        }
+        vertx = Vertx.vertx();
+        gateway = Gateway.start(vertx, "localhost", gatewayPort, ports, AccessLog.to(LOGS.resolve("gateway.log")));
+    }
+
+    @AfterAll
+    void stopSuite() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        processes.values().forEach(ChildProcess::requestStop);
+        processes.values().forEach(p -> p.awaitStop(Duration.ofSeconds(20)));
+        if (functionHost != null) {
+            functionHost.destroy();
+            if (!functionHost.waitFor(10, TimeUnit.SECONDS)) {
+                functionHost.destroyForcibly();
+            }
+        }
+        if (webhook != null) {
+            webhook.stop(0);
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aFunctionListsUsersWithTheAdminTokenThroughTheGateway() throws Exception {
+        Reply signup = call("POST", "/signup", "application/json",
+                new JsonObject().put("email", email).put("password", password).encode());
+        assertEquals(200, signup.status(), signup.describe());
+        userId = signup.json().getString("id");
+
+        Reply listed = call("GET", "/.netlify/functions/list-users", null, null);
+        assertEquals(200, listed.status(), listed.describe());
+        JsonArray emails = listed.json().getJsonArray("emails");
+        assertTrue(emails.contains(email), listed.describe());
+
+        Reply raw = call("GET", "/.netlify/functions/list-users-raw", null, null);
+        assertEquals(200, raw.status(), raw.describe());
+        assertEquals(200, raw.json().getInteger("status"), raw.describe());
+        assertTrue(raw.json().getJsonArray("emails").contains(email), raw.describe());
+    }
+
+    @Test
+    @Order(2)
+    void theSeedsProtectedFunctionSeesTheLoggedInUser() throws Exception {
+        Reply tokens = call("POST", "/token", "application/x-www-form-urlencoded", "grant_type=password&username="
+                + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8));
+        assertEquals(200, tokens.status(), tokens.describe());
+        String jwt = tokens.json().getString("access_token");
+
+        Reply mine = call("GET", "/.netlify/functions/protected", null, null, "Authorization", "Bearer " + jwt);
+        assertEquals(200, mine.status(), mine.describe());
+        assertEquals(new JsonObject().put("id", userId).put("email", email), mine.json());
+
+        Reply anonymous = call("GET", "/.netlify/functions/protected", null, null);
+        assertEquals(401, anonymous.status(), anonymous.describe());
+        Reply eventFunction = call("POST", "/.netlify/functions/identity-signup", "application/json", "{}");
+        assertEquals(404, eventFunction.status(), "event functions are not public: " + eventFunction.describe());
+    }
+
+    @Test
+    @Order(3)
+    void backgroundWebhooksSurviveAHookServiceCrash() throws Exception {
+        Reply updated = call("PUT", "/admin/users/" + userId, "application/json",
+                new JsonObject().put("user_metadata", new JsonObject().put("plan", "pro")).encode(),
+                "Authorization", "Bearer " + OPERATOR);
+        assertEquals(200, updated.status(), updated.describe());
+
+        // The webhook keeps answering 503: hook-service retries the usermodified delivery with backoff.
+        Poll.until("the usermodified webhook was not retried", ASYNC).every(Duration.ofMillis(100))
+                .check(() -> calls("identity_usermodified").size() >= 2);
+        String modifiedEvent = calls("identity_usermodified").get(0).getString("event_id");
+        assertTrue(calls("identity_usermodified").stream().allMatch(c -> c.getString("event_id").equals(modifiedEvent)));
+
+        // Crash it mid-series (SIGKILL: nothing is acknowledged or committed on the way out).
+        ChildProcess hook = processes.get(SuiteService.HOOK);
+        ProcessHandle.of(hook.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        assertTrue(hook.waitFor(Duration.ofSeconds(30)), "hook-service is gone");
+        int attemptsBeforeCrash = calls("identity_usermodified").size();
+
+        // While it is down the user is deleted; the event waits on the topic.
+        Reply deleted = call("DELETE", "/admin/users/" + userId, null, null, "Authorization", "Bearer " + OPERATOR);
+        assertEquals(200, deleted.status(), deleted.describe());
+
+        webhookStatus.set(200);
+        start(SuiteService.HOOK, "hook-service-restarted");
+        awaitReady(SuiteService.HOOK);
+
+        Poll.until("the deliveries did not resume after the restart", ASYNC).every(Duration.ofMillis(200))
+                .check(() -> delivered("identity_usermodified") == 1 && delivered("identity_userdeleted") == 1);
+        assertTrue(calls("identity_usermodified").size() > attemptsBeforeCrash, "retried after the restart");
+        assertEquals(modifiedEvent, calls("identity_usermodified").stream().filter(c -> c.getInteger("answered") == 200)
+                .findFirst().orElseThrow().getString("event_id"), "the same event, by id");
+        JsonObject deletedCall = calls("identity_userdeleted").get(0);
+        assertEquals("userdeleted", deletedCall.getJsonObject("body").getString("event"));
+        assertEquals(userId, deletedCall.getJsonObject("body").getJsonObject("user").getString("id"));
+
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select status, attempts from hooks.delivery where event_id = ?")) {
+            s.setString(1, modifiedEvent);
+            try (ResultSet rs = s.executeQuery()) {
+                assertTrue(rs.next(), "a delivery row for " + modifiedEvent);
+                assertEquals("delivered", rs.getString(1));
+                assertTrue(rs.getInt(2) >= 3, "attempts before and after the crash: " + rs.getInt(2));
+            }
+        }
+        // Nothing more arrives for either event once they are delivered.
+        int settled = webhookCalls.size();
+        Thread.sleep(1500);
+        assertEquals(settled, webhookCalls.size(), "no delivery after success: " + webhookCalls);
+    }
+
+    // --- the function host, the webhook and the services ---
+
+    private int startFunctionHost() throws Exception {
+        Path adapter = root.resolve("hook-service/adapters/node");
+        Path npmLog = LOGS.resolve("npm-ci.log");
+        Files.createDirectories(LOGS);
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts")
+                .directory(adapter.toFile()).redirectErrorStream(true).redirectOutput(npmLog.toFile()).start();
+        assertTrue(npm.waitFor(5, TimeUnit.MINUTES), "npm ci finished");
+        assertEquals(0, npm.exitValue(), Files.readString(npmLog));
+        Path log = LOGS.resolve("function-host.log");
+        functionHost = new ProcessBuilder("node", "bin/tessera-functions.mjs", "--dir", "examples/functions",
+                "--port", "0", "--host", "127.0.0.1")
+                .directory(adapter.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+        int[] port = new int[1];
+        Poll.until("the Node function host did not start (" + log + ")", Duration.ofSeconds(60))
+                .every(Duration.ofMillis(100))
+                .check(() -> {
+                    Matcher m = listening.matcher(Files.readString(log));
+                    if (m.find()) {
+                        port[0] = Integer.parseInt(m.group(1));
+                        return true;
+                    }
+                    return false;
+                });
+        return port[0];
+    }
+
+    private void startWebhook() throws IOException {
+        webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        webhook.setExecutor(Executors.newFixedThreadPool(4));
+        webhook.createContext("/webhook", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            int status = webhookStatus.get();
+            webhookCalls.add(new JsonObject()
+                    .put("event", exchange.getRequestHeaders().getFirst("X-Netlify-Event"))
+                    .put("event_id", exchange.getRequestHeaders().getFirst("X-Tessera-Event-Id"))
+                    .put("signed", exchange.getRequestHeaders().getFirst("X-Webhook-Signature") != null)
+                    .put("body", new JsonObject(new String(body, StandardCharsets.UTF_8)))
+                    .put("answered", status));
+            exchange.sendResponseHeaders(status, -1);
+            try (OutputStream ignored = exchange.getResponseBody()) {
+                // no body
+            }
+        });
+        webhook.start();
+    }
+
+    private List<JsonObject> calls(String event) {
+        return webhookCalls.stream().filter(c -> event.equals(c.getString("event"))).toList();
+    }
+
+    private long delivered(String event) {
+        return calls(event).stream().filter(c -> c.getInteger("answered") == 200).count();
+    }
+
+    private void start(SuiteService service, String logName) {
+        processes.put(service, ChildProcess.start(logName,
+                JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), "-jar", service.runnableJar(root).toString()),
+                ServiceEnvironment.forService(serviceEnv, ports.get(service)), root, LOGS.resolve(logName + ".log")));
+    }
+
+    private void awaitReady(SuiteService service) {
+        ChildProcess process = processes.get(service);
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(service)
+                + "/q/health/ready")).timeout(Duration.ofSeconds(5)).GET().build();
+        Poll.until(service.module() + " did not become ready (" + process.log() + ")", Duration.ofMinutes(4))
+                .every(Duration.ofMillis(500))
+                .abortWhen(process.onExit(), () -> service.module() + " exited: " + process.tail(40))
+                .check(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    private Reply call(String method, String path, String contentType, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(method + " " + path, response.statusCode(), response.body());
+    }
+
+    record Reply(String request, int status, String body) {
+
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+
+        String describe() {
+            return request + " -> " + status + " " + body + " (logs in " + LOGS + ")";
+        }
+    }
+
+    private static Path repoRoot() {
+        String root = System.getenv(ROOT_ENV);
+        if (root == null || root.isBlank()) {
+            root = System.getProperty(ROOT_PROPERTY);
+        }
+        if (root == null || root.isBlank()) {
+            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
+        }
+        return Path.of(root).toAbsolutePath().normalize();
+    }
+
+    private static Map<String, String> inheritedEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
+                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.startsWith("MP_MESSAGING_")
+                    || name.equals("DATABASE_URL") || name.equals("PORT");
+            if (!suiteSetting) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tessera.user.hooks;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.internal.HookInvocation;
+import dev.tessera.platform.internal.HookOutcome;
+import dev.tessera.user.model.User;
+import dev.tessera.user.model.UserView;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs the synchronous identity event functions (GoTrue reference §6) through hook-service, before the action they
+ * guard is committed: {@code validate} when a user is created, {@code signup} when one is confirmed, {@code login}
+ * after a password check. A refusal fails the action with hook-service's GoTrue error; an answer's maps replace the
+ * user's, so the response, the token and the event show them. hook-service unreachable fails closed (503), as
+ * GoTrue does when its hook target is down.
+ */
+@ApplicationScoped
+public class EventHooks {
+
+    public static final String VALIDATE = "validate";
+    public static final String SIGNUP = "signup";
+    public static final String LOGIN = "login";
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final HookServiceClient client;
+    private final ObjectMapper mapper;
+
+    public EventHooks(@RestClient HookServiceClient client, ObjectMapper mapper) {
+        this.client = client;
+        this.mapper = mapper;
+    }
+
+    /** Runs the event's functions for the user as it is about to be stored; apply the outcome with {@link #apply}. */
+    public Uni<HookOutcome> run(String event, User user) {
+        Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
+        return client.run(event, new HookInvocation(event, view))
+                .onFailure(ProcessingException.class)
+                .transform(e -> ApiError.of(503, "Hook service unavailable, try again later"))
+                .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
+    }
+
+    /** Whether an outcome changes anything: only then is a stored user written again. */
+    public static boolean changes(HookOutcome outcome) {
+        return outcome != null && (outcome.appMetadata() != null || outcome.userMetadata() != null);
+    }
+
+    /** Replaces the user's maps with those the functions answered (a present map replaces the stored one whole). */
+    public static User apply(HookOutcome outcome, User user) {
+        if (outcome == null) {
+            return user;
+        }
+        if (outcome.appMetadata() != null) {
+            user.appMetadata = new LinkedHashMap<>(outcome.appMetadata());
+        }
+        if (outcome.userMetadata() != null) {
+            user.userMetadata = new LinkedHashMap<>(outcome.userMetadata());
+        }
+        return user;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tessera.user;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tessera.platform.testing.InternalApiStub;
+
+/**
+ * hook-service's synchronous hooks for user-service's own tests: no function configured ({@code {}}) unless a test
+ * sets an answer for an event and email. Records which hooks ran for which user.
+ */
+public class HookServiceStub extends InternalApiStub {
+
+    /** "event email" → answer. */
+    static final Map<String, Answer> ANSWERS = new ConcurrentHashMap<>();
+    /** "event email" of every hook call, in order. */
+    static final List<String> RAN = new CopyOnWriteArrayList<>();
+
+    static String key(String event, String email) {
+        return event + " " + email.toLowerCase();
+    }
+
+    @Override
+    protected String urlProperty() {
+        return "tessera.hook-service.url";
+    }
+
+    @Override
+    protected Map<String, BiFunction<String, JsonNode, Answer>> routes() {
+        return Map.of("/internal/hooks/", (path, body) -> {
+            String event = path.substring("/internal/hooks/".length());
+            String key = key(event, body.path("user").path("email").asText());
+            RAN.add(key);
+            return ANSWERS.getOrDefault(key, Answer.ok(Map.of()));
+        });
+    }
+}

@@ -65,6 +65,9 @@ import io.vertx.core.json.JsonObject;
  * real admin API; the seed's protected function sees the logged-in caller.</li>
  * <li>A usermodified webhook that keeps failing is retried; hook-service is killed mid-series, an event is
  * published while it is down, and after a restart both are delivered, each event exactly once.</li>
+ * <li>The synchronous validate, signup and login hooks (the same webhook, signed): each runs once per action, a
+ * refusal leaves no user behind, and the metadata a hook answers is in the signup answer and in the access
+ * token.</li>
  * </ul>
  * Service logs go to {@code local-suite/target/e2e-logs/functions/}.
  */
@@ -127,7 +130,7 @@ class FunctionsEndToEndTest {
         env.put("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.put("GOTRUE_WEBHOOK_URL", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/webhook");
         env.put("GOTRUE_WEBHOOK_SECRET", WEBHOOK_SECRET);
-        env.put("GOTRUE_WEBHOOK_EVENTS", "usermodified,userdeleted");
+        env.put("GOTRUE_WEBHOOK_EVENTS", "validate,signup,login,usermodified,userdeleted");
         env.put("TESSERA_HOOKS_BACKGROUND_ATTEMPTS", "1000");
         env.put("TESSERA_HOOKS_BACKGROUND_INITIAL_BACKOFF", "200ms");
         env.put("TESSERA_HOOKS_BACKGROUND_MAX_BACKOFF", "500ms");
@@ -296,6 +299,11 @@ class FunctionsEndToEndTest {
             try (InputStream in = exchange.getRequestBody()) {
                 body = in.readAllBytes();
             }
+            String event = exchange.getRequestHeaders().getFirst("X-Netlify-Event");
+            if (SYNC_EVENTS.contains(event)) {
+                answerSynchronousHook(exchange, event, body);
+                return;
+            }
             int status = webhookStatus.get();
             webhookCalls.add(new JsonObject()
                     .put("event", exchange.getRequestHeaders().getFirst("X-Netlify-Event"))
@@ -309,6 +317,99 @@ class FunctionsEndToEndTest {
             }
         });
         webhook.start();
+    }
+
+    private static final List<String> SYNC_EVENTS = List.of("identity_validate", "identity_signup", "identity_login");
+    private final List<JsonObject> hookCalls = new CopyOnWriteArrayList<>();
+
+    /**
+     * The synchronous hooks: an address containing "blocked" is refused (403); one starting with "hooked-" gets roles,
+     * "member" when validated and "member" and "editor" at login; everything else, and every signup hook, changes
+     * nothing (204), so the other tests' users see no metadata change (and no usermodified webhook).
+     */
+    private void answerSynchronousHook(com.sun.net.httpserver.HttpExchange exchange, String event, byte[] body)
+            throws IOException {
+        JsonObject request = new JsonObject(new String(body, StandardCharsets.UTF_8));
+        String signature = exchange.getRequestHeaders().getFirst("X-Webhook-Signature");
+        hookCalls.add(new JsonObject().put("event", event).put("email", request.getJsonObject("user").getString("email"))
+                .put("signatureValid", signatureMatches(signature, body)));
+        String email = request.getJsonObject("user").getString("email");
+        byte[] answer = null;
+        int status;
+        if (email.contains("blocked")) {
+            status = 403;
+        } else if (event.equals("identity_signup") || !email.startsWith("hooked-")) {
+            status = 204;
+        } else {
+            status = 200;
+            JsonArray roles = event.equals("identity_login") ? new JsonArray().add("member").add("editor")
+                    : new JsonArray().add("member");
+            answer = new JsonObject().put("app_metadata", new JsonObject().put("provider", "email").put("roles", roles))
+                    .encode().getBytes(StandardCharsets.UTF_8);
+        }
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, answer == null ? -1 : answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            if (answer != null) {
+                out.write(answer);
+            }
+        }
+    }
+
+    /** GoTrue's x-webhook-signature: an HS256 JWT over the webhook secret whose sha256 claim is the body's hash. */
+    private static boolean signatureMatches(String signature, byte[] body) {
+        if (signature == null) {
+            return false;
+        }
+        try {
+            org.jose4j.jwt.JwtClaims claims = new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                    .setVerificationKey(new org.jose4j.keys.HmacKey(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8)))
+                    .setRelaxVerificationKeyValidation().setSkipDefaultAudienceValidation().build()
+                    .processToClaims(signature);
+            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+            return "gotrue".equals(claims.getIssuer()) && sha256.equals(claims.getStringClaimValue("sha256"));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private List<String> hooksFor(String address) {
+        return hookCalls.stream().filter(c -> address.equals(c.getString("email"))).map(c -> c.getString("event")).toList();
+    }
+
+    @Test
+    @Order(4)
+    void synchronousHooksRunOncePerActionBlockAndShapeTheToken() throws Exception {
+        String blocked = "blocked-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Reply refused = call("POST", "/signup", "application/json",
+                new JsonObject().put("email", blocked).put("password", password).encode());
+        assertEquals(422, refused.status(), refused.describe());
+        assertEquals("Failed to handle signup webhook", refused.json().getString("msg"));
+        assertEquals(List.of("identity_validate", "identity_validate", "identity_validate"), hooksFor(blocked),
+                "a refusal is retried GOTRUE_WEBHOOK_RETRIES times, in one action");
+        Reply none = call("GET", "/admin/users?filter=" + URLEncoder.encode(blocked, StandardCharsets.UTF_8), null, null,
+                "Authorization", "Bearer " + OPERATOR);
+        assertEquals(0, none.json().getJsonArray("users").size(), "nothing was created: " + none.describe());
+
+        String hooked = "hooked-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        Reply signup = call("POST", "/signup", "application/json",
+                new JsonObject().put("email", hooked).put("password", password).encode());
+        assertEquals(200, signup.status(), signup.describe());
+        assertEquals(new JsonArray().add("member"), signup.json().getJsonObject("app_metadata").getJsonArray("roles"));
+        assertEquals(List.of("identity_validate", "identity_signup"), hooksFor(hooked), "validate, then signup (autoconfirm)");
+
+        Reply tokens = call("POST", "/token", "application/x-www-form-urlencoded", "grant_type=password&username="
+                + URLEncoder.encode(hooked, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8));
+        assertEquals(200, tokens.status(), tokens.describe());
+        org.jose4j.jwt.JwtClaims claims = new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                .setVerificationKey(new org.jose4j.keys.HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .setRelaxVerificationKeyValidation().build()
+                .processToClaims(tokens.json().getString("access_token"));
+        assertEquals(List.of("member", "editor"), ((Map<?, ?>) claims.getClaimValue("app_metadata")).get("roles"),
+                "the login hook's answer is in the token");
+        assertEquals(List.of("identity_validate", "identity_signup", "identity_login"), hooksFor(hooked));
+        assertTrue(hookCalls.stream().allMatch(c -> c.getBoolean("signatureValid")), "every hook call is signed: " + hookCalls);
     }
 
     private List<JsonObject> calls(String event) {

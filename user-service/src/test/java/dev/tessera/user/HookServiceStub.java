@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tessera.platform.testing.InternalApiStub;
 
 /**
- * hook-service's synchronous hooks for user-service's own tests: no function configured ({@code {}}) unless a test
- * sets an answer for an event and email. Records which hooks ran for which user.
+ * hook-service's synchronous hooks for user-service's own tests: every event subscribed, answering {@code {}} unless
+ * a test sets an answer for an event and email. Records which hooks ran for which user.
  */
 public class HookServiceStub extends InternalApiStub {
 
@@ -32,7 +32,10 @@ public class HookServiceStub extends InternalApiStub {
 
     @Override
     protected Map<String, BiFunction<String, JsonNode, Answer>> routes() {
-        return Map.of("/internal/hooks/", (path, body) -> {
+        return Map.of("/internal/hooks", (path, body) -> {
+            if (path.equals("/internal/hooks")) {
+                return Answer.ok(Map.of("events", List.of("validate", "signup", "login")));
+            }
             String event = path.substring("/internal/hooks/".length());
             String key = key(event, body.path("user").path("email").asText());
             RAN.add(key);

@@ -61,39 +61,32 @@ public class Sessions {
         });
     }
 
-    /** Exchanges a refresh token for a new one in the same session (rotation). */
+    /**
+     * Exchanges a refresh token for a new one in the same session (rotation), in one transaction: the presented
+     * token is claimed (revoked) atomically, the user is looked up so the new access token shows today's metadata,
+     * and the successor is stored. Any failure rolls the claim back.
+     */
     public Uni<Issued> refresh(String presented) {
         String hash = OpaqueToken.hashOf(presented);
-        return Panache.withSession(() -> tokens.findByHash(hash)).chain(found -> {
-            if (found == null || found.revoked) {
+        return Panache.withTransaction(() -> tokens.claim(hash).chain(claimed -> {
+            if (claimed == null) {
                 return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
             }
-            if (found.createdAt.plus(lifetime).isBefore(Instant.now())) {
+            if (claimed.createdAt().plus(lifetime).isBefore(Instant.now())) {
                 return Uni.createFrom().failure(
                         ApiError.oauth("invalid_grant", "Refresh token expired").clearingSessionCookie());
             }
-            return directory.find(found.userId).chain(user -> {
+            return directory.find(claimed.userId()).chain(user -> {
                 if (user == null) {
-                    return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID));
+                    return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
                 }
-                return rotate(found.id, user);
+                OpaqueToken secret = OpaqueToken.generate();
+                RefreshToken next = newToken(claimed.userId(), claimed.sessionId(), claimed.id(), secret);
+                Uni<Void> event = announceRefresh
+                        ? outbox.publish(event(EventType.TOKEN_REFRESHED, claimed.userId(), claimed.sessionId(), user.email()))
+                        : Uni.createFrom().voidItem();
+                return tokens.persist(next).chain(() -> event).replaceWith(new Issued(user, secret.value()));
             });
-        });
-    }
-
-    private Uni<Issued> rotate(UUID id, UserIdentity user) {
-        return Panache.withTransaction(() -> tokens.lock(id).chain(current -> {
-            if (current == null || current.revoked) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
-            }
-            current.revoked = true;
-            current.updatedAt = Instant.now();
-            OpaqueToken secret = OpaqueToken.generate();
-            RefreshToken next = newToken(current.userId, current.sessionId, current.id, secret);
-            Uni<Void> event = announceRefresh
-                    ? outbox.publish(event(EventType.TOKEN_REFRESHED, current.userId, current.sessionId, user.email()))
-                    : Uni.createFrom().voidItem();
-            return tokens.persist(next).chain(() -> event).replaceWith(new Issued(user, secret.value()));
         }));
     }
 

@@ -54,6 +54,13 @@ class PrivateTargetsTest {
         assertEquals(0, functions.received().size());
     }
 
+    @Test
+    void callersLearnWhichEventsHaveATarget() {
+        given().header("Authorization", credential.authorizationHeader()).get("/internal/hooks")
+                .then().statusCode(200).body("events", equalTo(java.util.List.of("validate")));
+        given().get("/internal/hooks").then().statusCode(401);
+    }
+
     private io.restassured.response.Response invoke(String event) {
         Map<String, Object> user = Map.of("id", UUID.randomUUID().toString(), "email", "p@example.com");
         return given().header("Authorization", credential.authorizationHeader()).contentType("application/json")

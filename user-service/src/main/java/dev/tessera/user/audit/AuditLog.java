@@ -41,15 +41,24 @@ public class AuditLog {
         this.table = schema.map(s -> s + ".audit_log_entries").orElse("audit_log_entries");
     }
 
-    public Uni<Void> append(AuditEntry entry) {
-        return Panache.getSession().chain(session -> session
-                .createNativeQuery("insert into " + table + " (id, payload, created_at) values (:id, cast(cast(:payload as text) as jsonb), :at)"
-                        + " on conflict (id) do nothing")
-                .setParameter("id", entry.id())
-                .setParameter("payload", json(entry.payload()))
-                .setParameter("at", OffsetDateTime.ofInstant(entry.createdAt(), ZoneOffset.UTC))
-                .executeUpdate())
-                .replaceWithVoid();
+    /** Appends entries in one statement; an entry whose event id is already recorded is left as it is. */
+    public Uni<Void> append(List<AuditEntry> entries) {
+        StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (id, payload, created_at) values ");
+        for (int i = 0; i < entries.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("(:id").append(i).append(", cast(cast(:payload").append(i)
+                    .append(" as text) as jsonb), :at").append(i).append(')');
+        }
+        sql.append(" on conflict (id) do nothing");
+        return Panache.getSession().chain(session -> {
+            var insert = session.createNativeQuery(sql.toString());
+            for (int i = 0; i < entries.size(); i++) {
+                AuditEntry entry = entries.get(i);
+                insert.setParameter("id" + i, entry.id())
+                        .setParameter("payload" + i, json(entry.payload()))
+                        .setParameter("at" + i, OffsetDateTime.ofInstant(entry.createdAt(), ZoneOffset.UTC));
+            }
+            return insert.executeUpdate();
+        }).replaceWithVoid();
     }
 
     public Uni<List<AuditEntry>> page(Query query, int page, int perPage) {

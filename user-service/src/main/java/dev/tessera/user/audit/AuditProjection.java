@@ -3,7 +3,9 @@ package dev.tessera.user.audit;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,8 +23,8 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Projects the public event stream into GoTrue's audit log. Idempotent by event id, so at-least-once delivery writes
- * each entry once. An event it cannot read is logged and skipped: the audit log is a view, and the stream itself
+ * Projects the public event stream into GoTrue's audit log, a polled batch per transaction. Idempotent by event id,
+ * so at-least-once delivery writes each entry once. An event it cannot read is logged and skipped: the audit log is a view, and the stream itself
  * keeps the original.
  */
 @ApplicationScoped
@@ -38,21 +40,26 @@ public class AuditProjection {
         this.mapper = mapper;
     }
 
+    /**
+     * Records a batch of events (as the consumer polled them) in one transaction: the projection keeps up with the
+     * stream at a cost per batch rather than per event.
+     */
     @Incoming("audit")
-    public Uni<Void> record(String cloudEvent) {
-        Optional<AuditEntry> entry;
-        try {
-            entry = toEntry(mapper.readTree(cloudEvent));
-        } catch (Exception e) {
-            LOG.warnf("Skipping an event the audit log cannot read: %s", e.getMessage());
-            return Uni.createFrom().voidItem();
+    public Uni<Void> record(List<String> cloudEvents) {
+        List<AuditEntry> entries = new ArrayList<>();
+        for (String cloudEvent : cloudEvents) {
+            try {
+                toEntry(mapper.readTree(cloudEvent)).ifPresent(entries::add);
+            } catch (Exception e) {
+                LOG.warnf("Skipping an event the audit log cannot read: %s", e.getMessage());
+            }
         }
-        if (entry.isEmpty()) {
+        if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         // A database outage pauses the projection instead of dropping entries.
-        return Panache.withTransaction(() -> log.append(entry.get()))
-                .onFailure().invoke(e -> LOG.warnf("Audit entry %s not written yet: %s", entry.get().id(), e.toString()))
+        return Panache.withTransaction(() -> log.append(entries))
+                .onFailure().invoke(e -> LOG.warnf("%d audit entries not written yet: %s", entries.size(), e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(10);
     }
 

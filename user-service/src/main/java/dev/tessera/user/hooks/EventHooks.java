@@ -1,11 +1,14 @@
 package dev.tessera.user.hooks;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -37,19 +40,51 @@ public class EventHooks {
 
     private final HookServiceClient client;
     private final ObjectMapper mapper;
+    private final Duration subscriptionsTtl;
+    private volatile Subscriptions subscriptions = new Subscriptions(Set.of(), 0);
 
-    public EventHooks(@RestClient HookServiceClient client, ObjectMapper mapper) {
-        this.client = client;
-        this.mapper = mapper;
+    /** The events hook-service has targets for, and until when (System.nanoTime) that answer is used. */
+    private record Subscriptions(Set<String> events, long until) {
     }
 
-    /** Runs the event's functions for the user as it is about to be stored; apply the outcome with {@link #apply}. */
+    public EventHooks(@RestClient HookServiceClient client, ObjectMapper mapper,
+            @ConfigProperty(name = "tessera.hooks.subscriptions-ttl", defaultValue = "PT10S") Duration subscriptionsTtl) {
+        this.client = client;
+        this.mapper = mapper;
+        this.subscriptionsTtl = subscriptionsTtl;
+    }
+
+    /**
+     * Runs the event's functions for the user as it is about to be stored; apply the outcome with {@link #apply}. An
+     * event without a target costs no call, once hook-service has said which events have one (asked again every
+     * {@code tessera.hooks.subscriptions-ttl}).
+     */
     public Uni<HookOutcome> run(String event, User user) {
-        Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
-        return client.run(event, new HookInvocation(event, view))
-                .onFailure(ProcessingException.class)
-                .transform(e -> ApiError.of(503, "Hook service unavailable, try again later"))
-                .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
+        return subscribed(event).chain(subscribed -> {
+            if (!subscribed) {
+                return Uni.createFrom().item(HookOutcome.UNCHANGED);
+            }
+            Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
+            return unavailableAs503(client.run(event, new HookInvocation(event, view)))
+                    .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
+        });
+    }
+
+    private Uni<Boolean> subscribed(String event) {
+        Subscriptions current = subscriptions;
+        if (System.nanoTime() - current.until() < 0) {
+            return Uni.createFrom().item(current.events().contains(event));
+        }
+        return unavailableAs503(client.subscriptions()).map(answer -> {
+            Set<String> events = answer == null || answer.events() == null ? Set.of() : Set.copyOf(answer.events());
+            subscriptions = new Subscriptions(events, System.nanoTime() + subscriptionsTtl.toNanos());
+            return events.contains(event);
+        });
+    }
+
+    private static <T> Uni<T> unavailableAs503(Uni<T> call) {
+        return call.onFailure(ProcessingException.class)
+                .transform(e -> ApiError.of(503, "Hook service unavailable, try again later"));
     }
 
     /** Whether an outcome changes anything: only then is a stored user written again. */

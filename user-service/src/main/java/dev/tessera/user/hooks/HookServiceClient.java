@@ -1,6 +1,7 @@
 package dev.tessera.user.hooks;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -13,6 +14,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
+import dev.tessera.platform.internal.HookSubscriptions;
 import dev.tessera.platform.internal.InternalErrors;
 import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
@@ -25,6 +27,9 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public interface HookServiceClient {
+
+    @GET
+    Uni<HookSubscriptions> subscriptions();
 
     @POST
     @Path("/{event}")

@@ -15,7 +15,13 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const configurations = {
   // GoTrue's defaults: confirmation by mail, signups open.
   main: {},
-  autoconfirm: { GOTRUE_MAILER_AUTOCONFIRM: 'true' },
+  // Also GoTrue's own email change (one link, to the new address) and no notices, as netlify/gotrue behaves.
+  autoconfirm: {
+    GOTRUE_MAILER_AUTOCONFIRM: 'true',
+    GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: 'false',
+    GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED: 'false',
+    GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED: 'false',
+  },
   closed: { GOTRUE_DISABLE_SIGNUP: 'true' },
 };
 

@@ -23,6 +23,17 @@ export async function awaitMailToken(inbox, to, kind, { timeoutMs = 60_000, afte
   throw new Error(`no ${kind} mail to ${to} within ${timeoutMs / 1000}s`);
 }
 
+/** Waits for a mail to `to` with the given subject (a notice, which has no link); returns the inbox message. */
+export async function awaitMail(inbox, to, subject, { timeoutMs = 60_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = (await mailsTo(inbox, to)).find((m) => m.subject === subject);
+    if (found) return found;
+    await sleep(250);
+  }
+  throw new Error(`no mail "${subject}" to ${to} within ${timeoutMs / 1000}s`);
+}
+
 export async function mailsTo(inbox, to) {
   const res = await fetch(`${inbox}/api/messages?to=${encodeURIComponent(to)}`);
   return res.ok ? res.json() : [];

@@ -1,10 +1,11 @@
 // GOTRUE_MAILER_AUTOCONFIRM=true: signup confirms at once, no mail is needed, login works immediately.
+// Secure email change and the notices are off here: an email change behaves as in netlify/gotrue.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import GoTrue from 'gotrue-js';
 import * as identity from '@netlify/identity';
 import { suite, freshEmail } from '../../lib/env.mjs';
-import { mailsTo } from '../../lib/mail.mjs';
+import { awaitMailToken, mailsTo } from '../../lib/mail.mjs';
 import { installFunctionContext } from '../../lib/netlify-context.mjs';
 
 const auth = new GoTrue({ APIUrl: suite.identityUrl });
@@ -31,4 +32,20 @@ test('@netlify/identity: the signed-up user is verified', async () => {
   const user = await identity.signup(email, 'auto secret');
   assert.ok(user.confirmedAt, "confirmed");
   assert.equal((await identity.login(email, 'auto secret')).email, email);
+});
+
+test('gotrue-js: with secure email change off, the link to the new address alone completes the change', async () => {
+  const email = freshEmail('one-link');
+  await auth.signup(email, 'auto secret');
+  const user = await auth.login(email, 'auto secret');
+  const newEmail = freshEmail('one-link-new');
+  assert.equal((await user.update({ email: newEmail })).new_email, newEmail);
+  const mail = await awaitMailToken(suite.inbox, newEmail, 'email_change');
+  assert.equal((await user.update({ email_change_token: mail.token })).email, newEmail);
+  await user.update({ password: 'another secret' });
+  assert.equal((await auth.login(newEmail, 'another secret')).id, user.id);
+  // One user's mails are handled in order, so once this one is in, any notice would have been sent before it.
+  await auth.requestPasswordRecovery(newEmail);
+  await awaitMailToken(suite.inbox, newEmail, 'recovery');
+  assert.deepEqual(await mailsTo(suite.inbox, email), [], 'no approval mail and no notices go to the old address');
 });

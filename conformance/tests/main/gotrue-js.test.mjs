@@ -124,7 +124,7 @@ test('password recovery from the mail, then a new password', async () => {
   assert.deepEqual(await auth.requestPasswordRecovery(freshEmail('unknown')), {}, 'unknown addresses look the same');
 });
 
-test('email change confirmed with the token mailed to the new address', async () => {
+test('email change confirmed with the tokens mailed to the current and the new address', async () => {
   const { email, user } = await confirmedUser('change');
   const newEmail = freshEmail('changed');
   const pending = await user.update({ email: newEmail });
@@ -132,6 +132,10 @@ test('email change confirmed with the token mailed to the new address', async ()
   assert.equal(pending.new_email, newEmail);
   const mail = await awaitMailToken(suite.inbox, newEmail, 'email_change');
   assert.equal(mail.subject, 'Confirm Email Change');
+  const approval = await awaitMailToken(suite.inbox, email, 'email_change');
+  assert.equal(approval.subject, 'Confirm Email Change');
+  const half = await user.update({ email_change_token: approval.token });
+  assert.equal(half.email, email, 'the current address alone does not move the account');
   const changed = await user.update({ email_change_token: mail.token });
   assert.equal(changed.email, newEmail);
   // gotrue-js keeps keys of earlier answers on its User object, so read the server's own answer for new_email.

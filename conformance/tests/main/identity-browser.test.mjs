@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, freshEmail, operator } from '../../lib/env.mjs';
-import { awaitMailToken } from '../../lib/mail.mjs';
+import { awaitMail, awaitMailToken } from '../../lib/mail.mjs';
 import { installBrowser, arriveWithHash } from '../../lib/browser.mjs';
 
 const window = installBrowser(suite.base);
@@ -53,14 +53,21 @@ test('updateUser merges metadata', async () => {
   assert.ok(events.some((e) => e.event === 'user_updated'));
 });
 
-test('the email change link completes the change', async () => {
+test('the email change completes once the links to both addresses are followed', async () => {
   const pending = await identity.updateUser({ email: newEmail });
   assert.equal(pending.email, email);
-  const { token } = await awaitMailToken(suite.inbox, newEmail, 'email_change');
-  arriveWithHash(window, `email_change_token=${token}`);
+  const fromNew = await awaitMailToken(suite.inbox, newEmail, 'email_change');
+  const fromCurrent = await awaitMailToken(suite.inbox, email, 'email_change');
+  arriveWithHash(window, `email_change_token=${fromNew.token}`);
+  const half = await identity.handleAuthCallback();
+  assert.equal(half.type, 'email_change');
+  assert.equal(half.user.email, email, 'one link is not enough (secure email change)');
+  arriveWithHash(window, `email_change_token=${fromCurrent.token}`);
   const result = await identity.handleAuthCallback();
   assert.equal(result.type, 'email_change');
   assert.equal(result.user.email, newEmail);
+  const notice = await awaitMail(suite.inbox, email, 'Your email address has been changed');
+  assert.ok(notice.text.includes(newEmail), notice.text);
 });
 
 test('logout ends the browser session', async () => {

@@ -69,10 +69,7 @@ class AccountTest {
     }
 
     String mailTokenTo(String userId, String kind, String to) throws Exception {
-        List<ConsumerRecord<String, String>> records = stack.awaitRecords(Topic.MAIL,
-                seen -> seen.stream().anyMatch(r -> matches(r, userId, kind, to)), Duration.ofSeconds(30));
-        JsonNode mail = JSON.readTree(records.stream().filter(r -> matches(r, userId, kind, to))
-                .reduce((a, b) -> b).orElseThrow().value());
+        JsonNode mail = mailTo(userId, kind, to);
         return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
     }
 
@@ -131,7 +128,7 @@ class AccountTest {
     }
 
     @Test
-    void emailChangeIsConfirmedWithTheTokenMailedToTheNewAddress() throws Exception {
+    void emailChangeNeedsTheLinksMailedToBothAddressesAndTheOldAddressIsToldOnceItIsDone() throws Exception {
         String email = "old-" + UUID.randomUUID() + "@example.com";
         String newEmail = "new-" + UUID.randomUUID() + "@example.com";
         String taken = "taken-" + UUID.randomUUID() + "@example.com";
@@ -145,18 +142,58 @@ class AccountTest {
                 .body("email", equalTo(email)).body("new_email", equalTo(newEmail))
                 .body("email_change_sent_at", notNullValue());
 
-        String token = mailTokenTo(id, "EMAIL_CHANGE", newEmail);
+        String toNew = mailTokenTo(id, "EMAIL_CHANGE", newEmail);
+        String toCurrent = mailTokenTo(id, "EMAIL_CHANGE", email);
+        assertTrue(!toNew.equals(toCurrent), "each address gets a token of its own");
         as(id, email).body(Map.of("email_change_token", "wrong")).put("/user").then().statusCode(401)
                 .body("msg", equalTo("Email Change Token didn't match token on file"));
-        as(id, email).body(Map.of("email_change_token", token)).put("/user").then().statusCode(200)
+        // Either link may come first; the first only records its half.
+        as(id, email).body(Map.of("email_change_token", toNew)).put("/user").then().statusCode(200)
+                .body("email", equalTo(email)).body("new_email", equalTo(newEmail));
+        as(id, email).body(Map.of("email_change_token", toNew)).put("/user").then().statusCode(401)
+                .body("msg", equalTo("Email Change Token didn't match token on file"));
+        as(id, email).body(Map.of("email_change_token", toCurrent)).put("/user").then().statusCode(200)
                 .body("email", equalTo(newEmail)).body("new_email", nullValue());
+
+        JsonNode notice = mailTo(id, "EMAIL_CHANGED_NOTIFICATION", email);
+        assertEquals(email, notice.get("email").asText());
+        assertEquals(newEmail, notice.get("newEmail").asText());
+        assertTrue(notice.get("sealedToken") == null, "a notice carries no token");
 
         var events = stack.awaitRecords(Topic.EVENTS, seen -> seen.stream().anyMatch(r -> r.key().equals(id)
                 && r.value().contains("email_changed")), Duration.ofSeconds(30));
         List<String> types = events.stream().filter(r -> r.key().equals(id))
                 .map(r -> VerifyAndAuthenticateTest.read(r.value()).get("type").asText()).toList();
-        assertTrue(types.containsAll(List.of("dev.tessera.user.email_change_requested.v1", "dev.tessera.user.email_changed.v1")),
-                types.toString());
+        assertEquals(List.of("dev.tessera.user.signup.v1", "dev.tessera.user.confirmed.v1",
+                "dev.tessera.user.email_change_requested.v1", "dev.tessera.user.email_changed.v1"), types);
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement("select email,"
+                + " email_change_token_hash is null and email_change_token_current_hash is null and email_change is null"
+                + " from users.users where id = ?")) {
+            s.setObject(1, UUID.fromString(id));
+            ResultSet rs = s.executeQuery();
+            assertTrue(rs.next());
+            assertEquals(newEmail, rs.getString(1));
+            assertTrue(rs.getBoolean(2), "nothing of the change is left pending");
+        }
+    }
+
+    @Test
+    void aPasswordChangeIsToldToTheAccountsAddress() throws Exception {
+        String email = "pw-notice-" + UUID.randomUUID() + "@example.com";
+        String id = signupConfirmed(email);
+
+        as(id, email).body(Map.of("password", "a-new-password")).put("/user").then().statusCode(200);
+
+        JsonNode notice = mailTo(id, "PASSWORD_CHANGED_NOTIFICATION", email);
+        assertEquals(email, notice.get("email").asText());
+        assertTrue(notice.get("sealedToken") == null, "a notice carries no token");
+    }
+
+    JsonNode mailTo(String userId, String kind, String to) throws Exception {
+        List<ConsumerRecord<String, String>> records = stack.awaitRecords(Topic.MAIL,
+                seen -> seen.stream().anyMatch(r -> matches(r, userId, kind, to)), Duration.ofSeconds(30));
+        return JSON.readTree(records.stream().filter(r -> matches(r, userId, kind, to)).reduce((a, b) -> b)
+                .orElseThrow().value());
     }
 
     @Test

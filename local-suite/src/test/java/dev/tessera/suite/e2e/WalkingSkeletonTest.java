@@ -78,6 +78,7 @@ class WalkingSkeletonTest {
     private static final String SECRET = "e2e-secret-only-for-the-walking-skeleton-0123456789";
     private static final long JWT_EXP = 3600;
     private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(90);
+    private static final String OPERATOR_TOKEN = "e2e-operator-token-0123456789";
 
     private TestStack stack;
     private ServiceFleet fleet;
@@ -113,6 +114,7 @@ class WalkingSkeletonTest {
         env.put("GOTRUE_JWT_EXP", String.valueOf(JWT_EXP));
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
+        env.put("GOTRUE_OPERATOR_TOKEN", OPERATOR_TOKEN);
 
         fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, List.of("-Xmx256m", "-XX:+UseSerialGC"),
                 Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {
@@ -279,6 +281,163 @@ class WalkingSkeletonTest {
                 assertEquals(notFound, reply.json(), method + " " + path);
             }
         }
+    }
+
+    /**
+     * Every public event type, from a user's whole life and an invitee's: each step waits for its event before the
+     * next, so the order on the topic is the order of the steps even where two services publish (each service's
+     * relay keeps its own events in commit order; see docs/events.md). No record carries a password, a token or a
+     * hash.
+     */
+    @Test
+    @Order(9)
+    void aWholeLifecycleIsOnThePublicTopicInOrderWithNoSecrets() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String life = "life-" + suffix + "@example.com";
+        String moved = "moved-" + suffix + "@example.com";
+        String invitee = "invitee-" + suffix + "@example.com";
+        String firstPassword = "first lifecycle password";
+        String secondPassword = "second lifecycle password";
+        List<String> secrets = new java.util.ArrayList<>(List.of(firstPassword, secondPassword));
+        List<String> expected = new java.util.ArrayList<>();
+
+        String id = ok(call("POST", "/signup", "application/json", new JsonObject().put("email", life)
+                .put("password", firstPassword).encode())).json().getString("id");
+        awaitEvents(id, expected, EventType.SIGNUP);
+
+        String confirmation = awaitToken(life, "confirmation_token", secrets);
+        JsonObject tokens = ok(call("POST", "/verify", "application/json",
+                new JsonObject().put("type", "signup").put("token", confirmation).encode())).json();
+        keepSecrets(tokens, secrets);
+        awaitEvents(id, expected, EventType.CONFIRMED);
+
+        tokens = ok(call("POST", "/token", "application/x-www-form-urlencoded", "grant_type=password&username="
+                + URLEncoder.encode(life, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(firstPassword, StandardCharsets.UTF_8))).json();
+        keepSecrets(tokens, secrets);
+        awaitEvents(id, expected, EventType.LOGIN);
+
+        tokens = ok(call("POST", "/token", "application/x-www-form-urlencoded",
+                "grant_type=refresh_token&refresh_token=" + tokens.getString("refresh_token"))).json();
+        keepSecrets(tokens, secrets);
+        awaitEvents(id, expected, EventType.TOKEN_REFRESHED);
+
+        String bearer = "Bearer " + tokens.getString("access_token");
+        ok(call("PUT", "/user", "application/json", new JsonObject().put("data", new JsonObject().put("plan", "pro"))
+                .encode(), "Authorization", bearer));
+        awaitEvents(id, expected, EventType.USER_UPDATED);
+
+        ok(call("PUT", "/user", "application/json", new JsonObject().put("password", secondPassword).encode(),
+                "Authorization", bearer));
+        awaitEvents(id, expected, EventType.PASSWORD_CHANGED);
+        awaitSubject(life, "Your password has been changed");
+
+        ok(call("POST", "/recover", "application/json", new JsonObject().put("email", life).encode()));
+        awaitEvents(id, expected, EventType.RECOVERY_REQUESTED);
+        String recovery = awaitToken(life, "recovery_token", secrets);
+        tokens = ok(call("POST", "/verify", "application/json",
+                new JsonObject().put("type", "recovery").put("token", recovery).encode())).json();
+        keepSecrets(tokens, secrets);
+        bearer = "Bearer " + tokens.getString("access_token");
+
+        ok(call("PUT", "/user", "application/json", new JsonObject().put("email", moved).encode(),
+                "Authorization", bearer));
+        awaitEvents(id, expected, EventType.EMAIL_CHANGE_REQUESTED);
+        String fromNew = awaitToken(moved, "email_change_token", secrets);
+        String fromCurrent = awaitToken(life, "email_change_token", secrets);
+        assertEquals(life, ok(call("PUT", "/user", "application/json",
+                new JsonObject().put("email_change_token", fromCurrent).encode(), "Authorization", bearer)).json()
+                .getString("email"), "one of the two links does not move the account");
+        assertEquals(moved, ok(call("PUT", "/user", "application/json",
+                new JsonObject().put("email_change_token", fromNew).encode(), "Authorization", bearer)).json()
+                .getString("email"));
+        awaitEvents(id, expected, EventType.EMAIL_CHANGED);
+        awaitSubject(life, "Your email address has been changed");
+
+        Reply logout = call("POST", "/logout", null, null, "Authorization", bearer);
+        assertEquals(204, logout.status(), logout.describe());
+        awaitEvents(id, expected, EventType.LOGOUT);
+
+        ok(call("DELETE", "/admin/users/" + id, null, null, "Authorization", "Bearer " + OPERATOR_TOKEN));
+        awaitEvents(id, expected, EventType.USER_DELETED);
+
+        List<String> invited = new java.util.ArrayList<>();
+        String inviteeId = ok(call("POST", "/invite", "application/json",
+                new JsonObject().put("email", invitee).encode(), "Authorization", "Bearer " + OPERATOR_TOKEN))
+                .json().getString("id");
+        awaitEvents(inviteeId, invited, EventType.INVITED);
+        String invite = awaitToken(invitee, "invite_token", secrets);
+        keepSecrets(ok(call("POST", "/verify", "application/json", new JsonObject().put("type", "signup")
+                .put("token", invite).put("password", firstPassword).encode())).json(), secrets);
+        awaitEvents(inviteeId, invited, EventType.CONFIRMED, EventType.INVITE_ACCEPTED);
+
+        List<ConsumerRecord<String, String>> records = eventsOf(Set.of(id, inviteeId), expected.size() + invited.size());
+        assertEquals(java.util.Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toSet()),
+                typesFor(records), "every public event type was seen");
+        for (ConsumerRecord<String, String> record : records) {
+            secrets.forEach(secret -> assertFalse(record.value().contains(secret),
+                    "a password or token in " + record.value()));
+            assertFalse(record.value().matches("(?s).*\\$2[aby]?\\$\\d\\d\\$.*"), "a bcrypt hash in " + record.value());
+            assertNoSecretFields(new JsonObject(record.value()), record.value());
+        }
+    }
+
+    /** Waits until the user's events on the topic are the expected ones plus {@code next}, in that order. */
+    private void awaitEvents(String userId, List<String> expected, EventType... next) {
+        for (EventType type : next) {
+            expected.add(type.type());
+        }
+        List<ConsumerRecord<String, String>> seen = stack.awaitRecords(Topic.EVENTS,
+                records -> typesInOrder(records, userId).size() >= expected.size(), ASYNC_TIMEOUT);
+        assertEquals(expected, typesInOrder(seen, userId), "events of " + userId);
+    }
+
+    private static List<String> typesInOrder(List<ConsumerRecord<String, String>> records, String userId) {
+        return records.stream().filter(r -> userId.equals(r.key()))
+                .map(r -> new JsonObject(r.value()).getString("type")).toList();
+    }
+
+    private List<ConsumerRecord<String, String>> eventsOf(Set<String> userIds, int count) {
+        return stack.awaitRecords(Topic.EVENTS,
+                records -> records.stream().filter(r -> userIds.contains(r.key())).count() >= count, ASYNC_TIMEOUT)
+                .stream().filter(r -> userIds.contains(r.key())).toList();
+    }
+
+    private static void assertNoSecretFields(JsonObject object, String record) {
+        for (String name : object.fieldNames()) {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            assertFalse(lower.contains("password") || lower.contains("token") || lower.contains("hash")
+                    || lower.contains("secret"), "field " + name + " in " + record);
+            if (object.getValue(name) instanceof JsonObject nested) {
+                assertNoSecretFields(nested, record);
+            }
+        }
+    }
+
+    private static void keepSecrets(JsonObject tokens, List<String> secrets) {
+        secrets.add(tokens.getString("access_token"));
+        secrets.add(tokens.getString("refresh_token"));
+    }
+
+    /** The token of the newest mail to {@code to} whose link carries {@code #<key>=}. */
+    private String awaitToken(String to, String key, List<String> secrets) {
+        String prefix = base + "/#" + key + "=";
+        String[] token = new String[1];
+        Poll.until("no mail with a " + key + " link to " + to + " (service logs in target/e2e-logs)", ASYNC_TIMEOUT)
+                .every(Duration.ofMillis(250))
+                .check(() -> {
+                    token[0] = inbox.messages(to).stream().flatMap(m -> m.links().stream())
+                            .filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
+                            .map(l -> l.substring(prefix.length())).orElse(null);
+                    return token[0] != null;
+                });
+        secrets.add(token[0]);
+        return token[0];
+    }
+
+    private void awaitSubject(String to, String subject) {
+        Poll.until("no mail \"" + subject + "\" to " + to, ASYNC_TIMEOUT).every(Duration.ofMillis(250))
+                .check(() -> inbox.messages(to).stream().anyMatch(m -> subject.equals(m.subject())));
     }
 
     // --- the steps' vocabulary ---

@@ -92,6 +92,9 @@ public class MailDelivery {
     }
 
     private String open(MailRequest request) {
+        if (!request.kind().carriesToken()) {
+            return null;
+        }
         try {
             return seal.open(request.sealedToken(), request.id().toString());
         } catch (IllegalArgumentException e) {

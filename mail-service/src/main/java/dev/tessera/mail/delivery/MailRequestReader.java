@@ -34,7 +34,9 @@ public class MailRequestReader {
         require(request.id() != null, "id");
         require(request.kind() != null, "kind");
         require(request.to() != null && !request.to().isBlank(), "to");
-        require(request.sealedToken() != null && !request.sealedToken().isBlank(), "sealedToken");
+        // A notice carries no token; every other kind is useless without its link.
+        require(!request.kind().carriesToken() || request.sealedToken() != null && !request.sealedToken().isBlank(),
+                "sealedToken");
         return request;
     }
 

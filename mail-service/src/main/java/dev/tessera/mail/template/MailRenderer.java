@@ -15,8 +15,10 @@ import io.smallrye.mutiny.Uni;
 /**
  * Renders a mail request into the mail a user receives, with GoTrue's template variables: {@code SiteURL},
  * {@code ConfirmationURL} (the full link), {@code Email} (the current address), {@code Token} (the raw token),
- * {@code Data} (user_metadata) and, for an email change only, {@code NewEmail}. {@code Validity} ("24 hours") is
- * ours, for the built-in wording.
+ * {@code Data} (user_metadata) and, for an email change only, {@code NewEmail}. {@code Validity} ("24 hours") and
+ * {@code ToCurrentAddress} (whether an email-change mail goes to the address being replaced) are ours, for the
+ * built-in wording. Notices have no link, so no {@code ConfirmationURL}, {@code Token} or {@code Validity}; the
+ * email-changed notice has {@code Email} (the previous address) and {@code NewEmail}.
  */
 @ApplicationScoped
 public class MailRenderer {
@@ -42,15 +44,22 @@ public class MailRenderer {
 
     Map<String, Object> variables(MailRequest request, String token) {
         Map<String, Object> variables = new HashMap<>();
+        MailKind kind = request.kind();
         variables.put("SiteURL", config.siteUrl());
-        variables.put("ConfirmationURL",
-                ConfirmationLink.build(config.siteUrl(), mailer.urlPaths().of(request.kind()), request.kind(), token));
         variables.put("Email", request.email() != null ? request.email() : request.to());
-        variables.put("Token", token);
         variables.put("Data", request.data() != null ? request.data() : Map.of());
-        variables.put("Validity", Validity.describe(maxAge(request.kind())));
-        if (request.kind() == MailKind.EMAIL_CHANGE) {
+        if (kind.carriesToken()) {
+            variables.put("ConfirmationURL",
+                    ConfirmationLink.build(config.siteUrl(), mailer.urlPaths().of(kind), kind, token));
+            variables.put("Token", token);
+            variables.put("Validity", Validity.describe(maxAge(kind)));
+        }
+        if (kind == MailKind.EMAIL_CHANGE || kind == MailKind.EMAIL_CHANGED_NOTIFICATION) {
             variables.put("NewEmail", request.newEmail() != null ? request.newEmail() : request.to());
+        }
+        if (kind == MailKind.EMAIL_CHANGE) {
+            // Secure email change mails both addresses; the built-in wording differs for the current one.
+            variables.put("ToCurrentAddress", request.email() != null && request.email().equalsIgnoreCase(request.to()));
         }
         return variables;
     }
@@ -61,6 +70,8 @@ public class MailRenderer {
             case RECOVERY -> config.mailer().recoveryMaxAge();
             // GoTrue expires email-change tokens after the confirmation max age.
             case CONFIRMATION, EMAIL_CHANGE -> config.mailer().confirmationMaxAge();
+            case EMAIL_CHANGED_NOTIFICATION, PASSWORD_CHANGED_NOTIFICATION ->
+                throw new IllegalArgumentException(kind + " has no link");
         };
     }
 

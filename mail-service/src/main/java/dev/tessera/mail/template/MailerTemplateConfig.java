@@ -39,12 +39,22 @@ public interface MailerTemplateConfig {
         @WithDefault("Confirm Email Change")
         String emailChange();
 
+        @WithName("email-changed-notification")
+        @WithDefault("Your email address has been changed")
+        String emailChangedNotification();
+
+        @WithName("password-changed-notification")
+        @WithDefault("Your password has been changed")
+        String passwordChangedNotification();
+
         default String of(MailKind kind) {
             return switch (kind) {
                 case INVITE -> invite();
                 case CONFIRMATION -> confirmation();
                 case RECOVERY -> recovery();
                 case EMAIL_CHANGE -> emailChange();
+                case EMAIL_CHANGED_NOTIFICATION -> emailChangedNotification();
+                case PASSWORD_CHANGED_NOTIFICATION -> passwordChangedNotification();
             };
         }
     }
@@ -59,12 +69,20 @@ public interface MailerTemplateConfig {
         @WithName("email-change")
         Optional<String> emailChange();
 
+        @WithName("email-changed-notification")
+        Optional<String> emailChangedNotification();
+
+        @WithName("password-changed-notification")
+        Optional<String> passwordChangedNotification();
+
         default Optional<String> of(MailKind kind) {
             return switch (kind) {
                 case INVITE -> invite();
                 case CONFIRMATION -> confirmation();
                 case RECOVERY -> recovery();
                 case EMAIL_CHANGE -> emailChange();
+                case EMAIL_CHANGED_NOTIFICATION -> emailChangedNotification();
+                case PASSWORD_CHANGED_NOTIFICATION -> passwordChangedNotification();
             };
         }
     }
@@ -83,12 +101,15 @@ public interface MailerTemplateConfig {
         @WithDefault("/")
         String emailChange();
 
+        /** Notices carry no link, so they have no path. */
         default String of(MailKind kind) {
             return switch (kind) {
                 case INVITE -> invite();
                 case CONFIRMATION -> confirmation();
                 case RECOVERY -> recovery();
                 case EMAIL_CHANGE -> emailChange();
+                case EMAIL_CHANGED_NOTIFICATION, PASSWORD_CHANGED_NOTIFICATION ->
+                    throw new IllegalArgumentException(kind + " has no link");
             };
         }
     }

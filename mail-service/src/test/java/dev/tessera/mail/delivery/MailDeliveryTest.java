@@ -70,7 +70,7 @@ class MailDeliveryTest {
     }
 
     @ParameterizedTest
-    @EnumSource(MailKind.class)
+    @EnumSource(value = MailKind.class, names = { "CONFIRMATION", "INVITE", "RECOVERY", "EMAIL_CHANGE" })
     void eachKindReachesItsRecipientWithGoTruesSubjectAndALinkCarryingTheToken(MailKind kind) {
         String to = MailTopic.address(kind.name().toLowerCase());
         String token = MailTopic.token();
@@ -84,6 +84,7 @@ class MailDeliveryTest {
             case CONFIRMATION -> "Confirm Your Signup";
             case RECOVERY -> "Reset Your Password";
             case EMAIL_CHANGE -> "Confirm Email Change";
+            default -> throw new IllegalArgumentException(kind + " has no link");
         };
         assertEquals(subject, mail.subject());
         assertEquals("identity@example.test", mail.from());
@@ -102,6 +103,7 @@ class MailDeliveryTest {
         assertTrue(mail.text().contains(kind == MailKind.INVITE ? "valid for 7 days" : "valid for 24 hours"), mail.text());
         if (kind == MailKind.EMAIL_CHANGE) {
             assertTrue(mail.text().contains("from " + request.email() + " to " + to), mail.text());
+            assertTrue(mail.text().startsWith("Confirm your new email address"), mail.text());
         }
 
         Ledger.Row row = ledger.await(request.id(), "SENT");
@@ -109,6 +111,48 @@ class MailDeliveryTest {
         assertEquals(to, row.recipient());
         assertEquals(1, row.attempts());
         assertEquals(mail.messageId(), row.messageId());
+    }
+
+    @Test
+    void theEmailChangeMailToTheCurrentAddressAsksForApproval() {
+        String current = MailTopic.address("current");
+        String wanted = MailTopic.address("wanted");
+        String token = MailTopic.token();
+        MailRequest base = MailTopic.request(MailKind.EMAIL_CHANGE, current, token);
+        MailRequest request = new MailRequest(base.id(), base.kind(), base.userId(), current, current, wanted,
+                base.sealedToken(), base.data(), base.requestedAt());
+
+        topic.publish(request);
+
+        ReceivedMail mail = inbox.awaitOne(current);
+        assertEquals("Confirm Email Change", mail.subject());
+        assertTrue(mail.text().startsWith("Approve the change of your email address"), mail.text());
+        assertTrue(mail.text().contains("from " + current + " to " + wanted), mail.text());
+        assertTrue(mail.text().contains("https://example.test/#email_change_token=" + token), mail.text());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MailKind.class, names = { "EMAIL_CHANGED_NOTIFICATION", "PASSWORD_CHANGED_NOTIFICATION" })
+    void noticesNeedNoTokenAndCarryNoLink(MailKind kind) {
+        String to = MailTopic.address(kind.name().toLowerCase());
+        String newEmail = MailTopic.address("moved");
+        UUID id = UUID.randomUUID();
+        MailRequest request = new MailRequest(id, kind, UUID.randomUUID(), to, to,
+                kind == MailKind.EMAIL_CHANGED_NOTIFICATION ? newEmail : null, null, null, java.time.Instant.now());
+
+        topic.publish(request);
+
+        ReceivedMail mail = inbox.awaitOne(to);
+        assertEquals(kind == MailKind.EMAIL_CHANGED_NOTIFICATION ? "Your email address has been changed"
+                : "Your password has been changed", mail.subject());
+        assertNotNull(mail.html(), "an HTML part");
+        assertFalse(mail.text().contains("_token="), mail.text());
+        if (kind == MailKind.EMAIL_CHANGED_NOTIFICATION) {
+            assertTrue(mail.text().contains("from " + to + " to " + newEmail), mail.text());
+        } else {
+            assertTrue(mail.text().contains("The password of your account " + to), mail.text());
+        }
+        assertEquals(kind.name(), ledger.await(id, "SENT").kind());
     }
 
     @Test

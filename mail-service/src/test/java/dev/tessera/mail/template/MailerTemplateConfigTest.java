@@ -30,8 +30,12 @@ class MailerTemplateConfigTest {
         assertEquals("Confirm Your Signup", config.subjects().of(MailKind.CONFIRMATION));
         assertEquals("Reset Your Password", config.subjects().of(MailKind.RECOVERY));
         assertEquals("Confirm Email Change", config.subjects().of(MailKind.EMAIL_CHANGE));
+        assertEquals("Your email address has been changed", config.subjects().of(MailKind.EMAIL_CHANGED_NOTIFICATION));
+        assertEquals("Your password has been changed", config.subjects().of(MailKind.PASSWORD_CHANGED_NOTIFICATION));
         for (MailKind kind : MailKind.values()) {
-            assertEquals("/", config.urlPaths().of(kind));
+            if (kind.carriesToken()) {
+                assertEquals("/", config.urlPaths().of(kind));
+            }
             assertTrue(config.templates().of(kind).isEmpty());
         }
     }
@@ -41,7 +45,9 @@ class MailerTemplateConfigTest {
         MailerTemplateConfig config = config(Map.of(
                 "GOTRUE_MAILER_SUBJECTS_EMAIL_CHANGE", "Your new address",
                 "GOTRUE_MAILER_URLPATHS_INVITE", "/accept",
-                "GOTRUE_MAILER_TEMPLATES_RECOVERY", "/etc/tessera/recovery.html"));
+                "GOTRUE_MAILER_TEMPLATES_RECOVERY", "/etc/tessera/recovery.html",
+                "GOTRUE_MAILER_SUBJECTS_PASSWORD_CHANGED_NOTIFICATION", "Password changed"));
+        assertEquals("Password changed", config.subjects().of(MailKind.PASSWORD_CHANGED_NOTIFICATION));
         assertEquals("Your new address", config.subjects().of(MailKind.EMAIL_CHANGE));
         assertEquals("/accept", config.urlPaths().of(MailKind.INVITE));
         assertEquals("/etc/tessera/recovery.html", config.templates().of(MailKind.RECOVERY).orElseThrow());

@@ -112,6 +112,30 @@ public interface GoTrueConfig {
         @WithDefault("168h")
         @WithConverter(GoDurationConverter.class)
         Duration inviteMaxAge();
+
+        /**
+         * An email change needs a link from the current address as well as from the new one (supabase/auth's
+         * setting; netlify/gotrue mails only the new address). Without it, whoever holds a session could move the
+         * account to an address they own.
+         */
+        @WithName("secure-email-change-enabled")
+        @WithDefault("true")
+        boolean secureEmailChangeEnabled();
+
+        Notifications notifications();
+
+        /** Notices to the account's address about changes made to it. */
+        interface Notifications {
+            /** After an email change, to the previous address. */
+            @WithName("email-changed-enabled")
+            @WithDefault("true")
+            boolean emailChangedEnabled();
+
+            /** After the user changed their password. */
+            @WithName("password-changed-enabled")
+            @WithDefault("true")
+            boolean passwordChangedEnabled();
+        }
     }
 
     interface External {

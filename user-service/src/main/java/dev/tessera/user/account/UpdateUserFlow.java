@@ -1,5 +1,7 @@
 package dev.tessera.user.account;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@code PUT /user} (GoTrue reference §2), applied in GoTrue's order in one transaction: password, metadata,
  * app_metadata (admins only), then either the confirmation of a pending email change or the request of a new one. A
- * failure in a later step leaves nothing of the earlier ones.
+ * failure in a later step leaves nothing of the earlier ones. Unlike GoTrue, an email change is confirmed from both
+ * addresses by default ({@code GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED}), and the account's address is told about
+ * a new password or a completed email change ({@code GOTRUE_MAILER_NOTIFICATIONS_*_ENABLED}).
  */
 @ApplicationScoped
 public class UpdateUserFlow {
@@ -82,31 +86,59 @@ public class UpdateUserFlow {
                 }
             }
             user.touch();
-            Uni<Void> email = Uni.createFrom().voidItem();
+            Uni<Void> mail = hash != null && config.mailer().notifications().passwordChangedEnabled()
+                    ? mails.notify(MailKind.PASSWORD_CHANGED_NOTIFICATION, user, user.email, null)
+                    : Uni.createFrom().voidItem();
             if (params.confirmsEmailChange()) {
-                confirmEmailChange(user, params.emailChangeToken().trim());
-                happened.add(EventType.EMAIL_CHANGED);
+                String previous = user.email;
+                if (confirmEmailChange(user, params.emailChangeToken().trim())) {
+                    happened.add(EventType.EMAIL_CHANGED);
+                    if (config.mailer().notifications().emailChangedEnabled()) {
+                        mail = mail.chain(() -> mails.notify(MailKind.EMAIL_CHANGED_NOTIFICATION, user, previous,
+                                user.email));
+                    }
+                }
             } else if (newEmail != null && !newEmail.equalsIgnoreCase(user.email)) {
-                email = requestEmailChange(user, newEmail);
+                mail = mail.chain(() -> requestEmailChange(user, newEmail));
                 happened.add(EventType.EMAIL_CHANGE_REQUESTED);
             }
-            return email.chain(() -> announce(user, happened)).replaceWith(user);
+            return mail.chain(() -> announce(user, happened)).replaceWith(user);
         }))).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
     }
 
-    private void confirmEmailChange(User user, String token) {
+    /**
+     * Uses one of the pending change's tokens, and answers whether the change is now complete. With secure email
+     * change the first of the two links only records its half; either link may come first.
+     */
+    private boolean confirmEmailChange(User user, String token) {
         if (user.emailChangeSentAt == null || user.emailChange == null
                 || user.emailChangeSentAt.plus(config.mailer().confirmationMaxAge()).isBefore(Instant.now())) {
             throw ApiError.unprocessable("Email change token expired");
         }
-        if (!java.security.MessageDigest.isEqual(OpaqueToken.hashOf(token).getBytes(),
-                String.valueOf(user.emailChangeTokenHash).getBytes())) {
+        String presented = OpaqueToken.hashOf(token);
+        // Both comparisons always run, so the answer's timing does not tell which address a token belongs to.
+        boolean toNew = sameHash(presented, user.emailChangeTokenHash);
+        boolean toCurrent = sameHash(presented, user.emailChangeTokenCurrentHash);
+        if (!toNew && !toCurrent) {
             throw ApiError.unauthorized("Email Change Token didn't match token on file");
+        }
+        if (toNew) {
+            user.emailChangeTokenHash = null;
+        } else {
+            user.emailChangeTokenCurrentHash = null;
+        }
+        if (user.emailChangeTokenHash != null || user.emailChangeTokenCurrentHash != null) {
+            return false;
         }
         user.email = user.emailChange;
         user.emailChange = null;
-        user.emailChangeTokenHash = null;
         user.emailChangeSentAt = null;
+        return true;
+    }
+
+    private static boolean sameHash(String presented, String stored) {
+        return stored != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.US_ASCII),
+                stored.getBytes(StandardCharsets.US_ASCII));
     }
 
     private Uni<Void> requestEmailChange(User user, String newEmail) {
@@ -114,11 +146,18 @@ public class UpdateUserFlow {
             if (other != null && !other.id.equals(user.id)) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
-            OpaqueToken token = OpaqueToken.generate();
+            OpaqueToken toNew = OpaqueToken.generate();
             user.emailChange = newEmail;
-            user.emailChangeTokenHash = token.hash();
+            user.emailChangeTokenHash = toNew.hash();
             user.emailChangeSentAt = Instant.now();
-            return mails.request(MailKind.EMAIL_CHANGE, user, token, newEmail);
+            Uni<Void> sent = mails.request(MailKind.EMAIL_CHANGE, user, toNew, newEmail);
+            if (!config.mailer().secureEmailChangeEnabled()) {
+                user.emailChangeTokenCurrentHash = null;
+                return sent;
+            }
+            OpaqueToken toCurrent = OpaqueToken.generate();
+            user.emailChangeTokenCurrentHash = toCurrent.hash();
+            return sent.chain(() -> mails.request(MailKind.EMAIL_CHANGE, user, toCurrent, user.email));
         });
     }
 

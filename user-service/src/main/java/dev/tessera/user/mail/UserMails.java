@@ -13,7 +13,7 @@ import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.model.User;
 import io.smallrye.mutiny.Uni;
 
-/** Queues a mail for mail-service through the outbox, with the token sealed to the request id. */
+/** Queues a mail for mail-service through the outbox, with its token (if any) sealed to the request id. */
 @ApplicationScoped
 public class UserMails {
 
@@ -30,5 +30,16 @@ public class UserMails {
         return outbox.requestMail(new MailRequest(id, kind, user.id, to, user.email,
                 kind == MailKind.EMAIL_CHANGE ? user.emailChange : null,
                 seal.seal(token.value(), id.toString()), user.userMetadata, Instant.now()));
+    }
+
+    /**
+     * Queues a notice, which carries no token.
+     *
+     * @param email the address the notice speaks of as the account's (for an email change, the previous one)
+     * @param newEmail the new address of a completed email change, else null
+     */
+    public Uni<Void> notify(MailKind kind, User user, String email, String newEmail) {
+        return outbox.requestMail(new MailRequest(UUID.randomUUID(), kind, user.id, email, email, newEmail, null,
+                user.userMetadata, Instant.now()));
     }
 }

@@ -55,8 +55,13 @@ public class User {
     @Column(name = "recovery_sent_at")
     public Instant recoverySentAt;
 
+    /** The token mailed to the new address. */
     @Column(name = "email_change_token_hash")
     public String emailChangeTokenHash;
+
+    /** The token mailed to the current address when secure email change is on. */
+    @Column(name = "email_change_token_current_hash")
+    public String emailChangeTokenCurrentHash;
 
     @Column(name = "email_change")
     public String emailChange;

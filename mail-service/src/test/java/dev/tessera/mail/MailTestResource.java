@@ -17,8 +17,9 @@ import dev.tessera.platform.testing.TesseraTestResource;
  * <ul>
  * <li>an {@link SmtpGate} between the mailer and GreenMail, so a test can take SMTP down and bring it back;</li>
  * <li>template overrides a GoTrue deployment could set: a GoTrue-syntax confirmation template, a Qute recovery
- * template, and an invite template that does not exist (the built-in one is used). Invite and email change keep the
- * built-in bodies, and every kind keeps GoTrue's default subject.</li>
+ * template, an invite template that does not exist (the built-in one is used), and a password-changed notice
+ * fetched from a {@link TemplateSite}. Email change keeps the built-in body, and every kind keeps GoTrue's default
+ * subject.</li>
  * </ul>
  * Test profiles are avoided on purpose: every profile restarts Quarkus in a new class loader, which starts a second
  * in-process broker and is fragile with test resources that come from a test-jar.
@@ -34,7 +35,11 @@ public class MailTestResource extends TesseraTestResource {
     public static final String QUTE_RECOVERY_TEMPLATE = "<p>Reset for {Email}: <a href=\"{ConfirmationURL}\">go</a>"
             + " within {Validity}</p>";
 
+    /** What the template site serves at first. */
+    public static final String SITE_TEMPLATE = "<p>v1: the password of {{ .Email }} changed</p>";
+
     private SmtpGate gate;
+    private TemplateSite site;
     private Path templates;
 
     @Override
@@ -52,6 +57,8 @@ public class MailTestResource extends TesseraTestResource {
             config.put("gotrue.mailer.templates.recovery",
                     Files.writeString(templates.resolve("recovery.html"), QUTE_RECOVERY_TEMPLATE).toString());
             config.put("gotrue.mailer.templates.invite", templates.resolve("missing/invite.html").toString());
+            site = new TemplateSite(SITE_TEMPLATE);
+            config.put("gotrue.mailer.templates.password-changed-notification", site.url());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -64,12 +71,17 @@ public class MailTestResource extends TesseraTestResource {
     public void inject(TestInjector testInjector) {
         super.inject(testInjector);
         testInjector.injectIntoFields(gate, new TestInjector.AnnotatedAndMatchesType(InjectSmtpGate.class, SmtpGate.class));
+        testInjector.injectIntoFields(site,
+                new TestInjector.AnnotatedAndMatchesType(InjectTemplateSite.class, TemplateSite.class));
     }
 
     @Override
     public void stop() {
         if (gate != null) {
             gate.close();
+        }
+        if (site != null) {
+            site.close();
         }
         if (templates != null) {
             try (Stream<Path> files = Files.walk(templates)) {

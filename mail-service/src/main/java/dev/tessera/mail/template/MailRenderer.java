@@ -38,7 +38,8 @@ public class MailRenderer {
         Map<String, Object> variables = variables(request, token);
         MailTemplates.KindTemplates kind = templates.of(request.kind());
         return Uni.combine().all()
-                .unis(render(kind.subject(), variables), render(kind.html(), variables), render(kind.text(), variables))
+                .unis(render(kind.subject(), variables), kind.html().get().chain(html -> render(html, variables)),
+                        render(kind.text(), variables))
                 .with((subject, html, text) -> new MailContent(oneLine(subject), html, text));
     }
 

@@ -184,6 +184,7 @@ class TokenTest {
         given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", second).post("/token")
                 .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        awaitEvent(id, "dev.tessera.session.refreshed.v1");
     }
 
     @Test
@@ -233,6 +234,7 @@ class TokenTest {
         }
         given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", refresh).post("/token").then().statusCode(400);
+        awaitEvent(id, "dev.tessera.session.logout.v1");
 
         given().post("/logout").then().statusCode(401)
                 .body("msg", equalTo("This endpoint requires a Bearer token"));
@@ -292,5 +294,11 @@ class TokenTest {
         given().get("/health").then().statusCode(200).body("name", equalTo("GoTrue"));
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         assertNull(null);
+    }
+
+    /** Waits for one event of a type about a user; awaitRecords also checks it against docs/asyncapi.yaml. */
+    private void awaitEvent(UUID userId, String type) {
+        stack.awaitRecords(Topic.EVENTS, seen -> seen.stream().anyMatch(r -> r.key().equals(userId.toString())
+                && r.value().contains("\"type\":\"" + type + "\"")), Duration.ofSeconds(30));
     }
 }

@@ -81,7 +81,8 @@ public final class TestStack implements AutoCloseable {
 
     /**
      * Reads the topic from the beginning until {@code done} accepts what has been read, or fails after the
-     * timeout with what was seen.
+     * timeout with what was seen. Records of the public topic must also conform to docs/asyncapi.yaml
+     * ({@link EventContract}; the module's tests then need {@code com.networknt:json-schema-validator}).
      */
     public List<ConsumerRecord<String, String>> awaitRecords(Topic topic,
             Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
@@ -105,6 +106,9 @@ public final class TestStack implements AutoCloseable {
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
             }
+        }
+        if (topic == Topic.EVENTS) {
+            EventContract.get().assertConforms(seen);
         }
         return seen;
     }

@@ -1,13 +1,16 @@
 package dev.tessera.suite.mail;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.store.FolderException;
+import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -50,23 +53,38 @@ public final class MailInbox implements AutoCloseable {
         return greenMail.getSmtp().getPort();
     }
 
-    /** The mails received, newest first; only those to {@code to} when it is not null. */
+    /**
+     * The mails received, newest first; only those to {@code to} when it is not null. A mail to several recipients
+     * is stored once in each recipient's mailbox and shown once; the same mail delivered twice to one mailbox (a
+     * resend carries the same Message-ID) is shown twice, since that is what the recipient got.
+     */
     public List<InboxMessage> messages(String to) {
-        List<StoredMessage> stored = greenMail.getManagers().getImapHostManager().getAllMessages();
-        // A mail to several recipients sits in several mailboxes; show it once.
         Map<String, InboxMessage> unique = new LinkedHashMap<>();
-        for (int i = 0; i < stored.size(); i++) {
-            StoredMessage m = stored.get(i);
-            InboxMessage message = InboxMessage.of("message-" + (i + 1), m.getMimeMessage(),
-                    m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant());
-            if (to == null || message.isTo(to)) {
-                unique.putIfAbsent(message.id(), message);
+        int index = 0;
+        for (MailFolder mailbox : mailboxes()) {
+            Map<String, Integer> copiesHere = new HashMap<>();
+            for (StoredMessage m : mailbox.getMessages()) {
+                index++;
+                InboxMessage message = InboxMessage.of("message-" + index, m.getMimeMessage(),
+                        m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant());
+                if (to == null || message.isTo(to)) {
+                    int copy = copiesHere.merge(message.id(), 1, Integer::sum);
+                    unique.putIfAbsent(message.id() + "#" + copy, message);
+                }
             }
         }
         List<InboxMessage> messages = new ArrayList<>(unique.values());
         messages.sort(Comparator.comparing(InboxMessage::receivedAt,
                 Comparator.nullsLast(Comparator.reverseOrder())));
         return messages;
+    }
+
+    private Collection<MailFolder> mailboxes() {
+        try {
+            return greenMail.getManagers().getImapHostManager().getStore().listMailboxes("*");
+        } catch (FolderException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void clear() {

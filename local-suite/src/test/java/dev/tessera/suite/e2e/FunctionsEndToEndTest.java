@@ -8,12 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +18,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,10 +39,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.e2e.PublicApi.Reply;
 import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.process.ChildProcess;
-import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.process.Poll;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
@@ -75,8 +70,6 @@ import io.vertx.core.json.JsonObject;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FunctionsEndToEndTest {
 
-    private static final String ROOT_PROPERTY = "tessera.repo.root";
-    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
     private static final String SECRET = "e2e-secret-only-for-the-functions-test-0123456789";
     private static final String OPERATOR = "e2e-operator-token-functions";
     private static final String WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
@@ -96,7 +89,7 @@ class FunctionsEndToEndTest {
     private final AtomicInteger webhookStatus = new AtomicInteger(503);
     private Vertx vertx;
     private Gateway gateway;
-    private String base;
+    private PublicApi api;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String email = "fn-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
@@ -105,7 +98,7 @@ class FunctionsEndToEndTest {
 
     @BeforeAll
     void startSuite() throws Exception {
-        root = repoRoot();
+        root = E2e.repoRoot();
         for (SuiteService service : SERVICES) {
             Path jar = service.runnableJar(root);
             assertTrue(Files.isRegularFile(jar), service.module() + " is not built: " + jar);
@@ -113,12 +106,13 @@ class FunctionsEndToEndTest {
         stack = TestStack.start(false);
         int functionsPort = startFunctionHost();
         startWebhook();
-        int gatewayPort = freePort();
-        base = "http://localhost:" + gatewayPort;
+        int gatewayPort = E2e.freePort();
+        String base = "http://localhost:" + gatewayPort;
+        api = new PublicApi(base, LOGS);
         for (SuiteService service : SERVICES) {
-            ports.put(service, freePort());
+            ports.put(service, E2e.freePort());
         }
-        Map<String, String> env = ServiceEnvironment.compose(inheritedEnvironment(),
+        Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), null, 0, base),
                 ports);
@@ -150,12 +144,7 @@ class FunctionsEndToEndTest {
 
     @AfterAll
     void stopSuite() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        E2e.closeInOrder(gateway, E2e.closing(vertx));
         processes.values().forEach(ChildProcess::requestStop);
         processes.values().forEach(p -> p.awaitStop(Duration.ofSeconds(20)));
         if (functionHost != null) {
@@ -421,77 +410,16 @@ class FunctionsEndToEndTest {
     }
 
     private void start(SuiteService service, String logName) {
-        processes.put(service, ChildProcess.start(logName,
-                JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), "-jar", service.runnableJar(root).toString()),
-                ServiceEnvironment.forService(serviceEnv, ports.get(service)), root, LOGS.resolve(logName + ".log")));
+        processes.put(service, E2e.startService(root, service, E2e.JVM_OPTIONS, serviceEnv, ports.get(service), LOGS,
+                logName));
     }
 
     private void awaitReady(SuiteService service) {
-        ChildProcess process = processes.get(service);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(service)
-                + "/q/health/ready")).timeout(Duration.ofSeconds(5)).GET().build();
-        Poll.until(service.module() + " did not become ready (" + process.log() + ")", Duration.ofMinutes(4))
-                .every(Duration.ofMillis(500))
-                .abortWhen(process.onExit(), () -> service.module() + " exited: " + process.tail(40))
-                .check(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        E2e.awaitReady(http, service, processes.get(service), ports.get(service));
     }
 
     private Reply call(String method, String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(method + " " + path, response.statusCode(), response.body());
-    }
-
-    record Reply(String request, int status, String body) {
-
-        JsonObject json() {
-            return new JsonObject(body);
-        }
-
-        String describe() {
-            return request + " -> " + status + " " + body + " (logs in " + LOGS + ")";
-        }
-    }
-
-    private static Path repoRoot() {
-        String root = System.getenv(ROOT_ENV);
-        if (root == null || root.isBlank()) {
-            root = System.getProperty(ROOT_PROPERTY);
-        }
-        if (root == null || root.isBlank()) {
-            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
-        }
-        return Path.of(root).toAbsolutePath().normalize();
-    }
-
-    private static Map<String, String> inheritedEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((name, value) -> {
-            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
-                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.startsWith("MP_MESSAGING_")
-                    || name.equals("DATABASE_URL") || name.equals("PORT");
-            if (!suiteSetting) {
-                env.put(name, value);
-            }
-        });
-        return env;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.call(method, path, contentType, body, headers);
     }
 }

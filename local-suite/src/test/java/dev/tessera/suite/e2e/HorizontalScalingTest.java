@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -33,11 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.e2e.PublicApi.Reply;
 import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
@@ -77,8 +67,6 @@ import io.vertx.core.json.JsonObject;
 class HorizontalScalingTest {
 
     private static final int REPLICAS = 2;
-    private static final String ROOT_PROPERTY = "tessera.repo.root";
-    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
     private static final String SECRET = "e2e-secret-only-for-the-scaling-test-0123456789abcdef";
     private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(120);
     private static final int SIGNUPS = 12;
@@ -91,7 +79,7 @@ class HorizontalScalingTest {
     private Gateway gateway;
     private MailInbox inbox;
     private String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private PublicApi api;
     /** The replica that answered the previous request of each service through the gateway. */
     private final Map<String, String> lastReplica = new HashMap<>();
     /** Every replica that answered, per service. */
@@ -103,23 +91,24 @@ class HorizontalScalingTest {
 
     @BeforeAll
     void startSuite() {
-        Path root = repoRoot();
+        Path root = E2e.repoRoot();
         stack = TestStack.start(true);
         inbox = MailInbox.of(stack.greenMail());
-        int gatewayPort = freePort();
+        int gatewayPort = E2e.freePort();
         base = "http://localhost:" + gatewayPort;
+        api = new PublicApi(base, LOGS);
 
         Map<SuiteService, Integer> internalAddresses = new EnumMap<>(SuiteService.class);
         Map<SuiteService, List<Integer>> replicaPorts = new EnumMap<>(SuiteService.class);
         for (SuiteService service : SuiteService.values()) {
-            internalAddresses.put(service, freePort());
+            internalAddresses.put(service, E2e.freePort());
             List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < REPLICAS; i++) {
-                ports.add(freePort());
+                ports.add(E2e.freePort());
             }
             replicaPorts.put(service, ports);
         }
-        Map<String, String> env = ServiceEnvironment.compose(inheritedEnvironment(),
+        Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
                 internalAddresses);
@@ -130,8 +119,8 @@ class HorizontalScalingTest {
         vertx = Vertx.vertx();
         internalAddresses.forEach((service, port) -> balancers.add(Gateway.balancer(vertx, port, service,
                 replicaPorts.get(service), AccessLog.to(LOGS.resolve(service.module() + "-balancer.log")))));
-        fleet = ServiceFleet.start(new ServiceFleet.Launch(root, replicaPorts, env, List.of("-Xmx256m",
-                "-XX:+UseSerialGC"), LOGS, Duration.ofMinutes(6)), line -> {
+        fleet = ServiceFleet.start(new ServiceFleet.Launch(root, replicaPorts, env, E2e.JVM_OPTIONS, LOGS,
+                Duration.ofMinutes(6)), line -> {
                 });
         gateway = Gateway.startReplicated(vertx, "localhost", gatewayPort, fleet.replicaPorts(),
                 AccessLog.to(LOGS.resolve("gateway.log")));
@@ -139,19 +128,9 @@ class HorizontalScalingTest {
 
     @AfterAll
     void stopSuite() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
+        E2e.closeInOrder(gateway);
         balancers.forEach(Gateway::close);
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        E2e.closeInOrder(E2e.closing(vertx), fleet, stack);
     }
 
     @Test
@@ -278,7 +257,7 @@ class HorizontalScalingTest {
         try (Admin admin = admin()) {
             Poll.until(group + " commits every record of " + stack.topic(Topic.MAIL), ASYNC_TIMEOUT)
                     .every(Duration.ofMillis(500))
-                    .check(() -> lag(admin, group, stack.topic(Topic.MAIL)) == 0);
+                    .check(() -> E2e.lag(admin, group, stack.topic(Topic.MAIL)) == 0);
         }
         Map<String, Integer> counts = new TreeMap<>();
         for (String to : recipients) {
@@ -309,19 +288,7 @@ class HorizontalScalingTest {
      */
     private Reply call(String method, String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        Reply reply = new Reply(method + " " + path, response.statusCode(), response.body(),
-                response.headers().firstValue(Gateway.UPSTREAM_HEADER).orElse(null));
+        Reply reply = api.call(method, path, contentType, body, headers);
         assertNotNull(reply.replica(), "the gateway names the replica: " + reply.describe());
         String service = reply.replica().substring(0, reply.replica().lastIndexOf('-'));
         String previous = lastReplica.put(service, reply.replica());
@@ -334,21 +301,6 @@ class HorizontalScalingTest {
     private static Reply ok(Reply reply) {
         assertEquals(200, reply.status(), reply.describe());
         return reply;
-    }
-
-    record Reply(String request, int status, String body, String replica) {
-
-        JsonObject json() {
-            try {
-                return new JsonObject(body);
-            } catch (RuntimeException e) {
-                return fail("not a JSON object: " + describe());
-            }
-        }
-
-        String describe() {
-            return request + " -> " + status + " from " + replica + ": " + body + " (logs in " + LOGS + ")";
-        }
     }
 
     private List<InboxMessage> awaitMails(String to, int count) {
@@ -366,9 +318,7 @@ class HorizontalScalingTest {
     // --- Kafka ---
 
     private Admin admin() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        return Admin.create(props);
+        return E2e.admin(stack.bootstrapServers());
     }
 
     /** The members of {@code group} that are assigned partitions of {@code topic}. */
@@ -377,58 +327,5 @@ class HorizontalScalingTest {
                 .get(30, TimeUnit.SECONDS).get(group);
         return description.members().stream().filter(m -> m.assignment().topicPartitions().stream()
                 .anyMatch(tp -> tp.topic().equals(topic))).collect(Collectors.toList());
-    }
-
-    /** Records of {@code topic} the group has not committed yet. */
-    private static long lag(Admin admin, String group, String topic) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
-                .partitions().size();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        long lag = 0;
-        for (var end : admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            lag += end.getValue().offset() - (done == null ? 0 : done.offset());
-        }
-        return lag;
-    }
-
-    // --- setup ---
-
-    private static Path repoRoot() {
-        String root = System.getenv(ROOT_ENV);
-        if (root == null || root.isBlank()) {
-            root = System.getProperty(ROOT_PROPERTY);
-        }
-        if (root == null || root.isBlank()) {
-            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
-        }
-        return Path.of(root).toAbsolutePath().normalize();
-    }
-
-    /** The test JVM's environment without settings meant for a local run. */
-    private static Map<String, String> inheritedEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((name, value) -> {
-            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
-                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.equals("DATABASE_URL")
-                    || name.equals("PORT");
-            if (!suiteSetting) {
-                env.put(name, value);
-            }
-        });
-        return env;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,16 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.e2e.PublicApi.Reply;
 import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
@@ -72,9 +65,6 @@ import io.vertx.core.json.JsonObject;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WalkingSkeletonTest {
 
-    /** The repository whose service jars run; the build sets it, TESSERA_E2E_REPO_ROOT overrides it. */
-    private static final String ROOT_PROPERTY = "tessera.repo.root";
-    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
     private static final String SECRET = "e2e-secret-only-for-the-walking-skeleton-0123456789";
     private static final long JWT_EXP = 3600;
     private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(90);
@@ -86,7 +76,7 @@ class WalkingSkeletonTest {
     private Gateway gateway;
     private MailInbox inbox;
     private String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private PublicApi api;
 
     private final String email = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     private final String password = "correct horse battery staple";
@@ -96,17 +86,18 @@ class WalkingSkeletonTest {
 
     @BeforeAll
     void startSuite() {
-        Path root = repoRoot();
+        Path root = E2e.repoRoot();
         stack = TestStack.start(true);
         inbox = MailInbox.of(stack.greenMail());
-        int gatewayPort = freePort();
+        int gatewayPort = E2e.freePort();
         base = "http://localhost:" + gatewayPort;
+        api = new PublicApi(base, Path.of("target", "e2e-logs").toAbsolutePath());
 
         Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
         for (SuiteService service : SuiteService.values()) {
-            ports.put(service, freePort());
+            ports.put(service, E2e.freePort());
         }
-        Map<String, String> env = ServiceEnvironment.compose(inheritedEnvironment(),
+        Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
                 ports);
@@ -116,7 +107,7 @@ class WalkingSkeletonTest {
         env.put("GOTRUE_SITE_URL", base);
         env.put("GOTRUE_OPERATOR_TOKEN", OPERATOR_TOKEN);
 
-        fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, List.of("-Xmx256m", "-XX:+UseSerialGC"),
+        fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, E2e.JVM_OPTIONS,
                 Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {
                 });
         vertx = Vertx.vertx();
@@ -126,18 +117,7 @@ class WalkingSkeletonTest {
 
     @AfterAll
     void stopSuite() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (vertx != null) {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        E2e.closeInOrder(gateway, E2e.closing(vertx), fleet, stack);
     }
 
     @Test
@@ -526,67 +506,6 @@ class WalkingSkeletonTest {
 
     private Reply call(String method, String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(method + " " + path, response.statusCode(), response.body());
-    }
-
-    record Reply(String request, int status, String body) {
-
-        JsonObject json() {
-            try {
-                return new JsonObject(body);
-            } catch (RuntimeException e) {
-                return fail("not a JSON object: " + describe());
-            }
-        }
-
-        String describe() {
-            return request + " -> " + status + " " + body + " (service logs in local-suite/target/e2e-logs)";
-        }
-    }
-
-    // --- setup ---
-
-    private static Path repoRoot() {
-        String root = System.getenv(ROOT_ENV);
-        if (root == null || root.isBlank()) {
-            root = System.getProperty(ROOT_PROPERTY);
-        }
-        if (root == null || root.isBlank()) {
-            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
-        }
-        return Path.of(root).toAbsolutePath().normalize();
-    }
-
-    /** The test JVM's environment without settings meant for a local run, so a developer's shell cannot leak in. */
-    private static Map<String, String> inheritedEnvironment() {
-        Map<String, String> env = new HashMap<>();
-        System.getenv().forEach((name, value) -> {
-            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
-                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.equals("DATABASE_URL")
-                    || name.equals("PORT");
-            if (!suiteSetting) {
-                env.put(name, value);
-            }
-        });
-        return env;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return api.call(method, path, contentType, body, headers);
     }
 }

@@ -147,6 +147,46 @@ class InboxServerTest {
     }
 
     @Test
+    void aMailDeliveredTwiceIsShownTwiceAndAMailToTwoRecipientsOnce() throws Exception {
+        // A sender that crashed after the server accepted a mail resends it with the same Message-ID; the
+        // recipient has two mails then, and the inbox must not hide the second.
+        String messageId = "<resent-" + System.nanoTime() + "@localhost>";
+        for (int i = 0; i < 2; i++) {
+            deliver(withMessageId(messageId), "frank@example.com", "Confirm Your Signup");
+        }
+        deliver(withMessageId("<both-" + System.nanoTime() + "@localhost>"), "gina@example.com, hal@example.com",
+                "You have been invited");
+        awaitMessages("", 3);
+
+        JsonArray franks = messages("?to=frank@example.com");
+        assertEquals(2, franks.size(), franks.encode());
+        assertEquals(List.of(messageId, messageId), franks.stream().map(m -> ((JsonObject) m).getString("id"))
+                .toList());
+        assertEquals(1, messages("?to=gina@example.com").size());
+        assertEquals(1, messages("?to=hal@example.com").size());
+    }
+
+    private MimeMessage withMessageId(String messageId) {
+        Properties props = new Properties();
+        props.put("mail.smtp.host", "127.0.0.1");
+        props.put("mail.smtp.port", String.valueOf(inbox.smtpPort()));
+        return new MimeMessage(Session.getInstance(props)) {
+            @Override
+            protected void updateMessageID() throws jakarta.mail.MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+    }
+
+    private static void deliver(MimeMessage message, String to, String subject) throws Exception {
+        message.setFrom(new InternetAddress("noreply@localhost"));
+        message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to));
+        message.setSubject(subject);
+        message.setContent("<p>" + subject + "</p>", "text/html; charset=utf-8");
+        Transport.send(message);
+    }
+
+    @Test
     void deleteEmptiesTheInbox() throws Exception {
         mail("dave@example.com", "One", "<p>1</p>", null);
         awaitMessages("", 1);

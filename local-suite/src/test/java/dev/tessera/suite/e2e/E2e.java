@@ -1,0 +1,143 @@
+package dev.tessera.suite.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import dev.tessera.suite.process.ChildProcess;
+import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.ServiceEnvironment;
+import dev.tessera.suite.service.SuiteService;
+import io.vertx.core.Vertx;
+
+/**
+ * What the end-to-end tests share to start services the way the launcher does: the checkout whose jars run, the
+ * environment they inherit, free ports, one service process started or restarted on its own, and the consumer-group
+ * offsets that tell when a service has worked through a topic.
+ */
+final class E2e {
+
+    /** The repository whose service jars run; the build sets it, TESSERA_E2E_REPO_ROOT overrides it. */
+    private static final String ROOT_PROPERTY = "tessera.repo.root";
+    private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
+
+    /** The launcher's default for each service JVM; two cores run four to eight of them. */
+    static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+
+    private E2e() {
+    }
+
+    static Path repoRoot() {
+        String root = System.getenv(ROOT_ENV);
+        if (root == null || root.isBlank()) {
+            root = System.getProperty(ROOT_PROPERTY);
+        }
+        if (root == null || root.isBlank()) {
+            throw new IllegalStateException("set -D" + ROOT_PROPERTY + " or " + ROOT_ENV + " to the repository root");
+        }
+        return Path.of(root).toAbsolutePath().normalize();
+    }
+
+    /** The test JVM's environment without settings meant for a local run, so a developer's shell cannot leak in. */
+    static Map<String, String> inheritedEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
+                    || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.startsWith("MP_MESSAGING_")
+                    || name.equals("DATABASE_URL") || name.equals("PORT");
+            if (!suiteSetting) {
+                env.put(name, value);
+            }
+        });
+        return env;
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts one process of {@code service} from its built jar, logging to {@code logs/<logName>.log}. */
+    static ChildProcess startService(Path root, SuiteService service, List<String> jvmOptions,
+            Map<String, String> env, int port, Path logs, String logName) {
+        return ChildProcess.start(logName, JavaCommand.of(jvmOptions, "-jar", service.runnableJar(root).toString()),
+                ServiceEnvironment.forService(env, port), root, logs.resolve(logName + ".log"));
+    }
+
+    /** Waits until the process answers {@code /q/health/ready}; fails at once, with its log, if it exits. */
+    static void awaitReady(HttpClient http, SuiteService service, ChildProcess process, int port) {
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).GET().build();
+        Poll.until(service.module() + " did not become ready (" + process.log() + ")", Duration.ofMinutes(4))
+                .every(Duration.ofMillis(500))
+                .abortWhen(process.onExit(), () -> service.module() + " exited: " + process.tail(40))
+                .check(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    /** Closes what a test started, in the order given, skipping what never started (null). */
+    static void closeInOrder(AutoCloseable... parts) throws Exception {
+        for (AutoCloseable part : parts) {
+            if (part != null) {
+                part.close();
+            }
+        }
+    }
+
+    /** Vert.x as one of the parts {@link #closeInOrder} closes, waiting for it to stop. */
+    static AutoCloseable closing(Vertx vertx) {
+        return vertx == null ? null : () -> vertx.close().toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    }
+
+    static Admin admin(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return Admin.create(props);
+    }
+
+    /** Records of {@code topic} the group has not committed yet. */
+    static long lag(Admin admin, String group, String topic) throws Exception {
+        return endOffsets(admin, topic) - committed(admin, group, topic);
+    }
+
+    /** How many records the group has committed on {@code topic}, over all partitions. */
+    static long committed(Admin admin, String group, String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return committed.entrySet().stream().filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset()).sum();
+    }
+
+    /** How many records were ever written to {@code topic}, over all partitions. */
+    static long endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic)
+                .partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(info -> info.offset()).sum();
+    }
+}

@@ -188,6 +188,43 @@ class TokenTest {
     }
 
     @Test
+    void concurrentRefreshesWithOneTokenRotateItOnce() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String token = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        int racers = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                            .formParam("refresh_token", token).post("/token").statusCode();
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                statuses.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+            assertEquals(racers - 1, statuses.stream().filter(s -> s == 400).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select count(*) filter (where not revoked), count(*) from auth.refresh_tokens where user_id = ?")) {
+            s.setObject(1, id);
+            ResultSet rs = s.executeQuery();
+            assertTrue(rs.next());
+            assertEquals(1, rs.getInt(1), "one live successor");
+            assertEquals(2, rs.getInt(2), "the presented token and its one successor");
+        }
+    }
+
+    @Test
     void verifyIssuesTokensAndPassesErrorsOn() {
         UUID id = UUID.randomUUID();
         UserServiceStub.VERIFY.put("good-token", new Object[] { 200, identity(id, "v@example.com") });

@@ -51,7 +51,7 @@ public final class GrantBenchmark {
             String base = args.length > 0 ? args[0] : "http://localhost:8081";
             return new Settings(URI.create(base.replaceAll("/+$", "")), intEnv("BENCH_BCRYPT_COST", 10),
                     intEnv("BENCH_USERS", 16), intEnv("BENCH_LOGIN_WORKERS", 2 * Runtime.getRuntime().availableProcessors()),
-                    intEnv("BENCH_REFRESH_WORKERS", 16), Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 20)),
+                    intEnv("BENCH_REFRESH_WORKERS", 16), Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 60)),
                     Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)), Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)));
         }
 

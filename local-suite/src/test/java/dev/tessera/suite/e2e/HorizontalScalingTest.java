@@ -1,7 +1,7 @@
 package dev.tessera.suite.e2e;
 
+import static dev.tessera.suite.e2e.PublicApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -295,11 +295,6 @@ class HorizontalScalingTest {
         assertNotEquals(previous, reply.replica(), "two consecutive " + service + " requests on one replica: "
                 + reply.describe());
         seenReplicas.computeIfAbsent(service, s -> new TreeSet<>()).add(reply.replica());
-        return reply;
-    }
-
-    private static Reply ok(Reply reply) {
-        assertEquals(200, reply.status(), reply.describe());
         return reply;
     }
 

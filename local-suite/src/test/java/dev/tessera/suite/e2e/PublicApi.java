@@ -1,5 +1,6 @@
 package dev.tessera.suite.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
@@ -46,6 +47,12 @@ final class PublicApi {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(method + " " + path, response.statusCode(), response.body(),
                 response.headers().firstValue(Gateway.UPSTREAM_HEADER).orElse(null), logs);
+    }
+
+    /** Asserts a 200 and hands the reply on. */
+    static Reply ok(Reply reply) {
+        assertEquals(200, reply.status(), reply.describe());
+        return reply;
     }
 
     /** @param replica the replica that answered ({@code X-Tessera-Upstream}), null for a service that runs once */

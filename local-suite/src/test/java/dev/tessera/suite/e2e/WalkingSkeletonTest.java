@@ -1,5 +1,6 @@
 package dev.tessera.suite.e2e;
 
+import static dev.tessera.suite.e2e.PublicApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,9 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -278,8 +282,8 @@ class WalkingSkeletonTest {
         String invitee = "invitee-" + suffix + "@example.com";
         String firstPassword = "first lifecycle password";
         String secondPassword = "second lifecycle password";
-        List<String> secrets = new java.util.ArrayList<>(List.of(firstPassword, secondPassword));
-        List<String> expected = new java.util.ArrayList<>();
+        List<String> secrets = new ArrayList<>(List.of(firstPassword, secondPassword));
+        List<String> expected = new ArrayList<>();
 
         String id = ok(call("POST", "/signup", "application/json", new JsonObject().put("email", life)
                 .put("password", firstPassword).encode())).json().getString("id");
@@ -341,7 +345,7 @@ class WalkingSkeletonTest {
         ok(call("DELETE", "/admin/users/" + id, null, null, "Authorization", "Bearer " + OPERATOR_TOKEN));
         awaitEvents(id, expected, EventType.USER_DELETED);
 
-        List<String> invited = new java.util.ArrayList<>();
+        List<String> invited = new ArrayList<>();
         String inviteeId = ok(call("POST", "/invite", "application/json",
                 new JsonObject().put("email", invitee).encode(), "Authorization", "Bearer " + OPERATOR_TOKEN))
                 .json().getString("id");
@@ -352,7 +356,7 @@ class WalkingSkeletonTest {
         awaitEvents(inviteeId, invited, EventType.CONFIRMED, EventType.INVITE_ACCEPTED);
 
         List<ConsumerRecord<String, String>> records = eventsOf(Set.of(id, inviteeId), expected.size() + invited.size());
-        assertEquals(java.util.Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toSet()),
+        assertEquals(Arrays.stream(EventType.values()).map(EventType::type).collect(Collectors.toSet()),
                 typesFor(records), "every public event type was seen");
         for (ConsumerRecord<String, String> record : records) {
             secrets.forEach(secret -> assertFalse(record.value().contains(secret),
@@ -385,7 +389,7 @@ class WalkingSkeletonTest {
 
     private static void assertNoSecretFields(JsonObject object, String record) {
         for (String name : object.fieldNames()) {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            String lower = name.toLowerCase(Locale.ROOT);
             assertFalse(lower.contains("password") || lower.contains("token") || lower.contains("hash")
                     || lower.contains("secret"), "field " + name + " in " + record);
             if (object.getValue(name) instanceof JsonObject nested) {
@@ -497,11 +501,6 @@ class WalkingSkeletonTest {
         assertEquals(Set.of("code", "msg"), body.fieldNames(), reply.describe());
         assertEquals(reply.status(), body.getInteger("code"), reply.describe());
         assertNotEquals("", body.getString("msg"), reply.describe());
-    }
-
-    private Reply ok(Reply reply) {
-        assertEquals(200, reply.status(), reply.describe());
-        return reply;
     }
 
     private Reply call(String method, String path, String contentType, String body, String... headers)

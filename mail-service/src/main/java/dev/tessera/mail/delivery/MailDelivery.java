@@ -85,8 +85,6 @@ public class MailDelivery {
             return renderer.render(request, token)
                     .onFailure().transform(failure -> new UndeliverableRequest(
                             "the " + request.kind() + " mail could not be rendered: " + failure.getMessage()))
-                    // A fetched template completes on the HTTP client's thread; the mailer expects the context.
-                    .emitOn(onContext)
                     .chain(content -> smtp.send(request.id(), request.to(), content, context))
                     .emitOn(onContext)
                     .chain(attempts -> recordSent(request, attempts, context));

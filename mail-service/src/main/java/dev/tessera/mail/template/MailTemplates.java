@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -47,16 +46,10 @@ public class MailTemplates {
 
     private final Map<MailKind, KindTemplates> byKind = new EnumMap<>(MailKind.class);
 
-    @Inject
     public MailTemplates(Engine engine, MailerTemplateConfig config, GoTrueConfig gotrue, TemplateFetchConfig fetch) {
-        this(engine, config, gotrue.siteUrl(),
-                HttpClient.newBuilder().connectTimeout(fetch.timeout()).followRedirects(HttpClient.Redirect.NORMAL)
-                        .build(),
-                fetch);
-    }
-
-    MailTemplates(Engine engine, MailerTemplateConfig config, String siteUrl, HttpClient http,
-            TemplateFetchConfig fetch) {
+        String siteUrl = gotrue.siteUrl();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(fetch.timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
         for (MailKind kind : MailKind.values()) {
             String slug = slug(kind);
             Template subject = engine.parse(GoTemplateSyntax.toQute(config.subjects().of(kind)), null,
@@ -96,7 +89,7 @@ public class MailTemplates {
         }
         LOG.infof("%s: the %s template is fetched from %s", setting, slug(kind), url.get());
         RemoteTemplate remote = new RemoteTemplate(setting, url.get(), builtInHtml,
-                source -> parseHtml(engine, kind, source), http, fetch, System::nanoTime);
+                source -> parseHtml(engine, kind, source), http, fetch);
         // The first fetch starts now, so a wrong URL shows in the log at startup rather than at the first mail.
         remote.current().subscribe().with(ignored -> {
         }, ignored -> {

@@ -6,12 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * An HTML template fetched over HTTP, as GoTrue reads {@code GOTRUE_MAILER_TEMPLATES_<KIND>}: fetched again once the
@@ -33,29 +34,26 @@ final class RemoteTemplate {
     private final Function<String, Template> parse;
     private final HttpClient http;
     private final TemplateFetchConfig config;
-    private final LongSupplier clock;
     private volatile Cached cached;
     private volatile Uni<Template> refreshing;
 
     RemoteTemplate(String setting, URI url, Template builtIn, Function<String, Template> parse, HttpClient http,
-            TemplateFetchConfig config, LongSupplier clock) {
+            TemplateFetchConfig config) {
         this.setting = setting;
         this.url = url;
         this.builtIn = builtIn;
         this.parse = parse;
         this.http = http;
         this.config = config;
-        this.clock = clock;
     }
 
-    URI url() {
-        return url;
-    }
-
-    /** The template to render now: the cached copy while fresh, otherwise the result of one shared refresh. */
+    /**
+     * The template to render now: the cached copy while fresh, otherwise the result of one shared refresh, handed
+     * back on the caller's Vert.x context (the fetch completes on the HTTP client's thread).
+     */
     Uni<Template> current() {
         Cached now = cached;
-        if (now != null && clock.getAsLong() - now.staleAt() < 0) {
+        if (now != null && System.nanoTime() - now.staleAt() < 0) {
             return Uni.createFrom().item(now.template());
         }
         Uni<Template> pending = refreshing;
@@ -68,15 +66,17 @@ final class RemoteTemplate {
                 pending = refreshing;
             }
         }
-        return pending;
+        Context caller = Vertx.currentContext();
+        return caller == null ? pending : pending.emitOn(command -> caller.runOnContext(ignored -> command.run()));
     }
 
     private Uni<Template> refresh() {
-        return fetch().map(parse)
+        return fetch()
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .atMost(Math.max(0, config.attempts() - 1))
+                .map(parse)
                 .map(template -> {
-                    cached = new Cached(template, true, clock.getAsLong() + config.cache().toNanos());
+                    cached = new Cached(template, true, System.nanoTime() + config.cache().toNanos());
                     LOG.debugf("Fetched the %s template from %s", setting, url);
                     return template;
                 })
@@ -85,7 +85,7 @@ final class RemoteTemplate {
                     boolean fetchedBefore = last != null && last.fetched();
                     // Try again after the cache time, not on every mail, while the site is broken.
                     Template keep = fetchedBefore ? last.template() : builtIn;
-                    cached = new Cached(keep, fetchedBefore, clock.getAsLong() + config.cache().toNanos());
+                    cached = new Cached(keep, fetchedBefore, System.nanoTime() + config.cache().toNanos());
                     LOG.warnf("%s: %s could not be fetched (%s); using the %s template", setting, url,
                             failure.getMessage() != null ? failure.getMessage() : failure.toString(),
                             fetchedBefore ? "last fetched" : "built-in");

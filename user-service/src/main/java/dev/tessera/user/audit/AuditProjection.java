@@ -24,8 +24,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Projects the public event stream into GoTrue's audit log, a polled batch per transaction. Idempotent by event id,
- * so at-least-once delivery writes each entry once. An event it cannot read is logged and skipped: the audit log is a view, and the stream itself
- * keeps the original.
+ * so at-least-once delivery writes each entry once. An event it cannot read is logged and skipped: the audit log is
+ * a view, and the stream itself keeps the original.
  */
 @ApplicationScoped
 public class AuditProjection {

@@ -141,6 +141,38 @@ public interface GoTrueConfig {
     interface External {
         Email email();
 
+        Provider bitbucket();
+
+        Provider github();
+
+        Provider gitlab();
+
+        Provider google();
+
+        Provider facebook();
+
+        /** {@code GOTRUE_EXTERNAL_REDIRECTURL}: where every OAuth sign-in returns, overriding referrer and site. */
+        @WithName("redirecturl")
+        Optional<String> redirectUrl();
+
+        /** An OAuth2 provider: {@code GOTRUE_EXTERNAL_<P>_{ENABLED,CLIENT_ID,SECRET,REDIRECT_URI,URL}}. */
+        interface Provider {
+            @WithDefault("false")
+            boolean enabled();
+
+            @WithName("client-id")
+            Optional<String> clientId();
+
+            Optional<String> secret();
+
+            /** This service's {@code /callback} as registered with the provider. */
+            @WithName("redirect-uri")
+            Optional<String> redirectUri();
+
+            /** Base of a self-hosted GitLab or GitHub Enterprise (for the others, of a proxy or a test double). */
+            Optional<String> url();
+        }
+
         interface Email {
             /** Turns off the email provider: signup, recover and /token answer 400. */
             @WithDefault("false")

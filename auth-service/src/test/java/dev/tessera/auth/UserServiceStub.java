@@ -17,6 +17,11 @@ public class UserServiceStub extends InternalApiStub {
     static final Map<String, Object[]> VERIFY = new ConcurrentHashMap<>();
     /** user id → answer of the lookup call. */
     static final Map<String, Object[]> USERS = new ConcurrentHashMap<>();
+    /** first provider address → answer of the external-login call; the bodies received are in {@link #EXTERNAL_CALLS}. */
+    static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
+    static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** invite token → answer of the invite check. */
+    static final Map<String, Object[]> INVITES = new ConcurrentHashMap<>();
     /** The Authorization header of the last call. */
     static volatile String lastAuthorization;
 
@@ -30,7 +35,12 @@ public class UserServiceStub extends InternalApiStub {
         return Map.of(
                 "/internal/authenticate", (path, body) -> lookup(AUTHENTICATE, body.path("email").asText()),
                 "/internal/verify", (path, body) -> lookup(VERIFY, body.path("token").asText()),
-                "/internal/users/", (path, body) -> lookup(USERS, path.substring("/internal/users/".length())));
+                "/internal/users/", (path, body) -> lookup(USERS, path.substring("/internal/users/".length())),
+                "/internal/external-login", (path, body) -> {
+                    EXTERNAL_CALLS.add(body);
+                    return lookup(EXTERNAL, body.path("emails").path(0).path("email").asText());
+                },
+                "/internal/invites/check", (path, body) -> lookup(INVITES, body.path("token").asText()));
     }
 
     private Answer lookup(Map<String, Object[]> table, String key) {

@@ -8,6 +8,9 @@ import jakarta.ws.rs.ProcessingException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.internal.ExternalLogin;
+import dev.tessera.platform.internal.ExternalLoginResult;
+import dev.tessera.platform.internal.InviteCheck;
 import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
@@ -29,6 +32,16 @@ public class UserDirectory {
 
     public Uni<UserIdentity> verify(String type, String token, String password) {
         return unavailableAs503(client.verify(new TokenVerification(type, token, password)));
+    }
+
+    /** Signs in (and if need be creates or confirms) the person an OAuth provider vouched for. */
+    public Uni<ExternalLoginResult> externalLogin(ExternalLogin login) {
+        return unavailableAs503(client.externalLogin(login));
+    }
+
+    /** Succeeds when the invite token is still redeemable; 404 otherwise. */
+    public Uni<Void> checkInvite(String token) {
+        return unavailableAs503(client.checkInvite(new InviteCheck(token)));
     }
 
     /** The user's current identity, or null when the user no longer exists. */

@@ -14,7 +14,10 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import dev.tessera.platform.internal.ExternalLogin;
+import dev.tessera.platform.internal.ExternalLoginResult;
 import dev.tessera.platform.internal.InternalErrors;
+import dev.tessera.platform.internal.InviteCheck;
 import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import dev.tessera.platform.internal.TokenVerification;
@@ -39,6 +42,14 @@ public interface UserServiceClient {
     @POST
     @Path("/verify")
     Uni<UserIdentity> verify(TokenVerification verification);
+
+    @POST
+    @Path("/external-login")
+    Uni<ExternalLoginResult> externalLogin(ExternalLogin login);
+
+    @POST
+    @Path("/invites/check")
+    Uni<Void> checkInvite(InviteCheck check);
 
     @GET
     @Path("/users/{id}")

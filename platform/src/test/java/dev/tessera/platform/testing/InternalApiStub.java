@@ -66,6 +66,11 @@ public abstract class InternalApiStub implements QuarkusTestResourceLifecycleMan
             String path = exchange.getRequestURI().getPath();
             calls.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), body));
             Answer reply = answer.apply(path, body);
+            if (reply.status() == 204) {
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
+            }
             byte[] bytes = JSON.writeValueAsString(reply.body()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(reply.status(), bytes.length);

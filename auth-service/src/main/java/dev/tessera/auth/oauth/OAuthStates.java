@@ -1,0 +1,100 @@
+package dev.tessera.auth.oauth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.keys.HmacKey;
+import org.jose4j.lang.JoseException;
+
+import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+
+/**
+ * Signs and checks the OAuth {@code state}: an HS256 JWT under {@code GOTRUE_OPERATOR_TOKEN}, valid five minutes, as
+ * in GoTrue, so any replica can finish a flow another one started. Failures are GoTrue's JSON 400s.
+ */
+@ApplicationScoped
+public class OAuthStates {
+
+    static final Duration LIFETIME = Duration.ofMinutes(5);
+
+    private final HmacKey key;
+    private final JwtConsumer consumer;
+
+    public OAuthStates(GoTrueConfig config) {
+        // Without an operator token no provider is usable (see Providers), so this key never signs anything.
+        String secret = config.operatorToken().filter(t -> !t.isBlank()).orElse("unset");
+        this.key = new HmacKey(secret.getBytes(StandardCharsets.UTF_8));
+        this.consumer = new JwtConsumerBuilder()
+                .setVerificationKey(key)
+                .setRelaxVerificationKeyValidation()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setRequireExpirationTime()
+                .setAllowedClockSkewInSeconds(0)
+                .setSkipDefaultAudienceValidation()
+                .build();
+    }
+
+    public String sign(OAuthState state) {
+        JwtClaims claims = new JwtClaims();
+        claims.setExpirationTime(NumericDate.fromSeconds(state.expiresAt().getEpochSecond()));
+        claims.setStringClaim("provider", state.provider());
+        claims.setStringClaim("site_url", state.siteUrl());
+        putIfSet(claims, "invite_token", state.inviteToken());
+        putIfSet(claims, "referrer", state.referrer());
+        putIfSet(claims, "browser", state.browser());
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
+        jws.setKey(key);
+        jws.setDoKeyValidation(false);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw ApiError.internal("Internal server error", e);
+        }
+    }
+
+    public OAuthState verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw ApiError.badRequest("OAuth state parameter missing");
+        }
+        try {
+            JwtClaims claims = consumer.processToClaims(token);
+            String provider = claims.getStringClaimValue("provider");
+            if (provider == null || provider.isBlank()) {
+                throw invalid("missing provider");
+            }
+            return new OAuthState(provider, claims.getStringClaimValue("invite_token"),
+                    claims.getStringClaimValue("referrer"), claims.getStringClaimValue("site_url"),
+                    claims.getStringClaimValue("browser"),
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+        } catch (InvalidJwtException e) {
+            throw invalid(e.hasExpired() ? "token is expired" : "signature or format is invalid");
+        } catch (MalformedClaimException e) {
+            throw invalid("a claim has the wrong type");
+        }
+    }
+
+    static ApiError invalid(String reason) {
+        return ApiError.badRequest("OAuth state is invalid: " + reason);
+    }
+
+    private static void putIfSet(JwtClaims claims, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            claims.setStringClaim(name, value);
+        }
+    }
+}

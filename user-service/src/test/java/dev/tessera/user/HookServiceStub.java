@@ -25,6 +25,13 @@ public class HookServiceStub extends InternalApiStub {
         return event + " " + email.toLowerCase();
     }
 
+    /** The hooks that ran for a user, in order. */
+    static List<String> ran(String email) {
+        String suffix = " " + email.toLowerCase();
+        return RAN.stream().filter(k -> k.endsWith(suffix)).map(k -> k.substring(0, k.length() - suffix.length()))
+                .toList();
+    }
+
     @Override
     protected String urlProperty() {
         return "tessera.hook-service.url";

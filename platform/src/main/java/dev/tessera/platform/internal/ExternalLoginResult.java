@@ -11,7 +11,10 @@ public record ExternalLoginResult(Outcome outcome, UserIdentity user) {
         LOGGED_IN,
         /** The user was created or confirmed by this sign-in (or accepted an invite); the signup hook has run. */
         CONFIRMED,
-        /** A new user whose address the provider does not vouch for: a confirmation mail is on its way, no tokens. */
+        /**
+         * A new user whose address the provider does not vouch for: a confirmation mail is on its way, no tokens;
+         * {@code user} is still unconfirmed.
+         */
         CONFIRMATION_SENT
     }
 }

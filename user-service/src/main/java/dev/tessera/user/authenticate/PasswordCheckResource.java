@@ -7,15 +7,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.tessera.platform.error.ApiError;
-import dev.tessera.platform.event.EventType;
-import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.internal.InternalApi;
 import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.crypto.PasswordHasher;
-import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
-import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -34,14 +30,12 @@ public class PasswordCheckResource {
 
     private final UserRepository users;
     private final PasswordHasher hasher;
-    private final EventHooks hooks;
-    private final UserEvents events;
+    private final LoginHook loginHook;
 
-    public PasswordCheckResource(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events) {
+    public PasswordCheckResource(UserRepository users, PasswordHasher hasher, LoginHook loginHook) {
         this.users = users;
         this.hasher = hasher;
-        this.hooks = hooks;
-        this.events = events;
+        this.loginHook = loginHook;
     }
 
     @POST
@@ -55,7 +49,7 @@ public class PasswordCheckResource {
         return Panache.withSession(() -> users.findByEmail(aud, check.email().trim()))
                 .chain(user -> hasher.matches(check.password(), user == null ? null : user.encryptedPassword)
                         .map(matches -> authenticated(user, matches)))
-                .chain(user -> hooks.run(EventHooks.LOGIN, user).chain(outcome -> store(user, outcome)))
+                .chain(user -> loginHook.run(user, () -> ApiError.oauth("invalid_grant", NO_MATCH)))
                 .map(Identities::of);
     }
 
@@ -70,20 +64,5 @@ public class PasswordCheckResource {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         return user;
-    }
-
-    /** Keeps what the login hook answered, so this token and every later one carry it. */
-    private Uni<User> store(User user, HookOutcome outcome) {
-        if (!EventHooks.changes(outcome)) {
-            return Uni.createFrom().item(user);
-        }
-        return Panache.withTransaction(() -> users.lock(user.id).chain(locked -> {
-            if (locked == null) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", NO_MATCH));
-            }
-            EventHooks.apply(outcome, locked);
-            locked.touch();
-            return events.publish(EventType.USER_UPDATED, locked).replaceWith(locked);
-        }));
     }
 }

@@ -1,9 +1,7 @@
 package dev.tessera.user.invite;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -68,17 +66,8 @@ public class InviteFlow {
     }
 
     private User newUser(Caller admin, String email, Map<String, Object> data) {
-        Instant now = Instant.now();
-        User user = new User();
-        user.id = UUID.randomUUID();
-        user.aud = admin.aud();
-        user.email = email;
-        user.role = config.jwt().defaultGroupName().orElse("");
-        user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
-        user.userMetadata = data;
-        user.invitedAt = now;
-        user.createdAt = now;
-        user.updatedAt = now;
+        User user = User.create(admin.aud(), email, config.jwt().defaultGroupName().orElse(""), "email", data);
+        user.invitedAt = user.createdAt;
         return user;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tessera.user.model;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import dev.tessera.platform.error.ApiError;
@@ -40,6 +41,18 @@ public final class EmailAddress {
             }
         }
         return email;
+    }
+
+    /** The trimmed address when {@link #validate} accepts it, else empty: for addresses a client did not type. */
+    public static Optional<String> usable(String raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(validate(raw));
+        } catch (ApiError unusable) {
+            return Optional.empty();
+        }
     }
 
     private static ApiError invalid(String reason) {

@@ -1,6 +1,7 @@
 package dev.tessera.user.model;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -88,6 +89,25 @@ public class User {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /**
+     * A user about to be created: a fresh id, {@code app_metadata} naming the provider it came through, created and
+     * updated now. Unconfirmed and without a password; the flow creating it sets the rest.
+     */
+    public static User create(String aud, String email, String role, String provider,
+            Map<String, Object> userMetadata) {
+        Instant now = Instant.now();
+        User user = new User();
+        user.id = UUID.randomUUID();
+        user.aud = aud;
+        user.email = email;
+        user.role = role;
+        user.appMetadata = new LinkedHashMap<>(Map.of("provider", provider));
+        user.userMetadata = userMetadata;
+        user.createdAt = now;
+        user.updatedAt = now;
+        return user;
+    }
 
     public boolean isConfirmed() {
         return confirmedAt != null;

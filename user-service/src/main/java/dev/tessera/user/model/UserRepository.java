@@ -1,6 +1,8 @@
 package dev.tessera.user.model;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +29,12 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     public Uni<User> findByEmail(String aud, String email) {
         return find("instanceId = ?1 and aud = ?2 and lower(email) = lower(?3)", User.SINGLE_INSTANCE, aud, email)
                 .firstResult();
+    }
+
+    /** The users of an audience that have any of these addresses, in no particular order. */
+    public Uni<List<User>> findByEmails(String aud, Collection<String> emails) {
+        List<String> lower = emails.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().toList();
+        return find("instanceId = ?1 and aud = ?2 and lower(email) in ?3", User.SINGLE_INSTANCE, aud, lower).list();
     }
 
     public Uni<User> findByConfirmationToken(String tokenHash) {

@@ -1,9 +1,7 @@
 package dev.tessera.user.signup;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,11 +9,9 @@ import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.internal.HookOutcome;
-import dev.tessera.platform.mail.MailKind;
-import dev.tessera.platform.token.OpaqueToken;
+import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.hooks.EventHooks;
-import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.Metadata;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
@@ -38,16 +34,16 @@ public class SignupFlow {
     private final PasswordHasher hasher;
     private final EventHooks hooks;
     private final UserEvents events;
-    private final UserMails mails;
+    private final Confirmations confirmations;
     private final GoTrueConfig config;
 
-    public SignupFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events, UserMails mails,
-            GoTrueConfig config) {
+    public SignupFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events,
+            Confirmations confirmations, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.hooks = hooks;
         this.events = events;
-        this.mails = mails;
+        this.confirmations = confirmations;
         this.config = config;
     }
 
@@ -73,17 +69,9 @@ public class SignupFlow {
     }
 
     private User newUser(SignupParams params, String aud, String passwordHash) {
-        Instant now = Instant.now();
-        User user = new User();
-        user.id = UUID.randomUUID();
-        user.aud = aud;
-        user.email = params.email();
+        User user = User.create(aud, params.email(), config.jwt().defaultGroupName().orElse(""), "email",
+                params.data());
         user.encryptedPassword = passwordHash;
-        user.role = config.jwt().defaultGroupName().orElse("");
-        user.appMetadata = new LinkedHashMap<>(Map.of("provider", "email"));
-        user.userMetadata = params.data();
-        user.createdAt = now;
-        user.updatedAt = now;
         return user;
     }
 
@@ -122,25 +110,19 @@ public class SignupFlow {
     }
 
     private Uni<Void> confirmOrSendMail(User user) {
-        Instant now = Instant.now();
         if (config.mailer().autoconfirm()) {
-            user.confirmedAt = now;
-            user.touch();
-            return events.publish(EventType.CONFIRMED, user);
+            return confirmations.confirm(user);
         }
         if (user.confirmationSentAt != null
-                && user.confirmationSentAt.plus(config.smtp().maxFrequency()).isAfter(now)) {
+                && user.confirmationSentAt.plus(config.smtp().maxFrequency()).isAfter(Instant.now())) {
             // GoTrue skips a resend inside the throttle window silently.
             return Uni.createFrom().voidItem();
         }
-        OpaqueToken token = OpaqueToken.generate();
-        user.confirmationTokenHash = token.hash();
-        user.confirmationSentAt = now;
-        user.touch();
-        return mails.request(MailKind.CONFIRMATION, user, token, user.email);
+        return confirmations.mail(user);
     }
 
-    private static ApiError alreadyRegistered() {
+    /** The answer when the address belongs to another user already. */
+    public static ApiError alreadyRegistered() {
         return ApiError.badRequest("A user with this email address has already been registered");
     }
 }

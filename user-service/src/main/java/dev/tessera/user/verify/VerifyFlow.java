@@ -8,13 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
-import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.token.OpaqueToken;
+import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
-import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -30,45 +29,34 @@ public class VerifyFlow {
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final EventHooks hooks;
-    private final UserEvents events;
+    private final Confirmations confirmations;
     private final GoTrueConfig config;
 
-    public VerifyFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events,
+    public VerifyFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, Confirmations confirmations,
             GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.hooks = hooks;
-        this.events = events;
+        this.confirmations = confirmations;
         this.config = config;
     }
 
-    /** {@code type=signup}: confirms a signup, or accepts an invite (which needs a password). */
+    /** {@code type=signup}: confirms a signup, or accepts an invite (which needs a password unless it has one). */
     public Uni<User> confirm(String token, String password) {
-        String hash = OpaqueToken.hashOf(token);
-        return Panache.withSession(() -> users.findByConfirmationToken(hash)).chain(found -> {
-            if (found == null) {
-                return Uni.createFrom().failure(ApiError.notFound("User not found"));
-            }
-            boolean invited = found.invitedAt != null;
-            Duration maxAge = invited ? config.mailer().inviteMaxAge() : config.mailer().confirmationMaxAge();
-            if (expired(found.confirmationSentAt, maxAge)) {
-                return Uni.createFrom().failure(ApiError.unprocessable("Confirmation token expired"));
-            }
-            boolean needsPassword = found.encryptedPassword == null;
+        return confirmations.redeemable(token).chain(found -> {
+            // As on GoTrue, only an invite is accepted with a password: a user who signed up with a provider has none
+            // and confirms the address as any other.
+            boolean needsPassword = found.encryptedPassword == null && found.invitedAt != null;
             if (needsPassword && (password == null || password.isEmpty())) {
                 return Uni.createFrom().failure(ApiError.unprocessable("Invited users must specify a password"));
             }
             Uni<String> newHash = needsPassword ? hasher.hash(password) : Uni.createFrom().nullItem();
             return newHash.chain(passwordHash -> hooks.run(EventHooks.SIGNUP, found).chain(outcome ->
-                    redeem(found, user -> hash.equals(user.confirmationTokenHash), user -> {
-                        user.confirmationTokenHash = null;
+                    confirmations.redeem(found, user -> {
                         if (passwordHash != null) {
                             user.encryptedPassword = passwordHash;
                         }
                         EventHooks.apply(outcome, user);
-                        return confirmUser(user).chain(() -> invited
-                                ? events.publish(EventType.INVITE_ACCEPTED, user)
-                                : Uni.createFrom().voidItem());
                     })));
         });
     }
@@ -86,27 +74,20 @@ public class VerifyFlow {
             // Recovery confirms an unconfirmed user, so the signup hook decides first.
             Uni<HookOutcome> hook = found.isConfirmed() ? Uni.createFrom().item(HookOutcome.UNCHANGED)
                     : hooks.run(EventHooks.SIGNUP, found);
-            return hook.chain(outcome -> redeem(found, user -> hash.equals(user.recoveryTokenHash), user -> {
+            return hook.chain(outcome -> redeemRecovery(found, hash, user -> {
                 user.recoveryTokenHash = null;
                 if (user.isConfirmed()) {
                     return Uni.createFrom().voidItem();
                 }
                 EventHooks.apply(outcome, user);
-                return confirmUser(user);
+                return confirmations.confirm(user);
             }));
         });
     }
 
-    private Uni<Void> confirmUser(User user) {
-        if (user.confirmedAt == null) {
-            user.confirmedAt = Instant.now();
-        }
-        return events.publish(EventType.CONFIRMED, user);
-    }
-
-    private Uni<User> redeem(User found, java.util.function.Predicate<User> stillValid, Function<User, Uni<Void>> apply) {
+    private Uni<User> redeemRecovery(User found, String hash, Function<User, Uni<Void>> apply) {
         return Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
-            if (user == null || !stillValid.test(user)) {
+            if (user == null || !hash.equals(user.recoveryTokenHash)) {
                 // Redeemed (or deleted) by a concurrent request between lookup and lock.
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }

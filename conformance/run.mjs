@@ -9,20 +9,33 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, stopBroker } from './lib/stack.mjs';
+import { startFakeGitHub, clientId as githubClient, clientSecret as githubSecret } from './lib/fake-github.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+const github = await startFakeGitHub();
+
+/** GitHub sign-in, in every configuration, against the run's GitHub double. */
+const withGitHub = (settings) => (ports) => ({
+  GOTRUE_EXTERNAL_GITHUB_ENABLED: 'true',
+  GOTRUE_EXTERNAL_GITHUB_CLIENT_ID: githubClient,
+  GOTRUE_EXTERNAL_GITHUB_SECRET: githubSecret,
+  GOTRUE_EXTERNAL_GITHUB_REDIRECT_URI: `http://localhost:${ports.TESSERA_PORT}/.netlify/identity/callback`,
+  GOTRUE_EXTERNAL_GITHUB_URL: github.url,
+  ...settings,
+});
+
 const configurations = {
   // GoTrue's defaults: confirmation by mail, signups open.
-  main: {},
+  main: withGitHub({}),
   // Also GoTrue's own email change (one link, to the new address) and no notices, as netlify/gotrue behaves.
-  autoconfirm: {
+  autoconfirm: withGitHub({
     GOTRUE_MAILER_AUTOCONFIRM: 'true',
     GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: 'false',
     GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED: 'false',
     GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED: 'false',
-  },
-  closed: { GOTRUE_DISABLE_SIGNUP: 'true' },
+  }),
+  closed: withGitHub({ GOTRUE_DISABLE_SIGNUP: 'true' }),
 };
 
 function runTests(files, stack) {
@@ -36,6 +49,7 @@ function runTests(files, stack) {
         CONFORMANCE_INBOX_URL: stack.inbox,
         CONFORMANCE_JWT_SECRET: stack.jwtSecret,
         CONFORMANCE_OPERATOR_TOKEN: stack.operatorToken,
+        CONFORMANCE_GITHUB_URL: github.url,
       },
     });
     child.on('exit', (code) => resolve(code ?? 1));
@@ -64,6 +78,7 @@ try {
   }
 } finally {
   await stopBroker();
+  await github.stop();
 }
 if (failures.length) {
   console.error(`\nconformance failed:\n  ${failures.join('\n  ')}`);

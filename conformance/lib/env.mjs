@@ -5,6 +5,7 @@ export const suite = {
   inbox: process.env.CONFORMANCE_INBOX_URL,
   jwtSecret: process.env.CONFORMANCE_JWT_SECRET,
   operatorToken: process.env.CONFORMANCE_OPERATOR_TOKEN,
+  github: process.env.CONFORMANCE_GITHUB_URL,
 };
 
 if (!suite.base) {

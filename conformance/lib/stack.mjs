@@ -109,7 +109,8 @@ export async function stopBroker() {
 }
 
 /**
- * Starts one suite. `env` holds GoTrue settings for this stack (GOTRUE_MAILER_AUTOCONFIRM, ...).
+ * Starts one suite. `env` holds GoTrue settings for this stack (GOTRUE_MAILER_AUTOCONFIRM, ...), or is a function
+ * of the chosen ports that returns them (for settings that name the suite's own URL).
  * Resolves to { base, inbox, jwtSecret, operatorToken, stop() }.
  */
 export async function startStack(label, env = {}) {
@@ -134,7 +135,7 @@ export async function startStack(label, env = {}) {
     GOTRUE_JWT_SECRET: jwtSecret,
     GOTRUE_OPERATOR_TOKEN: operatorToken,
     GOTRUE_SMTP_MAX_FREQUENCY: '1s',
-    ...env,
+    ...(typeof env === 'function' ? env(ports) : env),
   };
   delete childEnv.GOTRUE_SMTP_HOST;
   const child = spawn(javaBin, ['-Xmx256m', '-jar', launcherJar, '--root', repoRoot], {

@@ -49,3 +49,23 @@ test('gotrue-js: with secure email change off, the link to the new address alone
   await awaitMailToken(suite.inbox, newEmail, 'recovery');
   assert.deepEqual(await mailsTo(suite.inbox, email), [], 'no approval mail and no notices go to the old address');
 });
+
+test('a GitHub sign-in with an address GitHub does not vouch for is confirmed at once under autoconfirm', async () => {
+  const { nextGitHubSignIn, followSignIn } = await import('../../lib/fake-github.mjs');
+  const email = freshEmail('auto-github');
+  await nextGitHubSignIn(suite.github, {
+    login: 'auto', name: 'Auto Hub', avatar_url: '',
+    emails: [{ email, primary: true, verified: false }],
+  });
+  const landing = await followSignIn(auth.loginExternalUrl('github'), suite.base);
+  const fragment = new URLSearchParams(landing.split('#')[1]);
+  assert.ok(fragment.get('access_token'), landing);
+  const user = await auth.createUser({
+    access_token: fragment.get('access_token'), token_type: 'bearer',
+    expires_in: Number(fragment.get('expires_in')), refresh_token: fragment.get('refresh_token'),
+  });
+  assert.equal(user.email, email);
+  assert.ok(user.confirmed_at);
+  assert.equal(user.app_metadata.provider, 'github');
+  assert.equal(user.user_metadata.full_name, 'Auto Hub');
+});

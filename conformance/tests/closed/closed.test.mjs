@@ -33,3 +33,15 @@ test('admins can still create users', async () => {
   const user = await identity.admin.createUser({ email: freshEmail('admin-made'), password: 'pw' });
   assert.ok(user.confirmedAt, "confirmed");
 });
+
+test('a GitHub sign-in of an unknown address is refused the GoTrue way: #error=access_denied', async () => {
+  const { nextGitHubSignIn, followSignIn } = await import('../../lib/fake-github.mjs');
+  await nextGitHubSignIn(suite.github, {
+    login: 'closed', name: 'Closed Door', avatar_url: '',
+    emails: [{ email: freshEmail('closed-github'), primary: true, verified: true }],
+  });
+  const landing = await followSignIn(auth.loginExternalUrl('github'), suite.base);
+  const fragment = new URLSearchParams(landing.split('#')[1]);
+  assert.equal(fragment.get('error'), 'access_denied');
+  assert.equal(fragment.get('error_description'), 'Signups not allowed for this instance');
+});

@@ -21,7 +21,8 @@ test('getSettings maps GoTrue settings', async () => {
   assert.equal(settings.autoconfirm, false);
   assert.equal(settings.disableSignup, false);
   assert.equal(settings.providers.email, true);
-  assert.equal(settings.providers.github, false);
+  assert.equal(settings.providers.github, true, 'GOTRUE_EXTERNAL_GITHUB_ENABLED in this configuration');
+  assert.equal(settings.providers.google, false);
 });
 
 test('signup without autoconfirm: the user must confirm', async () => {

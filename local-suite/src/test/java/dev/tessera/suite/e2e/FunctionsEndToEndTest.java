@@ -8,8 +8,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +39,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import org.jose4j.jwt.JwtClaims;
+
 import com.sun.net.httpserver.HttpServer;
 
+import dev.tessera.platform.testing.FakeGitHub;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.suite.e2e.PublicApi.Reply;
 import dev.tessera.suite.gateway.AccessLog;
@@ -73,6 +79,8 @@ class FunctionsEndToEndTest {
     private static final String SECRET = "e2e-secret-only-for-the-functions-test-0123456789";
     private static final String OPERATOR = "e2e-operator-token-functions";
     private static final String WEBHOOK_SECRET = "e2e-webhook-secret-0123456789";
+    private static final String GITHUB_CLIENT = "e2e-github-client";
+    private static final String GITHUB_SECRET = "e2e-github-client-secret";
     private static final Duration ASYNC = Duration.ofSeconds(120);
     private static final Path LOGS = Path.of("target", "e2e-logs", "functions").toAbsolutePath();
     private static final List<SuiteService> SERVICES = List.of(SuiteService.USER, SuiteService.AUTH,
@@ -87,6 +95,7 @@ class FunctionsEndToEndTest {
     private HttpServer webhook;
     private final List<JsonObject> webhookCalls = new CopyOnWriteArrayList<>();
     private final AtomicInteger webhookStatus = new AtomicInteger(503);
+    private FakeGitHub github;
     private Vertx vertx;
     private Gateway gateway;
     private PublicApi api;
@@ -131,6 +140,12 @@ class FunctionsEndToEndTest {
         env.put("TESSERA_HOOKS_BACKGROUND_TIMEOUT", "2s");
         // A fresh topic prefix: read it from the start, whatever the timing of the first partition assignment.
         env.put("TESSERA_HOOKS_BACKGROUND_OFFSET_RESET", "earliest");
+        github = new FakeGitHub(GITHUB_CLIENT, GITHUB_SECRET);
+        env.put("GOTRUE_EXTERNAL_GITHUB_ENABLED", "true");
+        env.put("GOTRUE_EXTERNAL_GITHUB_CLIENT_ID", GITHUB_CLIENT);
+        env.put("GOTRUE_EXTERNAL_GITHUB_SECRET", GITHUB_SECRET);
+        env.put("GOTRUE_EXTERNAL_GITHUB_REDIRECT_URI", base + "/.netlify/identity/callback");
+        env.put("GOTRUE_EXTERNAL_GITHUB_URL", github.url());
         serviceEnv = env;
         for (SuiteService service : SERVICES) {
             start(service, service.module());
@@ -155,6 +170,9 @@ class FunctionsEndToEndTest {
         }
         if (webhook != null) {
             webhook.stop(0);
+        }
+        if (github != null) {
+            github.close();
         }
         if (stack != null) {
             stack.close();
@@ -333,7 +351,9 @@ class FunctionsEndToEndTest {
             status = 200;
             JsonArray roles = event.equals("identity_login") ? new JsonArray().add("member").add("editor")
                     : new JsonArray().add("member");
-            answer = new JsonObject().put("app_metadata", new JsonObject().put("provider", "email").put("roles", roles))
+            JsonObject current = request.getJsonObject("user").getJsonObject("app_metadata", new JsonObject());
+            answer = new JsonObject().put("app_metadata", new JsonObject()
+                    .put("provider", current.getString("provider", "email")).put("roles", roles))
                     .encode().getBytes(StandardCharsets.UTF_8);
         }
         exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -399,6 +419,95 @@ class FunctionsEndToEndTest {
                 "the login hook's answer is in the token");
         assertEquals(List.of("identity_validate", "identity_signup", "identity_login"), hooksFor(hooked));
         assertTrue(hookCalls.stream().allMatch(c -> c.getBoolean("signatureValid")), "every hook call is signed: " + hookCalls);
+    }
+
+    @Test
+    @Order(5)
+    void oauthSignInsRunEachHookOncePerPathThroughTheGateway() throws Exception {
+        String hooked = "hooked-oauth-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        FakeGitHub.Account account = FakeGitHub.Account.of("Ada Lovelace",
+                new FakeGitHub.Email("unverified-" + hooked, false, false), new FakeGitHub.Email(hooked, true, true));
+
+        Map<String, String> first = signInWithGitHub(account);
+        JwtClaims firstToken = verified(first.get("access_token"));
+        assertEquals(hooked, firstToken.getClaimValueAsString("email"));
+        Map<?, ?> appMetadata = (Map<?, ?>) firstToken.getClaimValue("app_metadata");
+        assertEquals("github", appMetadata.get("provider"));
+        assertEquals(List.of("member"), appMetadata.get("roles"), "the validate hook's answer is in the first token");
+        assertEquals("Ada Lovelace", ((Map<?, ?>) firstToken.getClaimValue("user_metadata")).get("full_name"));
+        assertEquals(List.of("identity_validate", "identity_signup"), hooksFor(hooked),
+                "a first sign-in creates (validate) and confirms (signup) the user, once each");
+
+        Map<String, String> second = signInWithGitHub(account);
+        assertEquals(List.of("member", "editor"),
+                ((Map<?, ?>) verified(second.get("access_token")).getClaimValue("app_metadata")).get("roles"),
+                "the login hook's answer is in the second token");
+        signInWithGitHub(account);
+        assertEquals(List.of("identity_validate", "identity_signup", "identity_login", "identity_login"),
+                hooksFor(hooked), "later sign-ins run the login hook only, once each");
+        assertTrue(hooksFor("unverified-" + hooked).isEmpty(), "one user, under the primary address");
+
+        Reply user = call("GET", "/.netlify/identity/user", null, null, "Authorization",
+                "Bearer " + second.get("access_token"));
+        assertEquals(200, user.status(), user.describe());
+        assertEquals(firstToken.getSubject(), user.json().getString("id"), "the same user each time");
+        assertTrue(user.json().getString("confirmed_at") != null, user.describe());
+
+        String id = firstToken.getSubject();
+        List<String> types = stack.awaitRecords(dev.tessera.platform.event.Topic.EVENTS, seen -> seen.stream()
+                .filter(r -> id.equals(r.key()) && r.value().contains("session.login")).count() >= 2, ASYNC)
+                .stream().filter(r -> id.equals(r.key()))
+                .map(r -> new JsonObject(r.value()).getString("type")).toList();
+        assertEquals(1, types.stream().filter("dev.tessera.user.signup.v1"::equals).count(), types.toString());
+        assertEquals(1, types.stream().filter("dev.tessera.user.confirmed.v1"::equals).count(), types.toString());
+        assertEquals(2, types.stream().filter("dev.tessera.session.login.v1"::equals).count(),
+                "the first sign-in is a signup, not a login: " + types);
+
+        String blocked = "blocked-oauth-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String refused = signInWithGitHubExpectingRedirect(FakeGitHub.Account.of("Mallory",
+                new FakeGitHub.Email(blocked, true, true)));
+        assertTrue(refused.startsWith(api.base() + "/#error="), refused);
+        Reply none = call("GET", "/admin/users?filter=" + URLEncoder.encode(blocked, StandardCharsets.UTF_8), null,
+                null, "Authorization", "Bearer " + OPERATOR);
+        assertEquals(0, none.json().getJsonArray("users").size(), "a refused validate hook leaves no user: "
+                + none.describe());
+    }
+
+    /** A browser signing in with GitHub from the site: follows every redirect, keeps cookies, returns the fragment. */
+    private Map<String, String> signInWithGitHub(FakeGitHub.Account account) throws Exception {
+        String landing = signInWithGitHubExpectingRedirect(account);
+        assertTrue(landing.startsWith(api.base() + "/#access_token="), landing);
+        Map<String, String> fragment = new java.util.LinkedHashMap<>();
+        for (String pair : URI.create(landing).getRawFragment().split("&")) {
+            String[] kv = pair.split("=", 2);
+            fragment.put(kv[0], java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
+        }
+        return fragment;
+    }
+
+    private String signInWithGitHubExpectingRedirect(FakeGitHub.Account account) throws Exception {
+        github.nextSignIn(account);
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        URI next = URI.create(api.base() + "/.netlify/identity/authorize?provider=github");
+        for (int hop = 0; hop < 5; hop++) {
+            HttpResponse<String> response = browser.send(HttpRequest.newBuilder(next).timeout(Duration.ofSeconds(30))
+                    .header("Referer", api.base() + "/").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(302, response.statusCode(), next + " -> " + response.statusCode() + ": " + response.body());
+            String location = response.headers().firstValue("Location").orElseThrow();
+            // The Referer (the site's home page) is on the site's host, so the sign-in returns there.
+            if (location.startsWith(api.base() + "/#") || location.equals(api.base() + "/")) {
+                return location;
+            }
+            next = URI.create(location);
+        }
+        throw new AssertionError("the sign-in never came back to the site");
+    }
+
+    private static JwtClaims verified(String jwt) throws Exception {
+        return new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+                .setVerificationKey(new org.jose4j.keys.HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .setRelaxVerificationKeyValidation().setSkipDefaultAudienceValidation().build().processToClaims(jwt);
     }
 
     private List<JsonObject> calls(String event) {

@@ -59,11 +59,11 @@ public enum ProviderKind {
         return Optional.empty();
     }
 
-    String authorizeUrl(Optional<String> base) {
+    public String authorizeUrl(Optional<String> base) {
         return trimmed(base.orElse(defaultBase)) + authorizePath;
     }
 
-    String tokenUrl(Optional<String> base) {
+    public String tokenUrl(Optional<String> base) {
         // Facebook's dialog is on www.facebook.com, its token endpoint on the Graph API host.
         if (this == FACEBOOK && base.isEmpty()) {
             return defaultApiBase + tokenPath;
@@ -72,7 +72,7 @@ public enum ProviderKind {
     }
 
     /** Where the profile API lives: GitHub Enterprise serves it under {@code /api/v3} of its own host. */
-    String apiBase(Optional<String> base) {
+    public String apiBase(Optional<String> base) {
         if (base.isEmpty()) {
             return (defaultApiBase == null ? defaultBase : defaultApiBase) + apiPath;
         }

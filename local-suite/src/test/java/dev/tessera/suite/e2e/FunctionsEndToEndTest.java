@@ -260,7 +260,9 @@ class FunctionsEndToEndTest {
             try (ResultSet rs = s.executeQuery()) {
                 assertTrue(rs.next(), "a delivery row for " + modifiedEvent);
                 assertEquals("delivered", rs.getString(1));
-                assertTrue(rs.getInt(2) >= 3, "attempts before and after the crash: " + rs.getInt(2));
+                // The kill may land between a webhook's answer and the write that records that attempt, so the row
+                // can lag the calls by one: at least the first attempt before the crash and the one after it.
+                assertTrue(rs.getInt(2) >= 2, "attempts before and after the crash: " + rs.getInt(2));
             }
         }
         // Nothing more arrives for either event once they are delivered.

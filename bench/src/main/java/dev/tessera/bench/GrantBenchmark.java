@@ -109,12 +109,16 @@ public final class GrantBenchmark {
             warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
             warmUp("password grant", settings, settings.loginWorkers(), login);
             double hashBefore = quietBcryptSeconds(settings.cost());
+            CpuSplit loginCpu = CpuSplit.begin();
             Result logins = run(settings.loginTime(), settings.loginWorkers(), login);
+            loginCpu.print("login", logins.requests(), "login");
             double hashAfter = quietBcryptSeconds(settings.cost());
             double hashSeconds = (hashBefore + hashAfter) / 2;
             double bound = cores / hashSeconds;
             warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
+            CpuSplit refreshCpu = CpuSplit.begin();
             Result refreshes = run(settings.refreshTime(), settings.refreshWorkers(), refresh);
+            refreshCpu.print("refresh", refreshes.requests(), "refresh");
 
             System.out.println();
             System.out.printf(Locale.ROOT, "bcrypt: one hash takes %.1f ms just before the login phase and %.1f ms just "

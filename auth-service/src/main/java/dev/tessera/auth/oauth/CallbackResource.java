@@ -1,6 +1,7 @@
 package dev.tessera.auth.oauth;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -34,6 +35,7 @@ import io.smallrye.mutiny.Uni;
 public class CallbackResource {
 
     private static final Logger LOG = Logger.getLogger(CallbackResource.class);
+    private static final String NO_EMAIL = "Error getting user email from external provider";
 
     private final OAuthStates states;
     private final BrowserBinding binding;
@@ -85,18 +87,17 @@ public class CallbackResource {
         }
         return exchange.redeem(provider, code)
                 .onFailure().transform(e -> failed(e, "Unable to exchange external code for " + provider.id() + " provider"))
-                .chain(token -> profiles.read(provider, token))
-                .onFailure(e -> !(e instanceof ApiError))
-                .transform(e -> failed(e, "Error getting user email from external provider"))
+                .chain(token -> profiles.read(provider, token)
+                        .onFailure().transform(e -> failed(e, NO_EMAIL)))
                 .chain(profile -> {
                     if (profile.emails().isEmpty()) {
-                        throw ApiError.internal("Error getting user email from external provider", null);
+                        throw ApiError.internal(NO_EMAIL, null);
                     }
                     return directory.externalLogin(new ExternalLogin(provider.id(), audience.resolve(aud, null),
                             List.copyOf(profile.emails()), profile.metadata(), state.inviteToken()));
                 })
                 .chain(result -> finish(result, base, clear))
-                .onFailure().recoverWithItem(e -> CallbackRedirects.error(base, asApiError(e), clear));
+                .onFailure().recoverWithItem(e -> CallbackRedirects.error(base, failed(e, "Internal server error"), clear));
     }
 
     private Uni<Response> finish(ExternalLoginResult result, String base, String clear) {
@@ -110,24 +111,17 @@ public class CallbackResource {
 
     private String returnTo(OAuthState state) {
         return config.external().redirectUrl().filter(u -> !u.isBlank())
-                .or(() -> java.util.Optional.ofNullable(state.referrer()))
+                .or(() -> Optional.ofNullable(state.referrer()))
                 .orElse(config.siteUrl());
     }
 
+    /** An {@link ApiError} passes as it is (user-service's answers, an earlier step's failure); anything else is logged. */
     private static ApiError failed(Throwable cause, String message) {
         if (cause instanceof ApiError api) {
             return api;
         }
         LOG.warnf("OAuth sign-in failed: %s (%s)", message, cause.toString());
         return ApiError.internal(message, cause);
-    }
-
-    private static ApiError asApiError(Throwable e) {
-        if (e instanceof ApiError api) {
-            return api;
-        }
-        LOG.error("OAuth sign-in failed", e);
-        return ApiError.internal("Internal server error", e);
     }
 
     private static Uni<Response> done(Response response) {

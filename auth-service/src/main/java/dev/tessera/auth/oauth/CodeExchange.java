@@ -42,8 +42,10 @@ public class CodeExchange {
     }
 
     private Uni<OidcClient> clientFor(Provider provider) {
+        // A failed creation is forgotten, so the next sign-in tries again instead of replaying the failure.
         return byProvider.computeIfAbsent(provider.kind(),
-                kind -> clients.newClient(configFor(provider)).memoize().indefinitely());
+                kind -> clients.newClient(configFor(provider)).memoize().indefinitely())
+                .onFailure().invoke(e -> byProvider.remove(provider.kind()));
     }
 
     private static OidcClientConfig configFor(Provider provider) {

@@ -87,7 +87,6 @@ public class ProfileReader {
                 .send()
                 .invoke(response -> {
                     if (response.statusCode() / 100 != 2) {
-                        // The URL is logged by the caller's error, never the token.
                         throw new IllegalStateException("profile request answered " + response.statusCode());
                     }
                 });

@@ -10,4 +10,4 @@ cd "$(dirname "$0")"
 echo "Building with $JAVA_HOME (./mvnw -B -q package -DskipTests) ..."
 ./mvnw -B -q package -DskipTests
 
-exec "$JAVA_HOME/bin/java" -Xmx256m -jar local-suite/target/local-suite.jar --root "$PWD" "$@"
+exec "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" "$@"

@@ -42,7 +42,7 @@ env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM=true \
     TESSERA_KAFKA_PORT=19192 TESSERA_KAFKA_CONTROLLER_PORT=19193 \
     TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
     TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="bench$$." \
-    "$JAVA_HOME/bin/java" -Xmx256m -jar local-suite/target/local-suite.jar --root "$PWD" >"$log" 2>&1 &
+    "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" >"$log" 2>&1 &
 suite_pid=$!
 for _ in $(seq 1 480); do
     grep -q 'Tessera is running' "$log" && break

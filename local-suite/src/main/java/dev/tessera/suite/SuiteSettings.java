@@ -72,8 +72,8 @@ public record SuiteSettings(
                 replicas,
                 first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
-                JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC")),
-                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse("-Xmx512m -Xms128m")));
+                JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC -XX:-UsePerfData")),
+                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse("-Xmx512m -Xms128m -XX:-UsePerfData")));
         for (PortSetting setting : settings.ports()) {
             if (RESERVED_PORTS.containsKey(setting.port())) {
                 throw new SuiteException(setting.variable() + " is " + setting.port() + ", the port of "

@@ -24,10 +24,13 @@ import io.smallrye.mutiny.Uni;
 public class Outbox {
 
     private final ObjectMapper mapper;
+    private final OutboxActivity activity;
     private final String topicPrefix;
 
-    public Outbox(ObjectMapper mapper, @ConfigProperty(name = "tessera.kafka.topic-prefix") Optional<String> topicPrefix) {
+    public Outbox(ObjectMapper mapper, OutboxActivity activity,
+            @ConfigProperty(name = "tessera.kafka.topic-prefix") Optional<String> topicPrefix) {
         this.mapper = mapper;
+        this.activity = activity;
         this.topicPrefix = topicPrefix.orElse("");
     }
 
@@ -42,6 +45,7 @@ public class Outbox {
     }
 
     private Uni<Void> append(OutboxMessage message) {
+        activity.appended();
         return Panache.getSession().chain(session -> session.persist(message));
     }
 

@@ -2,30 +2,35 @@ package dev.tessera.platform.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged them.
@@ -34,6 +39,12 @@ import io.vertx.core.Vertx;
  * no double publishing in the normal case, and order by {@code seq} (hence per user) is kept. If a replica dies
  * after the broker acknowledged but before its delete commits, the rows are published again: delivery is
  * at-least-once and consumers deduplicate by message id.
+ *
+ * <p>The relay looks at the table every {@code tessera.outbox.interval} while this replica has written to the outbox
+ * within {@code tessera.outbox.linger} (the writer's transaction may commit a little after the write), and while
+ * publishing fails; otherwise only every {@code tessera.outbox.idle-interval}, which finds rows that another
+ * replica wrote but could not publish. It talks to the database with the plain reactive client: it runs several
+ * times a second, and through Hibernate each of its native queries cost a query-plan lookup and a session.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "tessera.outbox.enabled", stringValue = "true")
@@ -41,29 +52,44 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
-    private final Mutiny.SessionFactory sessions;
+    private final Pool pool;
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
+    private final OutboxActivity activity;
     private final int batchSize;
     private final Duration interval;
-    private final String table;
+    private final long lingerNanos;
+    private final long idleNanos;
+    private final String lock;
+    private final String select;
+    private final String delete;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean failing;
+    private volatile long lastDrain = System.nanoTime();
     private volatile long timer = -1;
 
-    public OutboxRelay(Mutiny.SessionFactory sessions,
+    public OutboxRelay(Pool pool,
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> emitter,
-            Vertx vertx,
+            Vertx vertx, OutboxActivity activity,
             @ConfigProperty(name = "tessera.outbox.batch-size", defaultValue = "200") int batchSize,
             @ConfigProperty(name = "tessera.outbox.interval", defaultValue = "PT0.2S") Duration interval,
+            @ConfigProperty(name = "tessera.outbox.linger", defaultValue = "PT2S") Duration linger,
+            @ConfigProperty(name = "tessera.outbox.idle-interval", defaultValue = "PT5S") Duration idleInterval,
             @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
-        this.sessions = sessions;
+        this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
+        this.activity = activity;
         this.batchSize = batchSize;
         this.interval = interval;
-        // Native SQL does not see Hibernate's default schema, so name it.
-        this.table = schema.map(s -> s + ".outbox").orElse("outbox");
+        this.lingerNanos = linger.toNanos();
+        this.idleNanos = idleInterval.toNanos();
+        // Plain SQL does not see Hibernate's default schema, so name it.
+        String table = schema.map(s -> s + ".outbox").orElse("outbox");
+        this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
+        this.select = "select id, topic, msg_key, payload, content_type from " + table
+                + " order by seq limit $1 for update skip locked";
+        this.delete = "delete from " + table + " where id = any($1)";
     }
 
     void start(@Observes StartupEvent event) {
@@ -77,11 +103,14 @@ public class OutboxRelay {
     }
 
     private void tick() {
+        if (!failing && !activity.appendedWithin(lingerNanos) && System.nanoTime() - lastDrain < idleNanos) {
+            return;
+        }
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        lastDrain = System.nanoTime();
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        VertxContextSafetyToggle.setContextSafe(context, true);
         context.runOnContext(ignored -> drain().subscribe().with(
                 published -> running.set(false),
                 failure -> {
@@ -95,7 +124,7 @@ public class OutboxRelay {
 
     /** Publishes batches until the outbox is empty or another replica holds the lock. */
     Uni<Integer> drain() {
-        return relayBatch().chain(count -> {
+        return pool.withTransaction(this::relayBatch).chain(count -> {
             if (failing) {
                 LOG.info("Outbox relay recovered");
                 failing = false;
@@ -104,18 +133,21 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Integer> relayBatch() {
-        return sessions.withTransaction(session -> session
-                .createNativeQuery("select pg_try_advisory_xact_lock(hashtext('" + table + "'))", Boolean.class)
-                .getSingleResult()
-                .chain(locked -> !locked ? Uni.createFrom().item(0) : session
-                        .createNativeQuery("select id, topic, msg_key, payload, content_type, created_at from " + table + " order by seq limit " + batchSize + " for update skip locked",
-                                OutboxMessage.class)
-                        .getResultList()
-                        .chain(rows -> publish(rows).chain(() -> delete(session, rows)))));
+    private Uni<Integer> relayBatch(SqlConnection connection) {
+        return connection.query(lock).execute()
+                .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0) : connection
+                        .preparedQuery(select).execute(Tuple.of(batchSize))
+                        .chain(rows -> {
+                            List<Pending> pending = new ArrayList<>(rows.size());
+                            for (Row row : rows) {
+                                pending.add(new Pending(row.getUUID(0), row.getString(1), row.getString(2),
+                                        row.getString(3), row.getString(4)));
+                            }
+                            return publish(pending).chain(() -> delete(connection, pending));
+                        }));
     }
 
-    private Uni<Void> publish(List<OutboxMessage> rows) {
+    private Uni<Void> publish(List<Pending> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -124,25 +156,25 @@ public class OutboxRelay {
         return Uni.join().all(sends).andFailFast().replaceWithVoid();
     }
 
-    private Uni<Void> send(OutboxMessage row) {
+    private Uni<Void> send(Pending row) {
         OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(row.topic)
-                .withKey(row.key)
+                .withTopic(row.topic())
+                .withKey(row.key())
                 .withHeaders(List.of(
-                        new org.apache.kafka.common.header.internals.RecordHeader("content-type",
-                                row.contentType.getBytes(StandardCharsets.UTF_8)),
-                        new org.apache.kafka.common.header.internals.RecordHeader("message-id",
-                                row.id.toString().getBytes(StandardCharsets.UTF_8))))
+                        new RecordHeader("content-type", row.contentType().getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader("message-id", row.id().toString().getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(row.payload).addMetadata(metadata));
+        return emitter.sendMessage(Message.of(row.payload()).addMetadata(metadata));
     }
 
-    private Uni<Integer> delete(Mutiny.Session session, List<OutboxMessage> rows) {
+    private Uni<Integer> delete(SqlConnection connection, List<Pending> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return session.createMutationQuery("delete from OutboxMessage where id in :ids")
-                .setParameter("ids", rows.stream().map(r -> r.id).toList())
-                .executeUpdate();
+        UUID[] ids = rows.stream().map(Pending::id).toArray(UUID[]::new);
+        return connection.preparedQuery(delete).execute(Tuple.of(ids)).map(result -> rows.size());
+    }
+
+    private record Pending(UUID id, String topic, String key, String payload, String contentType) {
     }
 }

@@ -187,6 +187,31 @@ class TokenTest {
     }
 
     @Test
+    void aRefreshTokenOlderThanItsLifetimeIsRefusedAndNothingIsIssued() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String token = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "update auth.refresh_tokens set created_at = now() - interval '31 days' where user_id = ?")) {
+            s.setObject(1, id);
+            assertEquals(1, s.executeUpdate());
+        }
+        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", token).post("/token")
+                .then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("Refresh token expired"));
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select count(*), count(*) filter (where revoked) from auth.refresh_tokens where user_id = ?")) {
+            s.setObject(1, id);
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                assertEquals(1, rows.getInt(1), "no successor was stored");
+                assertEquals(0, rows.getInt(2), "the expired token was not revoked either");
+            }
+        }
+    }
+
+    @Test
     void concurrentRefreshesWithOneTokenRotateItOnce() throws Exception {
         UUID id = UUID.randomUUID();
         String email = knownUser(id);

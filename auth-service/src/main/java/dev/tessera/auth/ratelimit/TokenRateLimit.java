@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.db.SchemaTable;
 import dev.tessera.platform.error.ApiError;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -28,11 +29,11 @@ public class TokenRateLimit {
     public TokenRateLimit(GoTrueConfig config,
             @ConfigProperty(name = "tessera.rate-limit.token.requests", defaultValue = "30") int requests,
             @ConfigProperty(name = "tessera.rate-limit.token.period", defaultValue = "PT5M") Duration period,
-            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
+            @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.header = config.rateLimitHeader().filter(h -> !h.isBlank());
         this.requests = requests;
         this.period = period;
-        this.table = schema.map(s -> s + ".rate_limits").orElse("rate_limits");
+        this.table = SchemaTable.of(schema, "rate_limits");
     }
 
     /** The header to read, or empty when the limit is off. */

@@ -16,14 +16,15 @@ import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.event.IdentityEvent;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.platform.outbox.Outbox;
+import dev.tessera.platform.outbox.OutboxMessage;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.auth.user.UserDirectory;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Sessions and their refresh tokens. Every state change commits together with its event on the public topic.
- * Rotation locks the presented token's row, so two concurrent refreshes with one token cannot both succeed.
+ * Sessions and their refresh tokens. Every state change commits together with its event on the public topic, in one
+ * statement ({@link SessionStore}). Rotation revokes the presented token only while it is live, so two concurrent
+ * refreshes with one token cannot both succeed.
  */
 @ApplicationScoped
 public class Sessions {
@@ -31,15 +32,15 @@ public class Sessions {
     static final String SOURCE = "urn:tessera:auth-service";
     static final String INVALID = "Invalid Refresh Token";
 
-    private final RefreshTokenRepository tokens;
+    private final SessionStore store;
     private final UserDirectory directory;
     private final Outbox outbox;
     private final Duration lifetime;
     private final boolean announceRefresh;
 
-    public Sessions(RefreshTokenRepository tokens, UserDirectory directory, Outbox outbox, GoTrueConfig config,
+    public Sessions(SessionStore store, UserDirectory directory, Outbox outbox, GoTrueConfig config,
             @ConfigProperty(name = "tessera.events.token-refreshed", defaultValue = "true") boolean announceRefresh) {
-        this.tokens = tokens;
+        this.store = store;
         this.directory = directory;
         this.outbox = outbox;
         this.lifetime = Duration.ofSeconds(config.jwt().refreshTokenLifetime());
@@ -52,61 +53,58 @@ public class Sessions {
 
     /** Starts a session for a user who just proved who they are; {@code announce} emits a login event. */
     public Uni<Issued> start(UserIdentity user, EventType announce) {
-        return Panache.withTransaction(() -> {
-            OpaqueToken secret = OpaqueToken.generate();
-            RefreshToken token = newToken(user.id(), UUID.randomUUID(), null, secret);
-            Uni<Void> event = announce == null ? Uni.createFrom().voidItem()
-                    : outbox.publish(event(announce, user.id(), token.sessionId, user.email()));
-            return tokens.persist(token).chain(() -> event).replaceWith(new Issued(user, secret.value()));
-        });
+        OpaqueToken secret = OpaqueToken.generate();
+        SessionStore.NewToken token = newToken(user.id(), UUID.randomUUID(), null, secret);
+        OutboxMessage event = announce == null ? null
+                : outbox.prepare(event(announce, user.id(), token.sessionId(), user.email()));
+        return store.open(token, event).replaceWith(new Issued(user, secret.value()));
     }
 
     /**
-     * Exchanges a refresh token for a new one in the same session (rotation), in one transaction: the presented
-     * token is claimed (revoked) atomically, the user is looked up so the new access token shows today's metadata,
-     * and the successor is stored. Any failure rolls the claim back.
+     * Exchanges a refresh token for a new one in the same session (rotation). The user is looked up first, so the
+     * new access token shows today's metadata; then the presented token is revoked and its successor stored in one
+     * statement, which writes nothing if the token was revoked meanwhile. A failure before that leaves the token live.
      */
     public Uni<Issued> refresh(String presented) {
-        String hash = OpaqueToken.hashOf(presented);
-        return Panache.withTransaction(() -> tokens.claim(hash).chain(claimed -> {
-            if (claimed == null) {
-                return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
+        return store.findLive(OpaqueToken.hashOf(presented)).chain(live -> {
+            if (live == null) {
+                return Uni.createFrom().failure(invalid());
             }
-            if (claimed.createdAt().plus(lifetime).isBefore(Instant.now())) {
+            Instant issuedAfter = Instant.now().minus(lifetime);
+            if (!live.createdAt().isAfter(issuedAfter)) {
                 return Uni.createFrom().failure(
                         ApiError.oauth("invalid_grant", "Refresh token expired").clearingSessionCookie());
             }
-            return directory.find(claimed.userId()).chain(user -> {
+            return directory.find(live.userId()).chain(user -> {
                 if (user == null) {
-                    return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
+                    return Uni.createFrom().failure(invalid());
                 }
                 OpaqueToken secret = OpaqueToken.generate();
-                RefreshToken next = newToken(claimed.userId(), claimed.sessionId(), claimed.id(), secret);
-                Uni<Void> event = announceRefresh
-                        ? outbox.publish(event(EventType.TOKEN_REFRESHED, claimed.userId(), claimed.sessionId(), user.email()))
-                        : Uni.createFrom().voidItem();
-                return tokens.persist(next).chain(() -> event).replaceWith(new Issued(user, secret.value()));
+                SessionStore.NewToken next = newToken(live.userId(), live.sessionId(), live.id(), secret);
+                OutboxMessage event = announceRefresh
+                        ? outbox.prepare(event(EventType.TOKEN_REFRESHED, live.userId(), live.sessionId(), user.email()))
+                        : null;
+                return store.rotate(live.id(), next, event, issuedAfter).map(rotated -> {
+                    if (!rotated) {
+                        throw invalid();
+                    }
+                    return new Issued(user, secret.value());
+                });
             });
-        }));
+        });
     }
 
     /** Logout: revokes the user's refresh tokens on every device. Access tokens live until they expire. */
     public Uni<Void> endAll(UUID userId, String email) {
-        return Panache.withTransaction(() -> tokens.revokeAllOf(userId)
-                .chain(() -> outbox.publish(event(EventType.LOGOUT, userId, null, email))));
+        return store.revokeAll(userId, outbox.prepare(event(EventType.LOGOUT, userId, null, email))).replaceWithVoid();
     }
 
-    private static RefreshToken newToken(UUID userId, UUID sessionId, UUID parentId, OpaqueToken secret) {
-        Instant now = Instant.now();
-        RefreshToken token = new RefreshToken();
-        token.id = UUID.randomUUID();
-        token.tokenHash = secret.hash();
-        token.userId = userId;
-        token.sessionId = sessionId;
-        token.parentId = parentId;
-        token.createdAt = now;
-        token.updatedAt = now;
-        return token;
+    private static ApiError invalid() {
+        return ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie();
+    }
+
+    private static SessionStore.NewToken newToken(UUID userId, UUID sessionId, UUID parentId, OpaqueToken secret) {
+        return new SessionStore.NewToken(UUID.randomUUID(), secret.hash(), userId, sessionId, parentId, Instant.now());
     }
 
     private static IdentityEvent event(EventType type, UUID userId, UUID sessionId, String email) {

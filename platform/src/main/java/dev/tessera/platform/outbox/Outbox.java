@@ -35,8 +35,21 @@ public class Outbox {
     }
 
     public Uni<Void> publish(IdentityEvent event) {
-        return append(new OutboxMessage(UUID.fromString(event.id()), Topic.EVENTS.name(topicPrefix), event.subject(),
-                json(event), IdentityEvent.CONTENT_TYPE));
+        return append(message(event));
+    }
+
+    /**
+     * The outbox row for an event, for a writer that inserts it with plain SQL ({@link OutboxRow}) in its own
+     * transaction; the relay is told a row is coming.
+     */
+    public OutboxMessage prepare(IdentityEvent event) {
+        activity.appended();
+        return message(event);
+    }
+
+    private OutboxMessage message(IdentityEvent event) {
+        return new OutboxMessage(UUID.fromString(event.id()), Topic.EVENTS.name(topicPrefix), event.subject(),
+                json(event), IdentityEvent.CONTENT_TYPE);
     }
 
     public Uni<Void> requestMail(MailRequest request) {

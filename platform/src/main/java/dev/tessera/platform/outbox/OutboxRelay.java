@@ -18,6 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
+import dev.tessera.platform.db.SchemaTable;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -75,7 +76,7 @@ public class OutboxRelay {
             @ConfigProperty(name = "tessera.outbox.interval", defaultValue = "PT0.2S") Duration interval,
             @ConfigProperty(name = "tessera.outbox.linger", defaultValue = "PT2S") Duration linger,
             @ConfigProperty(name = "tessera.outbox.idle-interval", defaultValue = "PT5S") Duration idleInterval,
-            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
+            @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
@@ -84,8 +85,7 @@ public class OutboxRelay {
         this.interval = interval;
         this.lingerNanos = linger.toNanos();
         this.idleNanos = idleInterval.toNanos();
-        // Plain SQL does not see Hibernate's default schema, so name it.
-        String table = schema.map(s -> s + ".outbox").orElse("outbox");
+        String table = OutboxRow.table(schema);
         this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
         this.select = "select id, topic, msg_key, payload, content_type from " + table
                 + " order by seq limit $1 for update skip locked";

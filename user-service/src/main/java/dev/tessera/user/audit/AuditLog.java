@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
+import dev.tessera.platform.db.SchemaTable;
+
 /** The audit log table: append once per event id, read newest first with GoTrue's query scopes. */
 @ApplicationScoped
 public class AuditLog {
@@ -36,9 +38,9 @@ public class AuditLog {
     private final String table;
 
     public AuditLog(ObjectMapper mapper,
-            @ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
+            @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.mapper = mapper;
-        this.table = schema.map(s -> s + ".audit_log_entries").orElse("audit_log_entries");
+        this.table = SchemaTable.of(schema, "audit_log_entries");
     }
 
     /** Appends entries in one statement; an entry whose event id is already recorded is left as it is. */

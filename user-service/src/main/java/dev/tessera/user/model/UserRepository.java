@@ -15,15 +15,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 
+import dev.tessera.platform.db.SchemaTable;
+
 /** Named lookups of users. Emails match case-insensitively within one audience, as GoTrue's collation did. */
 @ApplicationScoped
 public class UserRepository implements PanacheRepositoryBase<User, UUID> {
 
     private final String table;
 
-    public UserRepository(@ConfigProperty(name = "quarkus.hibernate-orm.database.default-schema") Optional<String> schema) {
+    public UserRepository(@ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         // Native SQL does not see Hibernate's default schema, so name it.
-        this.table = schema.map(s -> s + ".users").orElse("users");
+        this.table = SchemaTable.of(schema, "users");
     }
 
     public Uni<User> findByEmail(String aud, String email) {

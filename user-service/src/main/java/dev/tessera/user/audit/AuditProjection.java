@@ -19,11 +19,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.EventType;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Projects the public event stream into GoTrue's audit log, a polled batch per transaction. Idempotent by event id,
+ * Projects the public event stream into GoTrue's audit log, a polled batch per statement. Idempotent by event id,
  * so at-least-once delivery writes each entry once. An event it cannot read is logged and skipped: the audit log is
  * a view, and the stream itself keeps the original.
  */
@@ -41,7 +40,7 @@ public class AuditProjection {
     }
 
     /**
-     * Records a batch of events (as the consumer polled them) in one transaction: the projection keeps up with the
+     * Records a batch of events (as the consumer polled them) in one statement: the projection keeps up with the
      * stream at a cost per batch rather than per event.
      */
     @Incoming("audit")
@@ -58,7 +57,7 @@ public class AuditProjection {
             return Uni.createFrom().voidItem();
         }
         // A database outage pauses the projection instead of dropping entries.
-        return Panache.withTransaction(() -> log.append(entries))
+        return log.append(entries)
                 .onFailure().invoke(e -> LOG.warnf("%d audit entries not written yet: %s", entries.size(), e.toString()))
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(10);
     }

@@ -12,8 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +35,9 @@ import io.restassured.response.Response;
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 class AuditTest {
+
+    @InjectTestStack
+    TestStack stack;
 
     static Response audit(String query) {
         var request = given().header("Authorization", "Bearer test-operator-token");
@@ -77,5 +90,30 @@ class AuditTest {
         audit("type:team").then().statusCode(200);
         audit("color:blue").then().statusCode(400).body("msg", startsWith("Invalid query scope"));
         given().get("/admin/audit").then().statusCode(401);
+    }
+
+    @Test
+    void aRedeliveredEventIsAuditedOnce() throws Exception {
+        String email = "redelivered-" + UUID.randomUUID() + "@example.com";
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw"))
+                .post("/signup").then().statusCode(200).extract().path("id");
+        ConsumerRecord<String, String> signup = stack.awaitRecords(Topic.EVENTS,
+                seen -> seen.stream().anyMatch(r -> id.equals(r.key())), Duration.ofSeconds(30)).stream()
+                .filter(r -> id.equals(r.key())).findFirst().orElseThrow();
+
+        // At-least-once delivery: the same event twice more, then one with a new id, in the user's partition order.
+        String marker = signup.value().replaceFirst("\"id\"\\s*:\\s*\"[^\"]+\"",
+                "\"id\":\"" + UUID.randomUUID() + "\"");
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (String value : List.of(signup.value(), signup.value(), marker)) {
+                producer.send(new ProducerRecord<>(signup.topic(), id, value)).get();
+            }
+        }
+
+        List<Map<String, Object>> entries = awaitEntries("author:" + email, 2);
+        assertEquals(2, entries.size(), "the signup once, and the event with a new id: " + entries);
     }
 }

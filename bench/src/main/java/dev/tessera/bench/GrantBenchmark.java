@@ -46,13 +46,14 @@ public final class GrantBenchmark {
     }
 
     record Settings(URI base, int cost, int users, int loginWorkers, int refreshWorkers, Duration loginTime,
-            Duration refreshTime, Duration warmup) {
+            Duration refreshTime, Duration warmup, Duration idleTime) {
         static Settings from(String[] args) {
             String base = args.length > 0 ? args[0] : "http://localhost:8081";
             return new Settings(URI.create(base.replaceAll("/+$", "")), intEnv("BENCH_BCRYPT_COST", 10),
                     intEnv("BENCH_USERS", 16), intEnv("BENCH_LOGIN_WORKERS", 2 * Runtime.getRuntime().availableProcessors()),
                     intEnv("BENCH_REFRESH_WORKERS", 16), Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 60)),
-                    Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)), Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)));
+                    Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)), Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)),
+                    Duration.ofSeconds(intEnv("BENCH_IDLE_SECONDS", 20)));
         }
 
         private static int intEnv(String name, int fallback) {
@@ -108,6 +109,12 @@ public final class GrantBenchmark {
             // user-service client) within minutes, so refreshes warm it first; then each phase settles again.
             warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
             warmUp("password grant", settings, settings.loginWorkers(), login);
+            // What the suite costs with nothing to do (relays, consumers, the broker, the JVMs' housekeeping) is
+            // spent during every phase too, and at the login rate it is a share of each login.
+            Thread.sleep(3000);
+            CpuSplit idleCpu = CpuSplit.begin();
+            Thread.sleep(settings.idleTime().toMillis());
+            idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
             double hashBefore = quietBcryptSeconds(settings.cost());
             CpuSplit loginCpu = CpuSplit.begin();
             Result logins = run(settings.loginTime(), settings.loginWorkers(), login);

@@ -42,6 +42,9 @@ public final class GrantBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long the suite takes to finish what the last requests set off (outbox relays, consumers). */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
     private GrantBenchmark() {
     }
 
@@ -110,12 +113,13 @@ public final class GrantBenchmark {
             warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
             warmUp("password grant", settings, settings.loginWorkers(), login);
             // What the suite costs with nothing to do (relays, consumers, the broker, the JVMs' housekeeping) is
-            // spent during every phase too, and at the login rate it is a share of each login.
-            Thread.sleep(3000);
+            // spent during every phase too, and at the login rate it is a share of each login. The suite is quiet
+            // after this window, so the yardstick follows it directly.
+            Thread.sleep(SETTLE.toMillis());
             CpuSplit idleCpu = CpuSplit.begin();
             Thread.sleep(settings.idleTime().toMillis());
             idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
-            double hashBefore = quietBcryptSeconds(settings.cost());
+            double hashBefore = bcryptSeconds(settings.cost());
             CpuSplit loginCpu = CpuSplit.begin();
             Result logins = run(settings.loginTime(), settings.loginWorkers(), login);
             loginCpu.print("login", logins.requests(), "login");
@@ -165,7 +169,7 @@ public final class GrantBenchmark {
 
     /** {@link #bcryptSeconds} once the suite has settled after the last request (outbox relays, consumers). */
     static double quietBcryptSeconds(int cost) throws InterruptedException {
-        Thread.sleep(3000);
+        Thread.sleep(SETTLE.toMillis());
         return bcryptSeconds(cost);
     }
 

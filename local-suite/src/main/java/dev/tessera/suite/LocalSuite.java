@@ -244,7 +244,7 @@ public final class LocalSuite {
         cleanup.add("broker data " + dataDir, () -> deleteRecursively(dataDir));
         KafkaBroker broker = cleanup.add("Kafka broker", KafkaBroker.start(new KafkaBroker.Settings(dataDir,
                 freePort(), freePort(), libDirectory(), dataDir.resolve("broker.log"),
-                JavaCommand.options(System.getenv().getOrDefault("TESSERA_KAFKA_JAVA_OPTS", "-Xmx512m -Xms128m -XX:-UsePerfData")),
+                JavaCommand.options(System.getenv().getOrDefault("TESSERA_KAFKA_JAVA_OPTS", SuiteSettings.DEFAULT_KAFKA_JAVA_OPTS)),
                 Duration.ofSeconds(180))));
         out.println(BOOTSTRAP_LINE_PREFIX + broker.bootstrapServers());
         out.println("broker log: " + broker.log() + " (pid " + broker.pid() + ")");

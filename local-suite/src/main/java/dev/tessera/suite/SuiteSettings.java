@@ -46,6 +46,8 @@ public record SuiteSettings(
 
     /** At most this many replicas of one service; replica ports are spaced by 10 from the service's port. */
     public static final int MAX_REPLICAS = 9;
+    /** The broker's JVM options unless {@code TESSERA_KAFKA_JAVA_OPTS} says otherwise (the suite's and the tests'). */
+    public static final String DEFAULT_KAFKA_JAVA_OPTS = "-Xmx512m -Xms128m -XX:-UsePerfData";
 
     public static SuiteSettings from(Map<String, String> env, Path repoRoot) {
         Map<SuiteService, Integer> services = new EnumMap<>(SuiteService.class);
@@ -73,7 +75,7 @@ public record SuiteSettings(
                 first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
                 JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC -XX:-UsePerfData")),
-                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse("-Xmx512m -Xms128m -XX:-UsePerfData")));
+                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse(DEFAULT_KAFKA_JAVA_OPTS)));
         for (PortSetting setting : settings.ports()) {
             if (RESERVED_PORTS.containsKey(setting.port())) {
                 throw new SuiteException(setting.variable() + " is " + setting.port() + ", the port of "

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import java.util.Properties;
 import java.nio.charset.StandardCharsets;
@@ -50,10 +51,16 @@ class AuditTest {
     }
 
     static List<Map<String, Object>> awaitEntries(String query, int atLeast) throws InterruptedException {
+        return awaitEntries(query, entries -> entries.size() >= atLeast);
+    }
+
+    /** Polls the query until {@code done} holds or 30 s pass; answers the last page either way. */
+    static List<Map<String, Object>> awaitEntries(String query, Predicate<List<Map<String, Object>>> done)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             List<Map<String, Object>> entries = audit(query).then().statusCode(200).extract().jsonPath().getList("$");
-            if (entries.size() >= atLeast || Instant.now().isAfter(deadline)) {
+            if (done.test(entries) || Instant.now().isAfter(deadline)) {
                 return entries;
             }
             Thread.sleep(200);
@@ -83,17 +90,11 @@ class AuditTest {
         assertEquals(mine.get(0).get("id"), byName.get(0).get("id"));
 
         // Other tests' admin actions are by the operator too: wait for the one about this user.
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        Map<String, Object> traits = null;
-        while (traits == null && Instant.now().isBefore(deadline)) {
-            traits = awaitEntries("author:operator@netlify.com", 1).stream()
-                    .map(AuditTest::traitsOf)
-                    .filter(t -> t != null && id.equals(t.get("user_id")))
-                    .findFirst().orElse(null);
-            if (traits == null) {
-                Thread.sleep(200);
-            }
-        }
+        Predicate<Map<String, Object>> aboutThisUser = entry -> traitsOf(entry) != null
+                && id.equals(traitsOf(entry).get("user_id"));
+        Map<String, Object> traits = awaitEntries("author:operator@netlify.com",
+                entries -> entries.stream().anyMatch(aboutThisUser))
+                .stream().filter(aboutThisUser).findFirst().map(AuditTest::traitsOf).orElse(null);
         assertEquals(Map.of("user_id", id, "user_email", email), traits);
 
         audit("action:user_modified").then().statusCode(200).header("X-Total-Count", equalTo(String.valueOf(

@@ -18,7 +18,6 @@ import dev.tessera.platform.outbox.OutboxRow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -90,19 +89,19 @@ public class SessionStore {
                 + tokenValues(next, params) + " from claimed returning id)";
         String announced = event == null ? "" : ", announced as (" + OutboxRow.insert(outbox, event, params, "successor") + ")";
         String sql = "with " + claimed + ", " + successor + announced + " select count(*) from successor";
-        return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> count(rows) == 1);
+        return pool.preparedQuery(sql).execute(Tuple.from(params))
+                .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
-    /** Revokes every live token of a user (all devices) and stores the event; answers how many were live. */
-    public Uni<Long> revokeAll(UUID userId, OutboxMessage event) {
+    /** Revokes every live token of a user (all devices) and stores the event. */
+    public Uni<Void> revokeAll(UUID userId, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
         params.add(userId);
         params.add(OffsetDateTime.now(ZoneOffset.UTC));
         String revoked = "revoked as (update " + tokens + " set revoked = true, updated_at = $2"
-                + " where user_id = $1 and revoked = false returning id)";
-        String announced = "announced as (" + OutboxRow.insert(outbox, event, params, null) + ")";
-        return pool.preparedQuery("with " + revoked + ", " + announced + " select count(*) from revoked")
-                .execute(Tuple.from(params)).map(SessionStore::count);
+                + " where user_id = $1 and revoked = false)";
+        return pool.preparedQuery("with " + revoked + " " + OutboxRow.insert(outbox, event, params, null))
+                .execute(Tuple.from(params)).replaceWithVoid();
     }
 
     private static String tokenValues(NewToken token, List<Object> params) {
@@ -117,9 +116,5 @@ public class SessionStore {
         return "$" + first + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::uuid, $" + (first + 3)
                 + "::uuid, $" + (first + 4) + "::uuid, false, $" + (first + 5) + "::timestamptz, $" + (first + 5)
                 + "::timestamptz";
-    }
-
-    private static long count(RowSet<Row> rows) {
-        return rows.iterator().next().getLong(0);
     }
 }

@@ -248,6 +248,35 @@ class TokenTest {
         }
     }
 
+    /** The test profile sets {@code tessera.outbox.vacuum-after} to 20 rows. */
+    @Test
+    void theOutboxRelayVacuumsTheTableItHasEmptied() throws Exception {
+        long before = outboxVacuums();
+        UUID id = UUID.randomUUID();
+        String token = passwordGrant(knownUser(id)).then().statusCode(200).extract().path("refresh_token");
+        for (int i = 0; i < 25; i++) {
+            token = given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                    .formParam("refresh_token", token).post("/token")
+                    .then().statusCode(200).extract().path("refresh_token");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (outboxVacuums() == before && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(outboxVacuums() > before, "the relay vacuumed auth.outbox after relaying 26 events");
+        awaitEvent(id, "dev.tessera.session.refreshed.v1");
+    }
+
+    /** Manual vacuums only: autovacuum, where the server runs it, counts apart. */
+    private long outboxVacuums() throws Exception {
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select vacuum_count from pg_stat_user_tables where schemaname = 'auth' and relname = 'outbox'");
+                ResultSet rows = s.executeQuery()) {
+            assertTrue(rows.next());
+            return rows.getLong(1);
+        }
+    }
+
     @Test
     void verifyIssuesTokensAndPassesErrorsOn() {
         UUID id = UUID.randomUUID();

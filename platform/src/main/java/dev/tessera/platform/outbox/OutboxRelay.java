@@ -46,6 +46,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * publishing fails; otherwise only every {@code tessera.outbox.idle-interval}, which finds rows that another
  * replica wrote but could not publish. It talks to the database with the plain reactive client: it runs several
  * times a second, and through Hibernate each of its native queries cost a query-plan lookup and a session.
+ *
+ * <p>The outbox is a queue: every row is inserted once and deleted once, and each deleted row stays behind in the
+ * table and its {@code seq} index until a vacuum removes it. The relay's ordered scan walks past all of them, so a
+ * table left to itself gets slower with every event: after a hundred thousand events each look cost PostgreSQL some
+ * 14 ms. Autovacuum may be off, and where it is on it visits a table at most once a minute. So the relay vacuums
+ * the table itself once it has deleted {@code tessera.outbox.vacuum-after} rows and has just emptied it (a vacuum
+ * of a nearly empty table takes a millisecond or two); {@code skip_locked} lets a replica skip the vacuum while
+ * another one is at it.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "tessera.outbox.enabled", stringValue = "true")
@@ -64,10 +72,15 @@ public class OutboxRelay {
     private final String lock;
     private final String select;
     private final String delete;
+    private final String vacuum;
+    private final long vacuumAfter;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean failing;
     private volatile long lastDrain = System.nanoTime();
     private volatile long timer = -1;
+    /** Written only by the one drain that {@link #running} admits at a time. */
+    private long deletedSinceVacuum;
+    private boolean vacuumFailed;
 
     public OutboxRelay(Pool pool,
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> emitter,
@@ -76,6 +89,7 @@ public class OutboxRelay {
             @ConfigProperty(name = "tessera.outbox.interval", defaultValue = "PT0.2S") Duration interval,
             @ConfigProperty(name = "tessera.outbox.linger", defaultValue = "PT2S") Duration linger,
             @ConfigProperty(name = "tessera.outbox.idle-interval", defaultValue = "PT5S") Duration idleInterval,
+            @ConfigProperty(name = "tessera.outbox.vacuum-after", defaultValue = "2000") long vacuumAfter,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
         this.emitter = emitter;
@@ -85,11 +99,13 @@ public class OutboxRelay {
         this.interval = interval;
         this.lingerNanos = linger.toNanos();
         this.idleNanos = idleInterval.toNanos();
+        this.vacuumAfter = vacuumAfter;
         String table = OutboxRow.table(schema);
         this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
         this.select = "select id, topic, msg_key, payload, content_type from " + table
                 + " order by seq limit $1 for update skip locked";
         this.delete = "delete from " + table + " where id = any($1)";
+        this.vacuum = "vacuum (skip_locked) " + table;
     }
 
     void start(@Observes StartupEvent event) {
@@ -129,8 +145,33 @@ public class OutboxRelay {
                 LOG.info("Outbox relay recovered");
                 failing = false;
             }
-            return count >= batchSize ? drain().map(more -> count + more) : Uni.createFrom().item(count);
+            deletedSinceVacuum += count;
+            if (count >= batchSize) {
+                return drain().map(more -> count + more);
+            }
+            return vacuumIfDue().replaceWith(count);
         });
+    }
+
+    /**
+     * Vacuums the table once enough deleted rows have piled up. A failed vacuum never fails the relay: the events
+     * are out, only the next looks get slower, so it is logged once and tried again after the next
+     * {@code vacuum-after} rows.
+     */
+    private Uni<Void> vacuumIfDue() {
+        if (vacuumAfter <= 0 || deletedSinceVacuum < vacuumAfter) {
+            return Uni.createFrom().voidItem();
+        }
+        deletedSinceVacuum = 0;
+        return pool.query(vacuum).execute().replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> {
+                    if (!vacuumFailed) {
+                        vacuumFailed = true;
+                        LOG.warnf("Outbox vacuum failed; the relay goes on, but its table grows until vacuumed: %s",
+                                failure.toString());
+                    }
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     private Uni<Integer> relayBatch(SqlConnection connection) {

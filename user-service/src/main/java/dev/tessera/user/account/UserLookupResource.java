@@ -12,8 +12,7 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.internal.InternalApi;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.authenticate.Identities;
-import dev.tessera.user.model.UserRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.tessera.user.model.UserReader;
 import io.smallrye.mutiny.Uni;
 
 /** Internal: the current identity of a user, so a refreshed access token shows today's metadata. */
@@ -21,17 +20,16 @@ import io.smallrye.mutiny.Uni;
 @InternalApi
 public class UserLookupResource {
 
-    private final UserRepository users;
+    private final UserReader users;
 
-    public UserLookupResource(UserRepository users) {
+    public UserLookupResource(UserReader users) {
         this.users = users;
     }
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @WithSession
     public Uni<UserIdentity> get(@PathParam("id") UUID id) {
-        return users.findById(id).map(user -> {
+        return users.byId(id).map(user -> {
             if (user == null) {
                 throw ApiError.notFound("User not found");
             }

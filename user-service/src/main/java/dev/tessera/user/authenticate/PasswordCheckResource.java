@@ -12,8 +12,7 @@ import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.model.User;
-import dev.tessera.user.model.UserRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.tessera.user.model.UserReader;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,11 +27,11 @@ public class PasswordCheckResource {
 
     static final String NO_MATCH = "No user found with that email, or password invalid.";
 
-    private final UserRepository users;
+    private final UserReader users;
     private final PasswordHasher hasher;
     private final LoginHook loginHook;
 
-    public PasswordCheckResource(UserRepository users, PasswordHasher hasher, LoginHook loginHook) {
+    public PasswordCheckResource(UserReader users, PasswordHasher hasher, LoginHook loginHook) {
         this.users = users;
         this.hasher = hasher;
         this.loginHook = loginHook;
@@ -46,7 +45,7 @@ public class PasswordCheckResource {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         String aud = check.aud() == null ? "" : check.aud();
-        return Panache.withSession(() -> users.findByEmail(aud, check.email().trim()))
+        return users.byEmail(aud, check.email().trim())
                 .chain(user -> hasher.matches(check.password(), user == null ? null : user.encryptedPassword)
                         .map(matches -> authenticated(user, matches)))
                 .chain(user -> loginHook.run(user, () -> ApiError.oauth("invalid_grant", NO_MATCH)))

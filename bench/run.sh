@@ -2,12 +2,14 @@
 # Measures the password and refresh grants of a whole suite on this machine and prints ratios from one run:
 # logins/s against the bcrypt bound, refresh grants/s against Keycloak's, p50/p99 latencies.
 #
-#   bench/run.sh                       builds, starts a suite (autoconfirm on, its own ports, a fresh database),
-#                                      measures, stops it
+#   bench/run.sh                       builds, measures Keycloak (the peer the refresh goal names) with the same
+#                                      client, stops it, then starts a suite (autoconfirm on, its own ports, a fresh
+#                                      database), measures it and stops it
 #   bench/run.sh http://host:port      measures a suite that is already running (it must autoconfirm signups)
 #
 # Tuning: BENCH_LOGIN_WORKERS, BENCH_REFRESH_WORKERS, BENCH_LOGIN_SECONDS, BENCH_REFRESH_SECONDS, BENCH_USERS,
-# BENCH_BCRYPT_COST (must equal the suite's TESSERA_PASSWORD_BCRYPT_COST, default 10).
+# BENCH_BCRYPT_COST (must equal the suite's TESSERA_PASSWORD_BCRYPT_COST, default 10). BENCH_KEYCLOAK=0 skips the
+# peer (the refresh rate is then compared with the figure the goal quotes); BENCH_KEYCLOAK_VERSION picks its release.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . local-suite/bin/java-home.sh
@@ -17,6 +19,16 @@ classpath="bench/target/tessera-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
 
 if [ $# -gt 0 ]; then
     exec "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "$1"
+fi
+
+# The peer runs first and alone, so neither measurement shares the cores with the other's idle processes.
+if [ "${BENCH_KEYCLOAK:-1}" != 0 ]; then
+    if peer=$(bench/keycloak.sh "$JAVA_HOME/bin/java -cp $classpath dev.tessera.bench.GrantBenchmark --keycloak"); then
+        read -r peer_name peer_refresh peer_login <<<"$peer"
+        export BENCH_PEER_NAME="$peer_name" BENCH_PEER_REFRESH="$peer_refresh" BENCH_PEER_LOGIN="$peer_login"
+    else
+        echo "The Keycloak peer could not be measured (above); the refresh rate is compared with the quoted figure." >&2
+    fi
 fi
 
 port=18081

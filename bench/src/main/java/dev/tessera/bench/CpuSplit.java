@@ -31,6 +31,7 @@ final class CpuSplit {
         GROUPS.put("mail-service", "mail-service");
         GROUPS.put("local-suite.jar", "launcher+gateway");
         GROUPS.put("GrantBenchmark", "bench client");
+        GROUPS.put("kc.home.dir", "keycloak");
     }
 
     private final Map<String, Long> start;

@@ -1,7 +1,6 @@
 package dev.tessera.bench;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,18 +15,11 @@ import java.util.function.IntFunction;
 
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 
 /**
  * Drives the password and refresh-token grants of a running suite through its public base URL and prints, from this
@@ -37,10 +29,11 @@ import io.vertx.core.http.RequestOptions;
  * <p>The load is closed-loop: each worker sends its next request when the previous answer arrived. The client is one
  * Vert.x event loop, so it takes little of the cores it shares with the suite; each phase is measured once its rate
  * has settled (see {@link #warmUp}).
+ *
+ * <p>With {@code --keycloak} it runs the same phases against a Keycloak instead ({@code bench/run.sh} starts one
+ * before the suite), and the suite's refresh rate is then compared with that peer's rate from the same run.
  */
 public final class GrantBenchmark {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How long the suite takes to finish what the last requests set off (outbox relays, consumers). */
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -53,7 +46,7 @@ public final class GrantBenchmark {
         static Settings from(String[] args) {
             String base = args.length > 0 ? args[0] : "http://localhost:8081";
             return new Settings(URI.create(base.replaceAll("/+$", "")), intEnv("BENCH_BCRYPT_COST", 10),
-                    intEnv("BENCH_USERS", 16), intEnv("BENCH_LOGIN_WORKERS", 2 * Runtime.getRuntime().availableProcessors()),
+                    intEnv("BENCH_USERS", 16), intEnv("BENCH_LOGIN_WORKERS", 4 * Runtime.getRuntime().availableProcessors()),
                     intEnv("BENCH_REFRESH_WORKERS", 16), Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 60)),
                     Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)), Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)),
                     Duration.ofSeconds(intEnv("BENCH_IDLE_SECONDS", 20)));
@@ -83,71 +76,162 @@ public final class GrantBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings = Settings.from(args);
-        int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf("Tessera grant benchmark against %s (%d cores, bcrypt cost %d)%n", settings.base(), cores,
-                settings.cost());
-
-        System.out.printf(Locale.ROOT, "bcrypt at the start: one hash takes %.1f ms (the yardstick is measured again "
-                + "around the login phase)%n", bcryptSeconds(settings.cost()) * 1000);
-
+        boolean peer = args.length > 0 && args[0].equals("--keycloak");
+        Settings settings = Settings.from(peer ? Arrays.copyOfRange(args, 1, args.length) : args);
         Vertx vertx = Vertx.vertx();
         int connections = Math.max(settings.loginWorkers(), settings.refreshWorkers());
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setDefaultHost(settings.base().getHost()).setDefaultPort(settings.base().getPort()),
                 new PoolOptions().setHttp1MaxSize(connections));
-        Client client = new Client(http, settings.base().getPath());
+        JsonHttp json = new JsonHttp(http, settings.base().getPath());
         try {
-            List<String> emails = createUsers(client, settings.users());
-            IntFunction<Future<?>> login = worker -> client.login(emails.get(worker % emails.size()));
-            String[] chains = new String[settings.refreshWorkers()];
-            for (int i = 0; i < chains.length; i++) {
-                chains[i] = client.login(emails.get(i % emails.size())).toCompletionStage().toCompletableFuture()
-                        .get(30, TimeUnit.SECONDS);
-            }
-            IntFunction<Future<?>> refresh = worker -> client.refresh(chains[worker]).map(next -> chains[worker] = next);
-
-            // A long-running server has served both kinds of traffic. Logins alone arrive too slowly (bcrypt) for
-            // the JIT to compile the path they share with refreshes (token minting, sessions, outbox, the
-            // user-service client) within minutes, so refreshes warm it first; then each phase settles again.
-            warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
-            warmUp("password grant", settings, settings.loginWorkers(), login);
-            // What the suite costs with nothing to do (relays, consumers, the broker, the JVMs' housekeeping) is
-            // spent during every phase too, and at the login rate it is a share of each login. The suite is quiet
-            // after this window, so the yardstick follows it directly.
-            Thread.sleep(SETTLE.toMillis());
-            CpuSplit idleCpu = CpuSplit.begin();
-            Thread.sleep(settings.idleTime().toMillis());
-            idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
-            double hashBefore = bcryptSeconds(settings.cost());
-            CpuSplit loginCpu = CpuSplit.begin();
-            Result logins = run(settings.loginTime(), settings.loginWorkers(), login);
-            loginCpu.print("login", logins.requests(), "login");
-            double hashAfter = quietBcryptSeconds(settings.cost());
-            // The faster of the two: a disturbance only ever makes a hash look slower (one run timed 60 ms before
-            // and 96 ms after), and a slower yardstick would flatter the ratio.
-            double hashSeconds = Math.min(hashBefore, hashAfter);
-            double bound = cores / hashSeconds;
-            warmUp("refresh grant", settings, settings.refreshWorkers(), refresh);
-            CpuSplit refreshCpu = CpuSplit.begin();
-            Result refreshes = run(settings.refreshTime(), settings.refreshWorkers(), refresh);
-            refreshCpu.print("refresh", refreshes.requests(), "refresh");
-
-            System.out.println();
-            System.out.printf(Locale.ROOT, "bcrypt: one hash takes %.1f ms just before the login phase and %.1f ms just "
-                    + "after it; with the faster, the bound is %.1f logins/s%n", hashBefore * 1000, hashAfter * 1000, bound);
-            System.out.printf(Locale.ROOT, "password grant: %.1f logins/s = %.2f of the bcrypt bound (goal: at least 0.90); "
-                    + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n", logins.perSecond(),
-                    logins.perSecond() / bound, logins.percentileMillis(50), logins.percentileMillis(99),
-                    logins.requests(), logins.errors(), settings.loginWorkers());
-            System.out.printf(Locale.ROOT, "refresh grant:  %.1f grants/s = %.1fx the 212/s Keycloak 26 answered on this "
-                    + "kind of machine (goal: at least 5x); p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n",
-                    refreshes.perSecond(), refreshes.perSecond() / 212.0, refreshes.percentileMillis(50),
-                    refreshes.percentileMillis(99), refreshes.requests(), refreshes.errors(), settings.refreshWorkers());
-            System.exit(logins.errors() + refreshes.errors() == 0 ? 0 : 1);
+            boolean clean = peer
+                    ? measureKeycloak(settings, await(KeycloakTarget.setUp(json, env("BENCH_KEYCLOAK_ADMIN", "admin"),
+                            env("BENCH_KEYCLOAK_ADMIN_PASSWORD", "admin"))))
+                    : measureTessera(settings, new TesseraTarget(json));
+            System.exit(clean ? 0 : 1);
         } finally {
             vertx.close();
         }
+    }
+
+    /** Both grants of the suite, the bcrypt yardstick around the login phase, and the ratios; true without errors. */
+    static boolean measureTessera(Settings settings, GrantTarget target) throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        System.out.printf("Tessera grant benchmark against %s (%d cores, bcrypt cost %d)%n", settings.base(), cores,
+                settings.cost());
+        System.out.printf(Locale.ROOT, "bcrypt at the start: one hash takes %.1f ms (the yardstick is measured again "
+                + "around the login phase)%n", bcryptSeconds(settings.cost()) * 1000);
+        Load load = Load.prepare(target, settings);
+
+        // A long-running server has served both kinds of traffic. Logins alone arrive too slowly (bcrypt) for
+        // the JIT to compile the path they share with refreshes (token minting, sessions, outbox, the
+        // user-service client) within minutes, so refreshes warm it first; then each phase settles again.
+        warmUp("refresh grant", settings, settings.refreshWorkers(), load.refresh());
+        warmUp("password grant", settings, settings.loginWorkers(), load.login());
+        // What the suite costs with nothing to do (relays, consumers, the broker, the JVMs' housekeeping) is
+        // spent during every phase too, and at the login rate it is a share of each login. The suite is quiet
+        // after this window, so the yardstick follows it directly.
+        Thread.sleep(SETTLE.toMillis());
+        CpuSplit idleCpu = CpuSplit.begin();
+        Thread.sleep(settings.idleTime().toMillis());
+        idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
+        double hashBefore = bcryptSeconds(settings.cost());
+        Result logins = measure("login", settings.loginTime(), settings.loginWorkers(), load.login());
+        double hashAfter = quietBcryptSeconds(settings.cost());
+        // The faster of the two: a disturbance only ever makes a hash look slower (one run timed 60 ms before
+        // and 96 ms after), and a slower yardstick would flatter the ratio.
+        double hashSeconds = Math.min(hashBefore, hashAfter);
+        double bound = cores / hashSeconds;
+        warmUp("refresh grant", settings, settings.refreshWorkers(), load.refresh());
+        Result refreshes = measure("refresh", settings.refreshTime(), settings.refreshWorkers(), load.refresh());
+
+        Peer keycloak = Peer.fromEnvironment();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "bcrypt: one hash takes %.1f ms just before the login phase and %.1f ms just "
+                + "after it; with the faster, the bound is %.1f logins/s%n", hashBefore * 1000, hashAfter * 1000, bound);
+        System.out.printf(Locale.ROOT, "password grant: %.1f logins/s = %.2f of the bcrypt bound (goal: at least 0.90); "
+                + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%s%n", logins.perSecond(),
+                logins.perSecond() / bound, logins.percentileMillis(50), logins.percentileMillis(99),
+                logins.requests(), logins.errors(), settings.loginWorkers(), Peer.loginNote(keycloak));
+        System.out.printf(Locale.ROOT, "refresh grant:  %.1f grants/s = %s (goal: at least 5x); "
+                + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n", refreshes.perSecond(),
+                Peer.refreshRatios(keycloak, refreshes.perSecond()), refreshes.percentileMillis(50),
+                refreshes.percentileMillis(99), refreshes.requests(), refreshes.errors(), settings.refreshWorkers());
+        return logins.errors() + refreshes.errors() == 0;
+    }
+
+    /**
+     * The same phases against Keycloak, so the refresh goal is judged against a peer measured on the same machine
+     * in the same run; the last line is read by {@code bench/run.sh}.
+     */
+    static boolean measureKeycloak(Settings settings, GrantTarget target) throws Exception {
+        System.out.printf("Keycloak, the peer, at %s, with the same client and phases%n", settings.base());
+        Load load = Load.prepare(target, settings);
+        warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
+        warmUp("Keycloak password grant", settings, settings.loginWorkers(), load.login());
+        Result logins = measure("Keycloak login", settings.loginTime(), settings.loginWorkers(), load.login());
+        warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
+        Result refreshes = measure("Keycloak refresh", settings.refreshTime(), settings.refreshWorkers(),
+                load.refresh());
+        System.out.printf(Locale.ROOT, "Keycloak password grant: %.1f logins/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
+                + "%d errors%n", logins.perSecond(), logins.percentileMillis(50), logins.percentileMillis(99),
+                logins.requests(), logins.errors());
+        System.out.printf(Locale.ROOT, "Keycloak refresh grant: %.1f grants/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
+                + "%d errors%n", refreshes.perSecond(), refreshes.percentileMillis(50),
+                refreshes.percentileMillis(99), refreshes.requests(), refreshes.errors());
+        System.out.printf(Locale.ROOT, "%s refresh=%.1f login=%.1f%n", Peer.RESULT_PREFIX, refreshes.perSecond(),
+                logins.perSecond());
+        return logins.errors() + refreshes.errors() == 0;
+    }
+
+    /** The users and the two closed-loop steps: each refresh worker follows its own chain of rotated tokens. */
+    record Load(IntFunction<Future<?>> login, IntFunction<Future<?>> refresh) {
+        static Load prepare(GrantTarget target, Settings settings) throws Exception {
+            List<String> users = new ArrayList<>();
+            for (int i = 0; i < settings.users(); i++) {
+                users.add(await(target.createUser("bench-" + Long.toHexString(System.nanoTime()) + "-" + i
+                        + "@example.com")));
+            }
+            String[] chains = new String[settings.refreshWorkers()];
+            for (int i = 0; i < chains.length; i++) {
+                chains[i] = await(target.login(users.get(i % users.size())));
+            }
+            return new Load(worker -> target.login(users.get(worker % users.size())),
+                    worker -> target.refresh(chains[worker]).map(next -> chains[worker] = next));
+        }
+    }
+
+    /**
+     * The peer's rates from this run ({@code BENCH_PEER_REFRESH}, {@code BENCH_PEER_LOGIN} and
+     * {@code BENCH_PEER_NAME}, set by {@code bench/run.sh}), if it was measured.
+     */
+    record Peer(String name, double refreshPerSecond, double loginPerSecond) {
+        static final String RESULT_PREFIX = "peer-result";
+        /**
+         * The figure the goal quotes: hey's first 500 requests (4 at a time, one reused token) against a Keycloak
+         * just started, so before its JIT compiled the path; warmed up like the suite it answers several times more.
+         */
+        static final double QUOTED_REFRESH = 212.0;
+
+        static Peer fromEnvironment() {
+            String refresh = System.getenv("BENCH_PEER_REFRESH");
+            if (refresh == null || refresh.isBlank()) {
+                return null;
+            }
+            return new Peer(env("BENCH_PEER_NAME", "Keycloak"), Double.parseDouble(refresh),
+                    Double.parseDouble(env("BENCH_PEER_LOGIN", "NaN")));
+        }
+
+        static String refreshRatios(Peer peer, double perSecond) {
+            String quoted = String.format(Locale.ROOT, "%.1fx the %.0f/s the goal quotes for Keycloak 26", perSecond
+                    / QUOTED_REFRESH, QUOTED_REFRESH);
+            return peer == null ? quoted + " (no peer measured in this run)" : String.format(Locale.ROOT,
+                    "%.1fx the %.1f/s %s answered in this run, warmed up the same way; %s", perSecond
+                            / peer.refreshPerSecond(), peer.refreshPerSecond(), peer.name(), quoted);
+        }
+
+        static String loginNote(Peer peer) {
+            return peer == null ? "" : String.format(Locale.ROOT, " (%s in this run: %.1f logins/s)", peer.name(),
+                    peer.loginPerSecond());
+        }
+    }
+
+    /** One measured phase, with where the machine's CPU went during it. */
+    static Result measure(String phase, Duration duration, int workers, IntFunction<Future<?>> step) throws Exception {
+        CpuSplit cpu = CpuSplit.begin();
+        Result result = run(duration, workers, step);
+        cpu.print(phase, result.requests(), phase.endsWith("login") ? "login" : "refresh");
+        return result;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     /**
@@ -199,16 +283,6 @@ public final class GrantBenchmark {
         return best;
     }
 
-    static List<String> createUsers(Client client, int count) throws Exception {
-        List<String> emails = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String email = "bench-" + Long.toHexString(System.nanoTime()) + "-" + i + "@example.com";
-            client.signup(email).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            emails.add(email);
-        }
-        return emails;
-    }
-
     /** Runs {@code workers} closed loops of {@code step} for {@code duration}. */
     static Result run(Duration duration, int workers, IntFunction<Future<?>> step) throws Exception {
         long end = System.nanoTime() + duration.toNanos();
@@ -243,50 +317,5 @@ public final class GrantBenchmark {
             }
             loop(worker, step, end, latencies, errors, done);
         });
-    }
-
-    /** The three calls the benchmark makes, on one pooled keep-alive client. */
-    record Client(HttpClient http, String prefix) {
-
-        Future<String> login(String email) {
-            return token("grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
-                    + "&password=bench+password", "refresh_token");
-        }
-
-        Future<String> refresh(String refreshToken) {
-            return token("grant_type=refresh_token&refresh_token=" + refreshToken, "refresh_token");
-        }
-
-        Future<JsonNode> signup(String email) {
-            return post("/signup", "application/json",
-                    "{\"email\":\"" + email + "\",\"password\":\"bench password\"}").map(user -> {
-                        if (user.path("confirmed_at").isMissingNode()) {
-                            throw new IllegalStateException("the benchmark needs GOTRUE_MAILER_AUTOCONFIRM=true");
-                        }
-                        return user;
-                    });
-        }
-
-        private Future<String> token(String form, String field) {
-            return post("/token", "application/x-www-form-urlencoded", form).map(body -> body.path(field).asText());
-        }
-
-        private Future<JsonNode> post(String path, String contentType, String body) {
-            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(prefix + path)
-                    .setHeaders(MultiMap.caseInsensitiveMultiMap().add("Content-Type", contentType))
-                    .setTimeout(30_000);
-            return http.request(options)
-                    .compose(request -> request.send(Buffer.buffer(body)))
-                    .compose(response -> response.body().map(answer -> {
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException(path + " answered " + response.statusCode() + " " + answer);
-                        }
-                        try {
-                            return JSON.readTree(answer.getBytes());
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }));
-        }
     }
 }

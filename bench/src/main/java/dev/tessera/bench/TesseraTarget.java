@@ -1,0 +1,27 @@
+package dev.tessera.bench;
+
+import java.util.Map;
+
+import io.vertx.core.Future;
+
+/** Tessera's GoTrue API: users sign up (the suite must autoconfirm them) and use {@code POST /token}. */
+record TesseraTarget(JsonHttp http) implements GrantTarget {
+
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    @Override
+    public Future<String> createUser(String email) {
+        return http.post("/signup", "application/json", JsonHttp.json(Map.of("email", email, "password", PASSWORD)), 200)
+                .map(user -> {
+                    if (user.path("confirmed_at").isMissingNode()) {
+                        throw new IllegalStateException("the benchmark needs GOTRUE_MAILER_AUTOCONFIRM=true");
+                    }
+                    return email;
+                });
+    }
+
+    @Override
+    public Future<String> token(String form) {
+        return http.post("/token", FORM, form, 200).map(body -> body.path("refresh_token").asText());
+    }
+}

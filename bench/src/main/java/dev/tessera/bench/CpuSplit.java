@@ -35,14 +35,27 @@ final class CpuSplit {
     }
 
     private final Map<String, Long> start;
+    private final long startCompilerTicks;
     private final long startNanos = System.nanoTime();
 
-    private CpuSplit(Map<String, Long> start) {
+    private CpuSplit(Map<String, Long> start, long startCompilerTicks) {
         this.start = start;
+        this.startCompilerTicks = startCompilerTicks;
     }
 
     static CpuSplit begin() {
-        return new CpuSplit(snapshot());
+        return new CpuSplit(snapshot(), compilerTicks());
+    }
+
+    /**
+     * The share of all cores the JVMs' JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}s, in every
+     * process) used since {@link #begin}: while it is high, the services are still compiling and not at their
+     * steady state. 0 where {@code /proc} is missing.
+     */
+    double compilerShare() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        return (compilerTicks() - startCompilerTicks) / TICKS_PER_SECOND
+                / (seconds * Runtime.getRuntime().availableProcessors());
     }
 
     /** Prints each group's share of all cores since {@link #begin}, and its CPU time per {@code unit}. */
@@ -64,6 +77,37 @@ final class CpuSplit {
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %-16s %5.1f%%  %6.1f ms%n", e.getKey(),
                         100 * e.getValue() / capacity, 1000 * e.getValue() / Math.max(1, units)));
+        double compiling = compilerShare() * capacity;
+        System.out.printf(Locale.ROOT, "  (of all the above, JIT compiler threads %.1f%%  %6.1f ms)%n",
+                100 * compiling / capacity, 1000 * compiling / Math.max(1, units));
+    }
+
+    /** User + system ticks of every JIT compiler thread on the machine. */
+    private static long compilerTicks() {
+        long ticks = 0;
+        if (!Files.isDirectory(PROC)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, p -> p.getFileName().toString()
+                .chars().allMatch(Character::isDigit))) {
+            for (Path process : processes) {
+                try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.resolve("task"))) {
+                    for (Path thread : threads) {
+                        String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        }
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // The process or thread ended between the listing and the read.
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
     }
 
     /** {@code "<pid> <group>" -> user + system ticks} of every process. */

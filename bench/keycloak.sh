@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Measures Keycloak, the peer the refresh goal is stated against, on this machine: fetches its distribution from
 # Maven Central (once, into .run/keycloak), starts it in development mode with a fresh embedded database (the mode
-# the goal's figure was measured in), runs the benchmark command given as $1 against it, and stops it.
-# The benchmark's report goes to stderr; stdout gets one line: "Keycloak-<version> <refresh/s> <logins/s>".
+# the goal's figure was measured in), runs GrantBenchmark --keycloak against it with the classpath given as $1, and
+# stops it. The benchmark's report goes to stderr; stdout gets one line: "Keycloak-<version> <refresh/s> <logins/s>".
 # Keycloak needs a JDK 21 or newer; one is looked for under /usr/lib/jvm unless KEYCLOAK_JAVA_HOME names it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,17 +10,9 @@ cd "$(dirname "$0")/.."
 
 version="${BENCH_KEYCLOAK_VERSION:-26.7.3}"
 port="${BENCH_KEYCLOAK_PORT:-18280}"
-benchmark="$1"
+classpath="$1"
 
-jdk="${KEYCLOAK_JAVA_HOME:-}"
-if [ -z "$jdk" ]; then
-    best=0
-    for dir in /usr/lib/jvm/*/; do
-        dir=${dir%/}
-        major=$(tessera_java_major "$dir" 2>/dev/null) || continue
-        if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best" ]; then jdk=$dir; best=$major; fi
-    done
-fi
+jdk="${KEYCLOAK_JAVA_HOME:-$(tessera_lowest_jdk 21 || true)}"
 [ -n "$jdk" ] || { echo "Keycloak needs a JDK 21 or newer; none under /usr/lib/jvm (set KEYCLOAK_JAVA_HOME)" >&2; exit 1; }
 
 home=".run/keycloak/keycloak-$version"
@@ -58,7 +50,7 @@ for _ in $(seq 1 360); do
 done
 curl -sf -o /dev/null "$base/realms/master" || { echo "Keycloak did not start" >&2; cat "$log" >&2; exit 1; }
 
-report=$($benchmark "$base" | tee /dev/stderr)
+report=$("$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark --keycloak "$base" | tee /dev/stderr)
 result=$(grep '^peer-result ' <<<"$report") || { echo "the peer measurement printed no result" >&2; exit 1; }
 refresh=$(sed -E 's/.*refresh=([0-9.]+).*/\1/' <<<"$result")
 login=$(sed -E 's/.*login=([0-9.]+).*/\1/' <<<"$result")

@@ -23,7 +23,7 @@ fi
 
 # The peer runs first and alone, so neither measurement shares the cores with the other's idle processes.
 if [ "${BENCH_KEYCLOAK:-1}" != 0 ]; then
-    if peer=$(bench/keycloak.sh "$JAVA_HOME/bin/java -cp $classpath dev.tessera.bench.GrantBenchmark --keycloak"); then
+    if peer=$(bench/keycloak.sh "$classpath"); then
         read -r peer_name peer_refresh peer_login <<<"$peer"
         export BENCH_PEER_NAME="$peer_name" BENCH_PEER_REFRESH="$peer_refresh" BENCH_PEER_LOGIN="$peer_login"
     else

@@ -15,6 +15,19 @@ tessera_suitable_jdk() {
     [ -n "$major" ] && [ "$major" -ge 17 ] 2>/dev/null
 }
 
+tessera_lowest_jdk() {
+    # Prints the JDK under /usr/lib/jvm (links skipped) with the lowest feature version of at least $1, or fails.
+    local best="" best_major=999 dir major
+    for dir in /usr/lib/jvm/*/; do
+        dir=${dir%/}
+        [ -L "$dir" ] && continue
+        major=$(tessera_java_major "$dir") || continue
+        [ -n "$major" ] && [ "$major" -ge "$1" ] 2>/dev/null && [ "$major" -lt "$best_major" ] || continue
+        best=$dir; best_major=$major
+    done
+    [ -n "$best" ] && echo "$best"
+}
+
 tessera_find_jdk() {
     if [ -n "${JAVA_HOME:-}" ] && tessera_suitable_jdk "$JAVA_HOME"; then
         echo "$JAVA_HOME"; return 0
@@ -22,15 +35,7 @@ tessera_find_jdk() {
     if tessera_suitable_jdk /usr/lib/jvm/java-17-openjdk-amd64; then
         echo /usr/lib/jvm/java-17-openjdk-amd64; return 0
     fi
-    local best="" best_major=999 dir major
-    for dir in /usr/lib/jvm/*/; do
-        dir=${dir%/}
-        [ -L "$dir" ] && continue
-        tessera_suitable_jdk "$dir" || continue
-        major=$(tessera_java_major "$dir")
-        if [ "$major" -lt "$best_major" ]; then best=$dir; best_major=$major; fi
-    done
-    if [ -n "$best" ]; then echo "$best"; return 0; fi
+    tessera_lowest_jdk 17 && return 0
     local on_path
     on_path=$(command -v javac 2>/dev/null) || return 1
     on_path=$(dirname "$(dirname "$(readlink -f "$on_path")")")

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -85,27 +87,18 @@ final class CpuSplit {
     /** User + system ticks of every JIT compiler thread on the machine. */
     private static long compilerTicks() {
         long ticks = 0;
-        if (!Files.isDirectory(PROC)) {
-            return 0;
-        }
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC, p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
-            for (Path process : processes) {
-                try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.resolve("task"))) {
-                    for (Path thread : threads) {
-                        String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
-                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                        }
+        for (Path process : processes()) {
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.resolve("task"))) {
+                for (Path thread : threads) {
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
+                    String name = name(stat);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        ticks += ticks(stat);
                     }
-                } catch (IOException | RuntimeException gone) {
-                    // The process or thread ended between the listing and the read.
                 }
+            } catch (IOException | RuntimeException gone) {
+                // The process or thread ended between the listing and the read.
             }
-        } catch (IOException e) {
-            return 0;
         }
         return ticks;
     }
@@ -113,28 +106,43 @@ final class CpuSplit {
     /** {@code "<pid> <group>" -> user + system ticks} of every process. */
     private static Map<String, Long> snapshot() {
         Map<String, Long> ticks = new HashMap<>();
+        for (Path process : processes()) {
+            try {
+                String stat = Files.readString(process.resolve("stat"), StandardCharsets.UTF_8);
+                String command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
+                        .replace('\0', ' ');
+                ticks.put(process.getFileName() + " " + group(name(stat), command), ticks(stat));
+            } catch (IOException | RuntimeException gone) {
+                // The process ended between the listing and the read.
+            }
+        }
+        return ticks;
+    }
+
+    /** {@code /proc/<pid>} of every process; none where there is no {@code /proc}. */
+    private static List<Path> processes() {
+        List<Path> processes = new ArrayList<>();
         if (!Files.isDirectory(PROC)) {
-            return ticks;
+            return processes;
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> p.getFileName().toString()
                 .chars().allMatch(Character::isDigit))) {
-            for (Path process : entries) {
-                try {
-                    String stat = Files.readString(process.resolve("stat"), StandardCharsets.UTF_8);
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    String command = new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ');
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    ticks.put(process.getFileName() + " " + group(name, command), used);
-                } catch (IOException | RuntimeException gone) {
-                    // The process ended between the listing and the read.
-                }
-            }
+            entries.forEach(processes::add);
         } catch (IOException e) {
-            return Map.of();
+            return List.of();
         }
-        return ticks;
+        return processes;
+    }
+
+    /** The command name in a {@code stat} line (in parentheses, and it may contain spaces). */
+    private static String name(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** utime + stime, fields 14 and 15 of a {@code stat} line. */
+    private static long ticks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static String group(String name, String command) {

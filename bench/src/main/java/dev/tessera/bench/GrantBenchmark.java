@@ -120,14 +120,15 @@ public final class GrantBenchmark {
         Thread.sleep(settings.idleTime().toMillis());
         idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
         double hashBefore = bcryptSeconds(settings.cost());
-        Result logins = measure("login", settings.loginTime(), settings.loginWorkers(), load.login());
+        Result logins = measure("login", "login", settings.loginTime(), settings.loginWorkers(), load.login());
         double hashAfter = quietBcryptSeconds(settings.cost());
         // The faster of the two: a disturbance only ever makes a hash look slower (one run timed 60 ms before
         // and 96 ms after), and a slower yardstick would flatter the ratio.
         double hashSeconds = Math.min(hashBefore, hashAfter);
         double bound = cores / hashSeconds;
         warmUp("refresh grant", settings, settings.refreshWorkers(), load.refresh());
-        Result refreshes = measure("refresh", settings.refreshTime(), settings.refreshWorkers(), load.refresh());
+        Result refreshes = measure("refresh", "refresh", settings.refreshTime(), settings.refreshWorkers(),
+                load.refresh());
 
         Peer keycloak = Peer.fromEnvironment();
         System.out.println();
@@ -153,9 +154,10 @@ public final class GrantBenchmark {
         Load load = Load.prepare(target, settings);
         warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
         warmUp("Keycloak password grant", settings, settings.loginWorkers(), load.login());
-        Result logins = measure("Keycloak login", settings.loginTime(), settings.loginWorkers(), load.login());
+        Result logins = measure("Keycloak login", "login", settings.loginTime(), settings.loginWorkers(),
+                load.login());
         warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
-        Result refreshes = measure("Keycloak refresh", settings.refreshTime(), settings.refreshWorkers(),
+        Result refreshes = measure("Keycloak refresh", "refresh", settings.refreshTime(), settings.refreshWorkers(),
                 load.refresh());
         System.out.printf(Locale.ROOT, "Keycloak password grant: %.1f logins/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
                 + "%d errors%n", logins.perSecond(), logins.percentileMillis(50), logins.percentileMillis(99),
@@ -220,11 +222,12 @@ public final class GrantBenchmark {
         }
     }
 
-    /** One measured phase, with where the machine's CPU went during it. */
-    static Result measure(String phase, Duration duration, int workers, IntFunction<Future<?>> step) throws Exception {
+    /** One measured phase, with where the machine's CPU went during it, per {@code unit} (one request). */
+    static Result measure(String phase, String unit, Duration duration, int workers, IntFunction<Future<?>> step)
+            throws Exception {
         CpuSplit cpu = CpuSplit.begin();
         Result result = run(duration, workers, step);
-        cpu.print(phase, result.requests(), phase.endsWith("login") ? "login" : "refresh");
+        cpu.print(phase, result.requests(), unit);
         return result;
     }
 

@@ -11,13 +11,13 @@ record TesseraTarget(JsonHttp http) implements GrantTarget {
 
     @Override
     public Future<String> createUser(String email) {
-        return http.post("/signup", "application/json", JsonHttp.json(Map.of("email", email, "password", PASSWORD)), 200)
-                .map(user -> {
-                    if (user.path("confirmed_at").isMissingNode()) {
-                        throw new IllegalStateException("the benchmark needs GOTRUE_MAILER_AUTOCONFIRM=true");
-                    }
-                    return email;
-                });
+        String body = JsonHttp.json(Map.of("email", email, "password", PASSWORD));
+        return http.post("/signup", "application/json", body, 200).map(user -> {
+            if (user.path("confirmed_at").isMissingNode()) {
+                throw new IllegalStateException("the benchmark needs GOTRUE_MAILER_AUTOCONFIRM=true");
+            }
+            return email;
+        });
     }
 
     @Override

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwt.JwtClaims;
@@ -34,11 +36,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tessera.auth.ratelimit.TokenRateLimit;
+import dev.tessera.auth.session.ExpiredTokenSweep;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.platform.token.OpaqueToken;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -54,6 +59,12 @@ class TokenTest {
 
     @InjectTestStack
     TestStack stack;
+
+    @Inject
+    ExpiredTokenSweep sweep;
+
+    @Inject
+    TokenRateLimit rateLimit;
 
     /** Each test is its own client for the /token rate limit (GOTRUE_RATE_LIMIT_HEADER is X-Client-IP in tests). */
     @org.junit.jupiter.api.BeforeEach
@@ -171,6 +182,7 @@ class TokenTest {
                 .formParam("refresh_token", first).post("/token")
                 .then().statusCode(200).body("access_token", notNullValue()).extract().path("refresh_token");
         assertFalse(first.equals(second));
+        assertEquals(1, tokenRows(id), "the rotated token is deleted");
         given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", first).post("/token")
                 .then().statusCode(400).body("error", equalTo("invalid_grant"))
@@ -238,13 +250,76 @@ class TokenTest {
         } finally {
             pool.shutdownNow();
         }
+        assertEquals(1, tokenRows(id), "the presented token is gone; its one successor stays");
+    }
+
+    @Test
+    void theSweepDeletesTokensPastLifetimeAndRetentionOnly() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String longGone = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        String justExpired = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        String live = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        issuedAgo(longGone, "32 days");
+        issuedAgo(justExpired, "30 days 12 hours");
+        issuedAgo(live, "29 days");
+
+        assertTrue(sweep.sweep(Instant.now()).await().atMost(Duration.ofSeconds(30)) >= 1);
+
+        assertEquals(2, tokenRows(id), "only the token past 30 days plus a day of retention was deleted");
+        refreshGrant(longGone).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        refreshGrant(justExpired).then().statusCode(400).body("error_description", equalTo("Refresh token expired"));
+        refreshGrant(live).then().statusCode(200);
+        assertEquals(2, tokenRows(id), "the live token was rotated");
+    }
+
+    @Test
+    void theSweepForgetsRateLimitWindowsThatHaveEnded() throws Exception {
+        String ended = "ended-" + UUID.randomUUID();
+        String current = "current-" + UUID.randomUUID();
+        io.restassured.RestAssured.requestSpecification = null; // this test names its clients itself
+        for (String client : List.of(ended, current)) {
+            given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
+                    .post("/token").then().statusCode(400);
+        }
         try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "select count(*) filter (where not revoked), count(*) from auth.refresh_tokens where user_id = ?")) {
-            s.setObject(1, id);
+                "update auth.rate_limits set window_start = now() - interval '6 minutes' where key = ?")) {
+            s.setString(1, ended);
+            assertEquals(1, s.executeUpdate());
+        }
+        assertTrue(rateLimit.forgetEndedWindows().await().atMost(Duration.ofSeconds(30)) >= 1);
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select key, hits from auth.rate_limits where key = any(?) order by key")) {
+            s.setArray(1, c.createArrayOf("text", new Object[] { ended, current }));
+            ResultSet rows = s.executeQuery();
+            assertTrue(rows.next());
+            assertEquals(current, rows.getString(1), "the current window is kept");
+            assertEquals(1, rows.getInt(2));
+            assertFalse(rows.next(), "the ended window is gone");
+        }
+    }
+
+    private Response refreshGrant(String token) {
+        return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", token).post("/token");
+    }
+
+    private void issuedAgo(String token, String age) throws Exception {
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "update auth.refresh_tokens set created_at = now() - ?::interval where token_hash = ?")) {
+            s.setString(1, age);
+            s.setString(2, OpaqueToken.hashOf(token));
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    private int tokenRows(UUID userId) throws Exception {
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from auth.refresh_tokens where user_id = ?")) {
+            s.setObject(1, userId);
             ResultSet rs = s.executeQuery();
             assertTrue(rs.next());
-            assertEquals(1, rs.getInt(1), "one live successor");
-            assertEquals(2, rs.getInt(2), "the presented token and its one successor");
+            return rs.getInt(1);
         }
     }
 
@@ -315,13 +390,7 @@ class TokenTest {
         passwordGrant(email).then().statusCode(200);
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email)).post("/logout")
                 .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "select count(*) from auth.refresh_tokens where user_id = ? and not revoked")) {
-            s.setObject(1, id);
-            ResultSet rs = s.executeQuery();
-            rs.next();
-            assertEquals(0, rs.getInt(1));
-        }
+        assertEquals(0, tokenRows(id), "every token of the user is deleted");
         given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", refresh).post("/token").then().statusCode(400);
         awaitEvent(id, "dev.tessera.session.logout.v1");

@@ -6,34 +6,51 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.db.SchemaTable;
 import dev.tessera.platform.error.ApiError;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * GoTrue's {@code /token} rate limit: with {@code GOTRUE_RATE_LIMIT_HEADER} set, requests are counted per value of
  * that header (a missing header counts as the empty key), {@code 30} per {@code 5m} by default, and the rest answer
- * {@code 429 "Rate limit exceeded"}. The counts live in PostgreSQL, so the limit holds across replicas.
+ * {@code 429 "Rate limit exceeded"}. The counts live in PostgreSQL, so the limit holds across replicas; one upsert
+ * per request counts and reads in one round trip.
+ *
+ * <p>A window that has ended counts for nothing (the next request starts a new one), so the sweep deletes those
+ * rows: otherwise every client address ever seen would keep one.
  */
 @ApplicationScoped
 public class TokenRateLimit {
 
+    private static final Logger LOG = Logger.getLogger(TokenRateLimit.class);
+
+    private final Pool pool;
     private final Optional<String> header;
     private final int requests;
-    private final Duration period;
-    private final String table;
+    private final String count;
+    private final String sweep;
 
-    public TokenRateLimit(GoTrueConfig config,
+    public TokenRateLimit(Pool pool, GoTrueConfig config,
             @ConfigProperty(name = "tessera.rate-limit.token.requests", defaultValue = "30") int requests,
             @ConfigProperty(name = "tessera.rate-limit.token.period", defaultValue = "PT5M") Duration period,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
+        this.pool = pool;
         this.header = config.rateLimitHeader().filter(h -> !h.isBlank());
         this.requests = requests;
-        this.period = period;
-        this.table = SchemaTable.of(schema, "rate_limits");
+        String table = SchemaTable.of(schema, "rate_limits");
+        String ended = "window_start <= now() - make_interval(secs => " + period.toSeconds() + ")";
+        this.count = "insert into " + table + " as r (key, window_start, hits) values ($1, now(), 1)"
+                + " on conflict (key) do update set"
+                + " hits = case when r." + ended + " then 1 else r.hits + 1 end,"
+                + " window_start = case when r." + ended + " then now() else r.window_start end"
+                + " returning hits";
+        this.sweep = "delete from " + table + " where " + ended;
     }
 
     /** The header to read, or empty when the limit is off. */
@@ -46,21 +63,27 @@ public class TokenRateLimit {
         if (header.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        String window = "make_interval(secs => " + period.toSeconds() + ")";
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(
-                "insert into " + table + " as r (key, window_start, hits) values (:key, now(), 1)"
-                        + " on conflict (key) do update set"
-                        + " hits = case when r.window_start <= now() - " + window + " then 1 else r.hits + 1 end,"
-                        + " window_start = case when r.window_start <= now() - " + window
-                        + " then now() else r.window_start end"
-                        + " returning hits", Integer.class)
-                .setParameter("key", key == null ? "" : key)
-                .getSingleResult()))
-                .map(hits -> {
-                    if (hits > requests) {
-                        throw ApiError.tooManyRequests("Rate limit exceeded");
-                    }
-                    return null;
-                });
+        return pool.preparedQuery(count).execute(Tuple.of(key == null ? "" : key)).map(rows -> {
+            if (rows.iterator().next().getInteger(0) > requests) {
+                throw ApiError.tooManyRequests("Rate limit exceeded");
+            }
+            return null;
+        });
+    }
+
+    /** Deletes the counts of windows that have ended; answers how many. */
+    public Uni<Integer> forgetEndedWindows() {
+        return pool.query(sweep).execute().map(rows -> rows.rowCount());
+    }
+
+    @Scheduled(every = "${tessera.sessions.sweep-interval}", delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweep() {
+        if (header.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return forgetEndedWindows()
+                .onFailure().invoke(failure -> LOG.warnf("Rate-limit sweep failed, will retry: %s", failure.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 }

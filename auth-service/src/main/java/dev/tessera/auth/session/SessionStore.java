@@ -74,17 +74,21 @@ public class SessionStore {
     }
 
     /**
-     * Revokes {@code presented} and stores {@code next} with its event, only if {@code presented} is still live and
+     * Deletes {@code presented} and stores {@code next} with its event, only if {@code presented} is still live and
      * was issued after {@code issuedAfter}. False when it was not: of two concurrent rotations of one token, the
-     * second waits for the first's row lock, then finds the token revoked and writes nothing.
+     * second waits for the first's row lock, then finds the row gone and writes nothing.
+     *
+     * <p>A rotated token is deleted rather than marked revoked: nothing ever reads a revoked row (a revoked token and
+     * an unknown one get the same answer), and keeping them grew the table by one row per refresh, forever. The
+     * {@code revoked = false} conditions stay for rows that replicas of an earlier version revoke during a rolling
+     * upgrade.
      */
     public Uni<Boolean> rotate(UUID presented, NewToken next, OutboxMessage event, Instant issuedAfter) {
         List<Object> params = new ArrayList<>();
         params.add(presented);
-        params.add(next.createdAt().atOffset(ZoneOffset.UTC));
         params.add(issuedAfter.atOffset(ZoneOffset.UTC));
-        String claimed = "claimed as (update " + tokens + " set revoked = true, updated_at = $2"
-                + " where id = $1 and revoked = false and created_at > $3 returning id)";
+        String claimed = "claimed as (delete from " + tokens
+                + " where id = $1 and revoked = false and created_at > $2 returning id)";
         String successor = "successor as (insert into " + tokens + " " + COLUMNS + " select "
                 + tokenValues(next, params) + " from claimed returning id)";
         String announced = event == null ? "" : ", announced as (" + OutboxRow.insert(outbox, event, params, "successor") + ")";
@@ -93,15 +97,24 @@ public class SessionStore {
                 .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
-    /** Revokes every live token of a user (all devices) and stores the event. */
+    /** Deletes every refresh token of a user (all devices) and stores the event. */
     public Uni<Void> revokeAll(UUID userId, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
         params.add(userId);
-        params.add(OffsetDateTime.now(ZoneOffset.UTC));
-        String revoked = "revoked as (update " + tokens + " set revoked = true, updated_at = $2"
-                + " where user_id = $1 and revoked = false)";
+        String revoked = "revoked as (delete from " + tokens + " where user_id = $1)";
         return pool.preparedQuery("with " + revoked + " " + OutboxRow.insert(outbox, event, params, null))
                 .execute(Tuple.from(params)).replaceWithVoid();
+    }
+
+    /**
+     * Deletes up to {@code limit} tokens issued before {@code cutoff}, oldest first, and answers how many. Rows that
+     * another replica's sweep is deleting are skipped rather than waited for.
+     */
+    public Uni<Integer> deleteIssuedBefore(Instant cutoff, int limit) {
+        return pool.preparedQuery("delete from " + tokens + " where id in (select id from " + tokens
+                + " where created_at < $1 order by created_at limit $2 for update skip locked)")
+                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), limit))
+                .map(rows -> rows.rowCount());
     }
 
     private static String tokenValues(NewToken token, List<Object> params) {

@@ -23,7 +23,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Sessions and their refresh tokens. Every state change commits together with its event on the public topic, in one
- * statement ({@link SessionStore}). Rotation revokes the presented token only while it is live, so two concurrent
+ * statement ({@link SessionStore}). Rotation deletes the presented token only while it is live, so two concurrent
  * refreshes with one token cannot both succeed.
  */
 @ApplicationScoped
@@ -62,8 +62,9 @@ public class Sessions {
 
     /**
      * Exchanges a refresh token for a new one in the same session (rotation). The user is looked up first, so the
-     * new access token shows today's metadata; then the presented token is revoked and its successor stored in one
-     * statement, which writes nothing if the token was revoked meanwhile. A failure before that leaves the token live.
+     * new access token shows today's metadata; then the presented token is deleted and its successor stored in one
+     * statement, which writes nothing if the token was rotated or revoked meanwhile. A failure before that leaves the
+     * token live.
      */
     public Uni<Issued> refresh(String presented) {
         return store.findLive(OpaqueToken.hashOf(presented)).chain(live -> {
@@ -94,7 +95,7 @@ public class Sessions {
         });
     }
 
-    /** Logout: revokes the user's refresh tokens on every device. Access tokens live until they expire. */
+    /** Logout: deletes the user's refresh tokens on every device. Access tokens live until they expire. */
     public Uni<Void> endAll(UUID userId, String email) {
         return store.revokeAll(userId, outbox.prepare(event(EventType.LOGOUT, userId, null, email)));
     }

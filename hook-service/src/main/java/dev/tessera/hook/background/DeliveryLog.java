@@ -96,6 +96,14 @@ public class DeliveryLog {
                 .executeUpdate()).map(count -> count == 1);
     }
 
+    /** Deletes finished deliveries last changed before {@code cutoff}, with their attempts; answers how many. */
+    public Uni<Integer> deleteFinishedBefore(Instant cutoff) {
+        return sessions.withTransaction(session -> session.createNativeQuery("""
+                delete from hooks.delivery where status in ('delivered', 'dead_lettered') and updated_at < :cutoff""")
+                .setParameter("cutoff", cutoff)
+                .executeUpdate());
+    }
+
     public Uni<Delivery> find(UUID id) {
         return sessions.withSession(session -> session.find(Delivery.class, id));
     }

@@ -108,6 +108,15 @@ public interface HooksConfig {
         @WithDefault("10s")
         @WithConverter(GoDurationConverter.class)
         Duration timeout();
+
+        /**
+         * How long a finished delivery (delivered or dead-lettered) and its attempts stay in the delivery log. The
+         * log is what makes a redelivered event a no-op, so this must outlive the event topic's retention (7 days)
+         * by a margin.
+         */
+        @WithDefault("720h")
+        @WithConverter(GoDurationConverter.class)
+        Duration retention();
     }
 
     /** The instance id as text, checked to be a UUID. */

@@ -45,6 +45,7 @@ import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 
 /**
  * Background functions and the usermodified/userdeleted webhooks, delivered from the real event stream: what each
@@ -70,6 +71,9 @@ class BackgroundDeliveryTest {
 
     @Inject
     ObjectMapper mapper;
+
+    @Inject
+    DeliveryRetention retention;
 
     private EventStream events;
     private String userId;
@@ -120,6 +124,42 @@ class BackgroundDeliveryTest {
         Map<String, Object> row = awaitRow(signup.id(), "identity-validate-background", "delivered");
         assertEquals(1, ((Number) row.get("attempts")).intValue());
         assertEquals(204, ((Number) row.get("last_status")).intValue());
+    }
+
+    @Test
+    void finishedDeliveriesLeaveTheLogAfterTheRetention() throws Throwable {
+        IdentityEvent old = EventStream.event(EventType.SIGNUP, userId, Map.of("user", EventStream.user(userId, email)));
+        IdentityEvent recent = EventStream.event(EventType.SIGNUP, userId,
+                Map.of("user", EventStream.user(userId, email)));
+        events.publish(old);
+        events.publish(recent);
+        Object oldId = awaitRow(old.id(), "identity-validate-background", "delivered").get("id");
+        Object recentId = awaitRow(recent.id(), "identity-validate-background", "delivered").get("id");
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "update hooks.delivery set updated_at = now() - interval '31 days' where id = ?")) {
+            s.setObject(1, oldId);
+            assertEquals(1, s.executeUpdate());
+        }
+
+        int removed = VertxContextSupport.subscribeAndAwait(() -> retention.prune(Instant.now()));
+
+        assertTrue(removed >= 1);
+        assertEquals(0, logRows(oldId), "the delivery and its attempt are gone");
+        assertEquals(2, logRows(recentId), "the recent delivery and its attempt stay");
+    }
+
+    /** The delivery's row plus its attempts' rows. */
+    private int logRows(Object deliveryId) throws Exception {
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select (select count(*) from hooks.delivery where id = ?)"
+                        + " + (select count(*) from hooks.delivery_attempt where delivery_id = ?)")) {
+            s.setObject(1, deliveryId);
+            s.setObject(2, deliveryId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     @Test

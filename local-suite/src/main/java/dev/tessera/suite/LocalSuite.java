@@ -215,6 +215,10 @@ public final class LocalSuite {
         if (ServiceEnvironment.LOCAL_DEVELOPMENT_JWT_SECRET.equals(serviceEnv.get("GOTRUE_JWT_SECRET"))) {
             out.println("   JWT secret    the local-development default (set GOTRUE_JWT_SECRET to change it)");
         }
+        if (ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN.equals(serviceEnv.get("GOTRUE_OPERATOR_TOKEN"))) {
+            out.println("   Admin token   " + ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN
+                    + " (Authorization: Bearer; set GOTRUE_OPERATOR_TOKEN to change it)");
+        }
         out.println(" Press Ctrl-C to stop everything.");
         out.println(rule);
         out.flush();

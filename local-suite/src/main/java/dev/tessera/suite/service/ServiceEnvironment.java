@@ -12,6 +12,11 @@ public final class ServiceEnvironment {
 
     /** Signs and verifies access tokens in local runs only; any real deployment sets its own. */
     public static final String LOCAL_DEVELOPMENT_JWT_SECRET = "local-development-secret-do-not-use-in-production";
+    /**
+     * The operator token of local runs only: admin calls with it, and OAuth state signed with it. It grants nothing
+     * the default JWT secret does not already let anyone mint.
+     */
+    public static final String LOCAL_DEVELOPMENT_OPERATOR_TOKEN = "local-development-operator-token";
     public static final String DEFAULT_ADMIN_EMAIL = "noreply@localhost";
 
     private ServiceEnvironment() {
@@ -48,6 +53,7 @@ public final class ServiceEnvironment {
             env.put("GOTRUE_SMTP_PORT", String.valueOf(infra.smtpPort()));
         }
         env.putIfAbsent("GOTRUE_JWT_SECRET", LOCAL_DEVELOPMENT_JWT_SECRET);
+        env.putIfAbsent("GOTRUE_OPERATOR_TOKEN", LOCAL_DEVELOPMENT_OPERATOR_TOKEN);
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));

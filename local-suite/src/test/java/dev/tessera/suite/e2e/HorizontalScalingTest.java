@@ -235,6 +235,12 @@ class HorizontalScalingTest {
             assertEquals(400, refused.status(), "after logout and rotation: " + refused.describe());
             assertEquals("invalid_grant", refused.json().getString("error"), refused.describe());
         }
+
+        // The environment ./run.sh composes makes its local-development operator token an admin credential.
+        JsonObject listed = ok(call("GET", "/admin/users?filter=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
+                null, null, "Authorization", "Bearer " + ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN)).json();
+        assertTrue(listed.getJsonArray("users").stream()
+                .anyMatch(listedUser -> userId.equals(((JsonObject) listedUser).getString("id"))), listed.encode());
         assertEquals(Set.of("auth-service-1", "auth-service-2"), seenReplicas.get("auth-service"));
         assertEquals(Set.of("user-service-1", "user-service-2"), seenReplicas.get("user-service"));
     }

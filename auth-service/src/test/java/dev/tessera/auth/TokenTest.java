@@ -178,22 +178,18 @@ class TokenTest {
         UUID id = UUID.randomUUID();
         String email = knownUser(id);
         String first = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
-        String second = given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", first).post("/token")
+        String second = refreshGrant(first)
                 .then().statusCode(200).body("access_token", notNullValue()).extract().path("refresh_token");
         assertFalse(first.equals(second));
         assertEquals(1, tokenRows(id), "the rotated token is deleted");
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", first).post("/token")
+        refreshGrant(first)
                 .then().statusCode(400).body("error", equalTo("invalid_grant"))
                 .body("error_description", equalTo("Invalid Refresh Token"));
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", "never-issued").post("/token")
+        refreshGrant("never-issued")
                 .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
 
         UserServiceStub.USERS.remove(id.toString());
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", second).post("/token")
+        refreshGrant(second)
                 .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
         awaitEvent(id, "dev.tessera.session.refreshed.v1");
     }
@@ -208,8 +204,7 @@ class TokenTest {
             s.setObject(1, id);
             assertEquals(1, s.executeUpdate());
         }
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", token).post("/token")
+        refreshGrant(token)
                 .then().statusCode(400).body("error", equalTo("invalid_grant"))
                 .body("error_description", equalTo("Refresh token expired"));
         try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
@@ -236,8 +231,7 @@ class TokenTest {
             for (int i = 0; i < racers; i++) {
                 answers.add(pool.submit(() -> {
                     start.await();
-                    return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                            .formParam("refresh_token", token).post("/token").statusCode();
+                    return refreshGrant(token).statusCode();
                 }));
             }
             start.countDown();
@@ -330,8 +324,7 @@ class TokenTest {
         UUID id = UUID.randomUUID();
         String token = passwordGrant(knownUser(id)).then().statusCode(200).extract().path("refresh_token");
         for (int i = 0; i < 25; i++) {
-            token = given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                    .formParam("refresh_token", token).post("/token")
+            token = refreshGrant(token)
                     .then().statusCode(200).extract().path("refresh_token");
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -391,8 +384,7 @@ class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email)).post("/logout")
                 .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
         assertEquals(0, tokenRows(id), "every token of the user is deleted");
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", refresh).post("/token").then().statusCode(400);
+        refreshGrant(refresh).then().statusCode(400);
         awaitEvent(id, "dev.tessera.session.logout.v1");
 
         given().post("/logout").then().statusCode(401)
@@ -420,8 +412,7 @@ class TokenTest {
     @Test
     void authenticationFailuresClearTheCookie() {
         given().post("/logout").then().statusCode(401).header("Set-Cookie", startsWith("nf_jwt=;"));
-        given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", "unknown").post("/token")
+        refreshGrant("unknown")
                 .then().statusCode(400).header("Set-Cookie", startsWith("nf_jwt=;"));
         UserServiceStub.AUTHENTICATE.put("wrong@example.com", new Object[] { 400,
                 Map.of("error", "invalid_grant", "error_description", "No user found with that email, or password invalid.") });

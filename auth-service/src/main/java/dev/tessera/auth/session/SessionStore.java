@@ -98,11 +98,11 @@ public class SessionStore {
     }
 
     /** Deletes every refresh token of a user (all devices) and stores the event. */
-    public Uni<Void> revokeAll(UUID userId, OutboxMessage event) {
+    public Uni<Void> deleteAll(UUID userId, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
         params.add(userId);
-        String revoked = "revoked as (delete from " + tokens + " where user_id = $1)";
-        return pool.preparedQuery("with " + revoked + " " + OutboxRow.insert(outbox, event, params, null))
+        String ended = "ended as (delete from " + tokens + " where user_id = $1)";
+        return pool.preparedQuery("with " + ended + " " + OutboxRow.insert(outbox, event, params, null))
                 .execute(Tuple.from(params)).replaceWithVoid();
     }
 

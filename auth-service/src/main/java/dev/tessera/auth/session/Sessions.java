@@ -97,7 +97,7 @@ public class Sessions {
 
     /** Logout: deletes the user's refresh tokens on every device. Access tokens live until they expire. */
     public Uni<Void> endAll(UUID userId, String email) {
-        return store.revokeAll(userId, outbox.prepare(event(EventType.LOGOUT, userId, null, email)));
+        return store.deleteAll(userId, outbox.prepare(event(EventType.LOGOUT, userId, null, email)));
     }
 
     private static ApiError invalid() {

@@ -1,5 +1,7 @@
 package dev.tessera.platform.error;
 
+import java.time.Duration;
+
 /**
  * Every failure a client may see, in GoTrue's two wire shapes: {@code {"code","msg"}} for most routes and
  * {@code {"error","error_description"}} (always 400) for the OAuth-style {@code /token} route.
@@ -10,21 +12,30 @@ public final class ApiError extends RuntimeException {
     private final int status;
     private final String oauthError;
     private final boolean clearsSessionCookie;
+    private final long retryAfterSeconds;
 
-    private ApiError(int status, String message, String oauthError, Throwable cause, boolean clearsSessionCookie) {
+    private ApiError(int status, String message, String oauthError, Throwable cause, boolean clearsSessionCookie,
+            long retryAfterSeconds) {
         super(message, cause, false, false);
         this.status = status;
         this.oauthError = oauthError;
         this.clearsSessionCookie = clearsSessionCookie;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     private ApiError(int status, String message, String oauthError, Throwable cause) {
-        this(status, message, oauthError, cause, false);
+        this(status, message, oauthError, cause, false, 0);
     }
 
     /** The same error, answered with a Set-Cookie that removes the session cookie (GoTrue does on auth failures). */
     public ApiError clearingSessionCookie() {
-        return new ApiError(status, getMessage(), oauthError, getCause(), true);
+        return new ApiError(status, getMessage(), oauthError, getCause(), true, retryAfterSeconds);
+    }
+
+    /** The same error, answered with {@code Retry-After} (whole seconds, at least 1). */
+    public ApiError retryAfter(Duration wait) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return new ApiError(status, getMessage(), oauthError, getCause(), clearsSessionCookie, seconds);
     }
 
     public static ApiError of(int status, String message) {
@@ -79,5 +90,10 @@ public final class ApiError extends RuntimeException {
 
     public boolean clearsSessionCookie() {
         return clearsSessionCookie;
+    }
+
+    /** Seconds for the {@code Retry-After} header, or 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -69,6 +69,9 @@ public class ApiErrorMappers {
             }
             response = json(error.status(), new ErrorBody(error.status(), error.getMessage(), errorId));
         }
+        if (error.retryAfterSeconds() > 0) {
+            response.header(HttpHeaders.RETRY_AFTER, error.retryAfterSeconds());
+        }
         if (error.clearsSessionCookie()) {
             response.header(HttpHeaders.SET_COOKIE, sessionCookie.clear());
         }

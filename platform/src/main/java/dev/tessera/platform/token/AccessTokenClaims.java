@@ -12,7 +12,8 @@ public record AccessTokenClaims(
         String email,
         Map<String, Object> appMetadata,
         Map<String, Object> userMetadata,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String sessionId) {
 
     private static final UUID NIL = new UUID(0, 0);
 
@@ -21,6 +22,15 @@ public record AccessTokenClaims(
         try {
             return Optional.of(UUID.fromString(subject));
         } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The {@code session_id} claim, or empty for a token minted outside a session (GoTrue's have none). */
+    public Optional<UUID> session() {
+        try {
+            return sessionId == null ? Optional.empty() : Optional.of(UUID.fromString(sessionId));
+        } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
     }

@@ -69,7 +69,8 @@ public class AccessTokens {
                     claims.getClaimValueAsString("email"),
                     map(claims.getClaimValue("app_metadata")),
                     map(claims.getClaimValue("user_metadata")),
-                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
+                    Instant.ofEpochSecond(claims.getExpirationTime().getValue()),
+                    claims.getClaimValue("session_id") instanceof String session ? session : null);
         } catch (InvalidJwtException e) {
             throw ApiError.unauthorized("Invalid token: " + reason(e)).clearingSessionCookie();
         } catch (MalformedClaimException e) {

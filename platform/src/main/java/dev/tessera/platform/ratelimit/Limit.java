@@ -24,13 +24,13 @@ public record Limit(String name, String subject, Rate rate, int cost) {
         return name + ":" + OpaqueToken.hashOf(subject);
     }
 
-    long stepMillis() {
-        return cost * rate.intervalMillis();
+    long stepMicros() {
+        return cost * rate.intervalMicros();
     }
 
-    /** How far ahead of now the allowance may already be spent for this request still to fit. */
-    long roomMillis() {
-        return rate.period().toMillis() - stepMillis();
+    /** How far ahead of now the allowance may already be spent for this request still to fit (microseconds). */
+    long roomMicros() {
+        return rate.period().toNanos() / 1000 - stepMicros();
     }
 
     /** Whether the request could ever fit: it cannot cost more than the whole allowance. */

@@ -30,13 +30,13 @@ public record Rate(long requests, Duration period) {
         try {
             long requests = Long.parseLong(slash < 0 ? text : text.substring(0, slash).trim());
             Duration period = slash < 0 ? barePeriod : GoDurationConverter.parse(text.substring(slash + 1));
-            if (requests <= 0 || period == null || period.toMillis() < requests) {
+            if (requests <= 0 || period == null || period.toNanos() / 1000 < requests) {
                 throw new IllegalArgumentException();
             }
             return new Rate(requests, period);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid rate '" + value + "': write requests per period, such as"
-                    + " 30/5m or 1000/1h (at most one request per millisecond), or off");
+                    + " 30/5m or 1000/1h (at most one request per microsecond), or off");
         }
     }
 
@@ -44,9 +44,9 @@ public record Rate(long requests, Duration period) {
         return requests == 0;
     }
 
-    /** The time one request uses of the allowance. */
-    public long intervalMillis() {
-        return period.toMillis() / requests;
+    /** The time one request uses of the allowance, in microseconds (PostgreSQL's resolution). */
+    public long intervalMicros() {
+        return period.toNanos() / 1000 / requests;
     }
 
     @Override

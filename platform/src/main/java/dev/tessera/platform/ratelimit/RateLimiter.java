@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,22 +65,19 @@ public class RateLimiter {
 
     /** Draws on every limit in one round trip of its own. */
     public Uni<Verdict> take(List<Limit> limits) {
-        List<Limit> active = merged(limits);
-        Verdict refused = refusedOutright(active);
-        if (active.isEmpty() || refused != null) {
-            return Uni.createFrom().item(refused == null ? Verdict.ALLOWED : refused);
-        }
-        String sql = poolStatements.computeIfAbsent(active.size(), n -> statement(n, i -> "$" + i));
-        Tuple values = Tuple.tuple();
-        for (Limit limit : active) {
-            values.addString(limit.key()).addLong(limit.stepMillis()).addLong(limit.roomMillis());
-        }
-        return pool.preparedQuery(sql).execute(values).map(rows -> {
-            List<Object[]> answers = new ArrayList<>();
-            for (Row row : rows) {
-                answers.add(new Object[] { row.getString(0), row.getBoolean(1), row.getLong(2) });
+        return draw(limits, active -> {
+            String sql = poolStatements.computeIfAbsent(active.size(), n -> statement(n, i -> "$" + i));
+            Tuple values = Tuple.tuple();
+            for (Limit limit : active) {
+                values.addString(limit.key()).addLong(limit.stepMicros()).addLong(limit.roomMicros());
             }
-            return verdict(answers);
+            return pool.preparedQuery(sql).execute(values).map(rows -> {
+                List<Object[]> answers = new ArrayList<>();
+                for (Row row : rows) {
+                    answers.add(new Object[] { row.getString(0), row.getBoolean(1), row.getLong(2) });
+                }
+                return answers;
+            });
         });
     }
 
@@ -89,21 +87,34 @@ public class RateLimiter {
      * Holds the rows' locks until the transaction ends.
      */
     public Uni<Verdict> takeInTransaction(List<Limit> limits) {
+        return draw(limits, active -> {
+            String sql = sessionStatements.computeIfAbsent(active.size(), n -> statement(n, i -> "?" + i));
+            return Panache.getSession().chain(session -> {
+                var query = session.createNativeQuery(sql, Object[].class).setFlushMode(FlushMode.COMMIT);
+                int at = 1;
+                for (Limit limit : active) {
+                    query.setParameter(at++, limit.key()).setParameter(at++, limit.stepMicros())
+                            .setParameter(at++, limit.roomMicros());
+                }
+                return query.getResultList();
+            });
+        });
+    }
+
+    /**
+     * Merges and checks the limits, asks the table (through {@code statement}, which answers its rows) only when
+     * that can decide anything, and reads the verdict from the rows.
+     */
+    private Uni<Verdict> draw(List<Limit> limits, Function<List<Limit>, Uni<List<Object[]>>> statement) {
         List<Limit> active = merged(limits);
         Verdict refused = refusedOutright(active);
-        if (active.isEmpty() || refused != null) {
-            return Uni.createFrom().item(refused == null ? Verdict.ALLOWED : refused);
+        if (refused != null) {
+            return Uni.createFrom().item(refused);
         }
-        String sql = sessionStatements.computeIfAbsent(active.size(), n -> statement(n, i -> "?" + i));
-        return Panache.getSession().chain(session -> {
-            var query = session.createNativeQuery(sql, Object[].class).setFlushMode(FlushMode.COMMIT);
-            int at = 1;
-            for (Limit limit : active) {
-                query.setParameter(at++, limit.key()).setParameter(at++, limit.stepMillis())
-                        .setParameter(at++, limit.roomMillis());
-            }
-            return query.getResultList();
-        }).map(this::verdict);
+        if (active.isEmpty()) {
+            return Uni.createFrom().item(Verdict.ALLOWED);
+        }
+        return statement.apply(active).map(this::verdict);
     }
 
     /** Deletes up to {@code batch} rows whose allowance is whole again; answers how many. */
@@ -133,17 +144,17 @@ public class RateLimiter {
         for (Object[] row : rows) {
             if (!Boolean.TRUE.equals(row[1])) {
                 // A row inserted by a concurrent request after this statement's snapshot reads as null.
-                long rowWait = row[2] == null ? 1000 : ((Number) row[2]).longValue();
+                long rowWait = row[2] == null ? 1_000_000 : ((Number) row[2]).longValue();
                 wait = Math.max(wait, Math.max(rowWait, 1));
             }
         }
-        return wait < 0 ? Verdict.ALLOWED : new Verdict(false, Duration.ofMillis(wait));
+        return wait < 0 ? Verdict.ALLOWED : new Verdict(false, Duration.ofNanos(wait * 1000));
     }
 
     /**
      * The statement for {@code n} limits, with the parameter markers of the client that runs it ({@code $1} for
-     * the SQL client, {@code ?1} for Hibernate): per limit its key, the milliseconds it moves the arrival time, and
-     * the room it needs. Answers per key whether it fitted and, if not, the milliseconds until it would.
+     * the SQL client, {@code ?1} for Hibernate): per limit its key, the microseconds it moves the arrival time, and
+     * the room it needs. Answers per key whether it fitted and, if not, the microseconds until it would.
      */
     private String statement(int n, IntFunction<String> marker) {
         StringBuilder values = new StringBuilder();
@@ -152,16 +163,16 @@ public class RateLimiter {
                     .append(marker.apply(3 * i + 2)).append(" as bigint), cast(").append(marker.apply(3 * i + 3))
                     .append(" as bigint))");
         }
-        String ms = " * interval '1 millisecond'";
+        String us = " * interval '1 microsecond'";
         return "with req (key, step, room) as (values " + values + "),"
                 + " taken as (insert into " + table + " as r (key, tat)"
-                + " select key, now() + step" + ms + " from req order by key"
+                + " select key, now() + step" + us + " from req order by key"
                 + " on conflict (key) do update set tat = greatest(r.tat, now()) + (excluded.tat - now())"
-                + " where r.tat <= now() + (select room from req where req.key = r.key)" + ms
+                + " where r.tat <= now() + (select room from req where req.key = r.key)" + us
                 + " returning r.key)"
                 + " select req.key, taken.key is not null,"
                 + " cast(ceil(extract(epoch from (select l.tat from " + table + " l where l.key = req.key) - now())"
-                + " * 1000) as bigint) - req.room"
+                + " * 1000000) as bigint) - req.room"
                 + " from req left join taken on taken.key = req.key";
     }
 }

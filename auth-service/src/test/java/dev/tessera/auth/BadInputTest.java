@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.tessera.platform.testing.BadRequest;
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
@@ -85,7 +86,7 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void answersA4xxInGoTruesShape(BadRequest c) {
-        c.check("X-Client-IP", UUID.randomUUID().toString());
+        c.check(TestClients.FORWARDED_FOR, TestClients.address());
     }
 
     @AfterAll

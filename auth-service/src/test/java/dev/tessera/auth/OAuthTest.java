@@ -34,6 +34,7 @@ import dev.tessera.platform.testing.FakeGitHub;
 import dev.tessera.platform.testing.FakeGitHub.Account;
 import dev.tessera.platform.testing.FakeGitHub.Email;
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -202,7 +203,7 @@ class OAuthTest {
                 "the callback never sets nf_jwt");
 
         UserServiceStub.USERS.put(id.toString(), new Object[] { 200, identity(id, email, true) });
-        given().contentType("application/x-www-form-urlencoded").header("X-Client-IP", UUID.randomUUID().toString())
+        given().contentType("application/x-www-form-urlencoded").header(TestClients.FORWARDED_FOR, TestClients.address())
                 .formParam("grant_type", "refresh_token").formParam("refresh_token", fragment.get("refresh_token"))
                 .post("/token").then().statusCode(200).body("token_type", equalTo("bearer"));
         given().auth().oauth2(fragment.get("access_token")).post("/logout").then().statusCode(204);

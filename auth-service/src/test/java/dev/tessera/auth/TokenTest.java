@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.auth.ratelimit.TokenRateLimit;
 import dev.tessera.auth.session.ExpiredTokenSweep;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
@@ -63,14 +63,11 @@ class TokenTest {
     @Inject
     ExpiredTokenSweep sweep;
 
-    @Inject
-    TokenRateLimit rateLimit;
-
-    /** Each test is its own client for the /token rate limit (GOTRUE_RATE_LIMIT_HEADER is X-Client-IP in tests). */
+    /** Each test is its own client for the rate limits (named by the trusted proxy 127.0.0.1; RateLimitTest). */
     @org.junit.jupiter.api.BeforeEach
     void ownRateLimitKey() {
         io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
-                .addHeader("X-Client-IP", UUID.randomUUID().toString()).build();
+                .addHeader(TestClients.FORWARDED_FOR, TestClients.address()).build();
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -267,32 +264,6 @@ class TokenTest {
         assertEquals(2, tokenRows(id), "the live token was rotated");
     }
 
-    @Test
-    void theSweepForgetsRateLimitWindowsThatHaveEnded() throws Exception {
-        String ended = "ended-" + UUID.randomUUID();
-        String current = "current-" + UUID.randomUUID();
-        io.restassured.RestAssured.requestSpecification = null; // this test names its clients itself
-        for (String client : List.of(ended, current)) {
-            given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
-                    .post("/token").then().statusCode(400);
-        }
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "update auth.rate_limits set window_start = now() - interval '6 minutes' where key = ?")) {
-            s.setString(1, ended);
-            assertEquals(1, s.executeUpdate());
-        }
-        assertTrue(rateLimit.forgetEndedWindows().await().atMost(Duration.ofSeconds(30)) >= 1);
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "select key, hits from auth.rate_limits where key = any(?) order by key")) {
-            s.setArray(1, c.createArrayOf("text", new Object[] { ended, current }));
-            ResultSet rows = s.executeQuery();
-            assertTrue(rows.next());
-            assertEquals(current, rows.getString(1), "the current window is kept");
-            assertEquals(1, rows.getInt(2));
-            assertFalse(rows.next(), "the ended window is gone");
-        }
-    }
-
     private Response refreshGrant(String token) {
         return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", token).post("/token");
@@ -394,19 +365,6 @@ class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email,
                 Instant.now().minusSeconds(60), Map.of())).post("/logout")
                 .then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
-    }
-
-    @Test
-    void tokenRequestsAreLimitedPerRateLimitKey() {
-        String client = "client-" + UUID.randomUUID();
-        for (int i = 0; i < 30; i++) {
-            given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
-                    .post("/token").then().statusCode(400);
-        }
-        given().header("X-Client-IP", client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
-                .post("/token").then().statusCode(429).body("code", equalTo(429)).body("msg", equalTo("Rate limit exceeded"));
-        given().header("X-Client-IP", "another-" + client).contentType(ContentType.URLENC).formParam("grant_type", "nope")
-                .post("/token").then().statusCode(400);
     }
 
     @Test

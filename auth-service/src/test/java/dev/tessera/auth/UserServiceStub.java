@@ -13,6 +13,8 @@ public class UserServiceStub extends InternalApiStub {
 
     /** email → answer of the authenticate call. */
     static final Map<String, Object[]> AUTHENTICATE = new ConcurrentHashMap<>();
+    /** The email of every authenticate call, oldest first. */
+    static final java.util.List<String> AUTHENTICATE_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** token → answer of the verify call. */
     static final Map<String, Object[]> VERIFY = new ConcurrentHashMap<>();
     /** user id → answer of the lookup call. */
@@ -33,7 +35,10 @@ public class UserServiceStub extends InternalApiStub {
     @Override
     protected Map<String, BiFunction<String, JsonNode, Answer>> routes() {
         return Map.of(
-                "/internal/authenticate", (path, body) -> lookup(AUTHENTICATE, body.path("email").asText()),
+                "/internal/authenticate", (path, body) -> {
+                    AUTHENTICATE_CALLS.add(body.path("email").asText());
+                    return lookup(AUTHENTICATE, body.path("email").asText());
+                },
                 "/internal/verify", (path, body) -> lookup(VERIFY, body.path("token").asText()),
                 "/internal/users/", (path, body) -> lookup(USERS, path.substring("/internal/users/".length())),
                 "/internal/external-login", (path, body) -> {

@@ -154,6 +154,24 @@ class ComposeFileTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void rateLimitsStayOnAndOnlyTheProxyNamesTheClient() {
+        for (String name : Manifests.SERVICES) {
+            Map<String, Object> environment = (Map<String, Object>) services.get(name).get("environment");
+            ConfigurationTest.rateLimitsStayOn(name, environment);
+            Matcher trusted = REFERENCE.matcher(String.valueOf(environment.get("TESSERA_TRUSTED_PROXIES")));
+            assertTrue(trusted.matches() && trusted.group(3) != null, name + ": TESSERA_TRUSTED_PROXIES with a default");
+            ConfigurationTest.trustsOnlyPrivateRanges(name, trusted.group(3));
+        }
+        // Caddy replaces a client's X-Forwarded-For with the peer's address unless told to trust the client.
+        String caddyfile = DeployFiles.read(DeployFiles.deployDir().resolve("compose/Caddyfile"));
+        String directives = caddyfile.lines().filter(line -> !line.trim().startsWith("#"))
+                .reduce("", (a, b) -> a + b + "\n");
+        assertFalse(directives.contains("trusted_proxies"), "the proxy must not keep a client's X-Forwarded-For");
+        assertFalse(directives.contains("X-Forwarded-For"), "the proxy sets X-Forwarded-For itself");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void kafkaRunsInKRaftModeWithThePlatformsTopics() {
         Map<String, Object> kafka = services.get("kafka");
         String image = String.valueOf(kafka.get("image"));

@@ -172,4 +172,35 @@ class ConfigurationTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void rateLimitsStayOnAndTheClientAddressComesFromThePodNetwork(String overlay) {
+        Map<String, String> data = Manifests.of(overlay).tesseraConfig().getData();
+        rateLimitsStayOn(overlay, data);
+        String trusted = data.get("TESSERA_TRUSTED_PROXIES");
+        assertNotNull(trusted, overlay + ": the ingress controller must be a trusted proxy, or every client shares its"
+                + " address");
+        trustsOnlyPrivateRanges(overlay, trusted);
+    }
+
+    /** No limit is switched off. */
+    static void rateLimitsStayOn(String where, Map<String, ?> settings) {
+        settings.forEach((name, value) -> {
+            if (name.startsWith("TESSERA_RATE_LIMIT_") || name.startsWith("GOTRUE_RATE_LIMIT_")) {
+                assertFalse(String.valueOf(value).trim().equalsIgnoreCase("off"), where + ": " + name + " is off");
+            }
+        });
+    }
+
+    /** Trusted proxies are address ranges of the cluster or compose network, never the whole internet. */
+    static void trustsOnlyPrivateRanges(String where, String trusted) {
+        for (String range : trusted.split(",")) {
+            String cidr = range.trim();
+            assertTrue(cidr.matches("(10|172\\.(1[6-9]|2\\d|3[01])|192\\.168)\\.[0-9.]+/(\\d+)|127\\.[0-9.]+/\\d+"),
+                    where + ": " + cidr + " is not a private IPv4 range");
+            int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+            assertTrue(prefix >= 8 && prefix <= 32, where + ": " + cidr);
+        }
+    }
 }

@@ -149,7 +149,8 @@ public final class LocalSuite {
                 replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
                 settings.startTimeout()), this::say));
         cleanup.add("gateway", Gateway.startReplicated(vertx, settings.host(), settings.gatewayPort(),
-                fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log"))));
+                fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log")),
+                serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER")));
 
         printBanner(settings, database, kafka, mail, serviceEnv);
         watchForCrashes(fleet);

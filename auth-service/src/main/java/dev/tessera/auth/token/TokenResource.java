@@ -11,15 +11,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import dev.tessera.auth.ratelimit.TokenRateLimit;
+import dev.tessera.auth.ratelimit.AuthRateLimits;
 import dev.tessera.auth.session.Sessions;
 import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.platform.web.SessionCookie;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /token}: the password and refresh-token grants (GoTrue reference §3). Errors use the OAuth shape
@@ -32,16 +34,18 @@ public class TokenResource {
     private final Sessions sessions;
     private final TokenResponses responses;
     private final RequestAudience audience;
-    private final TokenRateLimit rateLimit;
+    private final AuthRateLimits limits;
+    private final ClientAddress clientAddress;
     private final GoTrueConfig config;
 
     public TokenResource(UserDirectory directory, Sessions sessions, TokenResponses responses,
-            RequestAudience audience, TokenRateLimit rateLimit, GoTrueConfig config) {
+            RequestAudience audience, AuthRateLimits limits, ClientAddress clientAddress, GoTrueConfig config) {
         this.directory = directory;
         this.sessions = sessions;
         this.responses = responses;
         this.audience = audience;
-        this.rateLimit = rateLimit;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
         this.config = config;
     }
 
@@ -50,13 +54,13 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> token(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context UriInfo uri, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie,
-            @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpHeaders headers) {
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
         if (config.external().email().disabled()) {
             throw ApiError.badRequest("Unsupported email provider");
         }
         FormValues form = FormValues.of(body, contentType, uri.getQueryParameters());
-        String key = rateLimit.header().map(headers::getHeaderString).orElse(null);
-        return rateLimit.count(key).chain(() -> grant(form, useCookie, audienceHeader));
+        return limits.token(form.get("grant_type"), form.get("username"), audience.resolve(audienceHeader, null),
+                clientAddress.of(request)).chain(() -> grant(form, useCookie, audienceHeader));
     }
 
     private Uni<Response> grant(FormValues form, String useCookie, String audienceHeader) {

@@ -8,12 +8,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import jakarta.ws.rs.core.Context;
+
+import dev.tessera.auth.ratelimit.AuthRateLimits;
 import dev.tessera.auth.session.Sessions;
+import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.SessionCookie;
 import dev.tessera.auth.token.TokenResponses;
 import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.web.JsonBody;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /verify}: redeems a confirmation, invite or recovery token (user-service checks and clears it) and
@@ -26,20 +31,27 @@ public class VerifyResource {
     private final UserDirectory directory;
     private final Sessions sessions;
     private final TokenResponses responses;
+    private final AuthRateLimits limits;
+    private final ClientAddress clientAddress;
 
-    public VerifyResource(JsonBody json, UserDirectory directory, Sessions sessions, TokenResponses responses) {
+    public VerifyResource(JsonBody json, UserDirectory directory, Sessions sessions, TokenResponses responses,
+            AuthRateLimits limits, ClientAddress clientAddress) {
         this.json = json;
         this.directory = directory;
         this.sessions = sessions;
         this.responses = responses;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> verify(byte[] body, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie) {
+    public Uni<Response> verify(byte[] body, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie,
+            @Context HttpServerRequest request) {
         VerifyParams params = json.read(body, VerifyParams.class, "Verify");
-        return directory.verify(params.type(), params.token(), params.password())
+        return limits.verify(params.token(), clientAddress.of(request))
+                .chain(() -> directory.verify(params.type(), params.token(), params.password()))
                 .chain(user -> sessions.start(user, null))
                 .map(issued -> responses.of(issued, useCookie));
     }

@@ -32,7 +32,9 @@ import io.vertx.core.net.SocketAddress;
  * The one public base URL of a local run: a reverse proxy that routes by path like the Kubernetes ingress
  * ({@link RouteTable}). Bodies stream through in both directions; method, query and headers are kept, and the
  * upstream learns the original client, scheme and host from {@code X-Forwarded-For/-Proto/-Host} (and the stripped
- * prefix from {@code X-Forwarded-Prefix}). A path without a route gets GoTrue's {@code 404 {"code":404,"msg":"Not
+ * prefix from {@code X-Forwarded-Prefix}). {@code X-Forwarded-For} (and the header {@code GOTRUE_RATE_LIMIT_HEADER}
+ * names, if another) is set to the connection's peer, never appended to: the services trust this gateway to name
+ * the client, so nothing a client sends may pass as an earlier hop. A path without a route gets GoTrue's {@code 404 {"code":404,"msg":"Not
  * Found"}}; an upstream that does not answer gets {@code 502}.
  *
  * <p>
@@ -45,6 +47,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Names the replica that answered, when a service runs more than one. */
     public static final String UPSTREAM_HEADER = "X-Tessera-Upstream";
+    public static final String FORWARDED_FOR = "X-Forwarded-For";
     /** Headers that describe one connection, not the message; a proxy never forwards them. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
@@ -62,10 +65,12 @@ public final class Gateway implements AutoCloseable {
     private final SuiteService passThrough;
     private final HttpClient client;
     private final AccessLog accessLog;
+    /** The header besides X-Forwarded-For that names the client to the services, or null. */
+    private final String clientHeader;
     private HttpListeners listeners;
 
     private Gateway(Vertx vertx, Map<SuiteService, List<Integer>> replicaPorts, SuiteService passThrough,
-            AccessLog accessLog) {
+            AccessLog accessLog, String clientHeader) {
         this.upstreams = new EnumMap<>(SuiteService.class);
         this.turns = new EnumMap<>(SuiteService.class);
         replicaPorts.forEach((service, ports) -> {
@@ -81,6 +86,8 @@ public final class Gateway implements AutoCloseable {
         });
         this.passThrough = passThrough;
         this.accessLog = accessLog;
+        this.clientHeader = clientHeader == null || clientHeader.isBlank()
+                || clientHeader.trim().equalsIgnoreCase(FORWARDED_FOR) ? null : clientHeader.trim();
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setDecompressionSupported(false)
@@ -107,7 +114,16 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway startReplicated(Vertx vertx, String host, int port,
             Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog) {
-        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog));
+        return startReplicated(vertx, host, port, replicaPorts, accessLog, null);
+    }
+
+    /**
+     * The same, also setting {@code clientHeader} (the services' {@code GOTRUE_RATE_LIMIT_HEADER}) to the client's
+     * address when it names a header other than {@code X-Forwarded-For}.
+     */
+    public static Gateway startReplicated(Vertx vertx, String host, int port,
+            Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog, String clientHeader) {
+        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog, clientHeader));
     }
 
     /**
@@ -119,7 +135,7 @@ public final class Gateway implements AutoCloseable {
             AccessLog accessLog) {
         Map<SuiteService, List<Integer>> one = new EnumMap<>(SuiteService.class);
         one.put(service, replicaPorts);
-        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog));
+        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog, null));
     }
 
     private static Gateway listen(Vertx vertx, String host, int port, Gateway gateway) {
@@ -228,13 +244,15 @@ public final class Gateway implements AutoCloseable {
         return headers;
     }
 
-    private static MultiMap forwardedHeaders(HttpServerRequest request, RouteTable.Route route) {
+    private MultiMap forwardedHeaders(HttpServerRequest request, RouteTable.Route route) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyHeaders(request.headers(), headers);
         headers.remove(HttpHeaders.HOST);
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        String forwardedFor = request.getHeader("X-Forwarded-For");
-        headers.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        headers.set(FORWARDED_FOR, client);
+        if (clientHeader != null) {
+            headers.set(clientHeader, client);
+        }
         if (!headers.contains("X-Forwarded-Proto")) {
             headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
         }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.suite.e2e.PublicApi.Reply;
 import dev.tessera.suite.gateway.AccessLog;
@@ -57,7 +58,8 @@ import io.vertx.core.json.JsonObject;
  * Kubernetes Service would be. Consecutive requests land on different replicas, and the flows still hold: signup,
  * the confirmation mail, confirmation, login, refresh rotation and logout, with each step served by another replica
  * than the one before. The Kafka consumers of each service form one consumer group with both replicas as members,
- * and every mail is sent exactly once.
+ * and every mail is sent exactly once. The replicas share their rate-limit counts, and the gateway names the client
+ * whatever the client forwards.
  *
  * <p>
  * Service logs are in {@code local-suite/target/e2e-logs/scaling/}.
@@ -70,6 +72,8 @@ class HorizontalScalingTest {
     private static final String SECRET = "e2e-secret-only-for-the-scaling-test-0123456789abcdef";
     private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(120);
     private static final int SIGNUPS = 12;
+    private static final int PASSWORD_PER_ACCOUNT = 4;
+    private static final int VERIFY_PER_CLIENT = 6;
     private static final Path LOGS = Path.of("target", "e2e-logs", "scaling").toAbsolutePath();
 
     private TestStack stack;
@@ -115,6 +119,8 @@ class HorizontalScalingTest {
         env.put("GOTRUE_JWT_SECRET", SECRET);
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
+        env.put("TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT", PASSWORD_PER_ACCOUNT + "/1h");
+        env.put("GOTRUE_RATE_LIMIT_VERIFY", VERIFY_PER_CLIENT + "/1h");
 
         vertx = Vertx.vertx();
         internalAddresses.forEach((service, port) -> balancers.add(Gateway.balancer(vertx, port, service,
@@ -275,6 +281,39 @@ class HorizontalScalingTest {
         expected.put(email, 1);
         assertEquals(expected, counts, "mails per recipient");
         assertEquals(Set.of("user-service-1", "user-service-2"), seenReplicas.get("user-service"));
+    }
+
+    @Test
+    @Order(5)
+    void theReplicasShareTheirRateLimitsAndTheGatewayNamesTheClient() throws Exception {
+        String nobody = "nobody-" + run + "@example.com";
+        String grant = "grant_type=password&password=x&username=" + URLEncoder.encode(nobody, StandardCharsets.UTF_8);
+        for (int i = 0; i < PASSWORD_PER_ACCOUNT; i++) {
+            Reply reply = call("POST", "/token", "application/x-www-form-urlencoded", grant);
+            assertEquals(400, reply.status(), reply.describe());
+        }
+        Reply limited = call("POST", "/token", "application/x-www-form-urlencoded", grant);
+        assertEquals(429, limited.status(), limited.describe());
+        assertEquals(new JsonObject().put("code", 429).put("msg", "Rate limit exceeded"), limited.json());
+        assertTrue(Integer.parseInt(limited.retryAfter()) >= 1, limited.describe());
+
+        // A client of its own (another loopback address) that forges X-Forwarded-For on every request: the gateway
+        // names the connection's peer instead, so the allowance per client address is that peer's, on every replica.
+        int port = Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
+        Set<String> replicas = new TreeSet<>();
+        for (int i = 0; i < VERIFY_PER_CLIENT; i++) {
+            TestClients.Answer answer = TestClients.from("127.0.0.5", port, "POST", "/verify", "application/json",
+                    new JsonObject().put("type", "signup").put("token", "forged-" + i).encode(),
+                    TestClients.FORWARDED_FOR, TestClients.address());
+            assertEquals(404, answer.status(), answer.body());
+            replicas.add(answer.header(Gateway.UPSTREAM_HEADER));
+        }
+        assertEquals(Set.of("auth-service-1", "auth-service-2"), replicas);
+        TestClients.Answer refused = TestClients.from("127.0.0.5", port, "POST", "/verify", "application/json",
+                new JsonObject().put("type", "signup").put("token", "forged").encode(),
+                TestClients.FORWARDED_FOR, TestClients.address());
+        assertEquals(429, refused.status(), refused.body());
+        assertNotNull(refused.header("Retry-After"));
     }
 
     // --- requests ---

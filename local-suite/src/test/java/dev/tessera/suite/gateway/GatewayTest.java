@@ -48,6 +48,7 @@ class GatewayTest {
     private Vertx vertx;
     private Gateway gateway;
     private Gateway deadGateway;
+    private Gateway realIpGateway;
     private HttpClient http;
     private byte[] largeBody;
 
@@ -64,6 +65,9 @@ class GatewayTest {
         }
         gateway = Gateway.start(vertx, "localhost", 0, ports, AccessLog.NONE);
         deadGateway = Gateway.start(vertx, "localhost", 0, Map.of(SuiteService.AUTH, closedPort()), AccessLog.NONE);
+        Map<SuiteService, List<Integer>> single = new EnumMap<>(SuiteService.class);
+        ports.forEach((service, port) -> single.put(service, List.of(port)));
+        realIpGateway = Gateway.startReplicated(vertx, "localhost", 0, single, AccessLog.NONE, "X-Real-IP");
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -74,6 +78,9 @@ class GatewayTest {
         }
         if (deadGateway != null) {
             deadGateway.close();
+        }
+        if (realIpGateway != null) {
+            realIpGateway.close();
         }
         if (vertx != null) {
             await(vertx.close());
@@ -188,11 +195,24 @@ class GatewayTest {
         assertEquals("{\"data\":{\"a\":1}}", echo.getString("body"));
         assertEquals(List.of("Bearer abc"), headers.getJsonArray("authorization").getList());
         assertEquals(List.of("aud-1"), headers.getJsonArray("x-jwt-aud").getList());
-        assertEquals(List.of("203.0.113.9, 127.0.0.1"), headers.getJsonArray("x-forwarded-for").getList());
+        assertEquals(List.of("127.0.0.1"), headers.getJsonArray("x-forwarded-for").getList(),
+                "the connection's peer, never what the client wrote");
         assertEquals(List.of("http"), headers.getJsonArray("x-forwarded-proto").getList());
         String publicHost = "localhost:" + gateway.port();
         assertEquals(new JsonArray().add(publicHost), headers.getJsonArray("x-forwarded-host"), echo.encode());
         assertEquals(new JsonArray().add(publicHost), headers.getJsonArray("host"), echo.encode());
+    }
+
+    @Test
+    void namesTheConnectionsPeerInTheHeaderTheServicesReadTheClientFrom() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url(realIpGateway, "/token"))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password"))
+                .header("X-Real-IP", "203.0.113.9")
+                .header("X-Forwarded-For", "198.51.100.1, 203.0.113.9")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject headers = echoOf(response).getJsonObject("headers");
+        assertEquals(List.of("127.0.0.1"), headers.getJsonArray("x-real-ip").getList());
+        assertEquals(List.of("127.0.0.1"), headers.getJsonArray("x-forwarded-for").getList());
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.tessera.platform.config;
 import java.time.Duration;
 import java.util.Optional;
 
+import dev.tessera.platform.ratelimit.Rate;
+import dev.tessera.platform.ratelimit.RateConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -40,9 +42,33 @@ public interface GoTrueConfig {
 
     Cookie cookie();
 
-    /** The request header whose value keys the {@code /token} rate limit; unset turns the limit off. */
+    /**
+     * The request header that names the client, read only from a trusted proxy ({@code TESSERA_TRUSTED_PROXIES});
+     * unset means {@code X-Forwarded-For}. See {@code dev.tessera.platform.web.ClientAddress}.
+     */
     @WithName("rate-limit-header")
     Optional<String> rateLimitHeader();
+
+    /** Refresh grants per client address (supabase/auth's name; a bare number counts per five minutes). */
+    @WithName("rate-limit-token-refresh")
+    @WithDefault("1800/5m")
+    @WithConverter(RateConverter.PerFiveMinutes.class)
+    Rate rateLimitTokenRefresh();
+
+    /** {@code POST /verify} requests per client address (supabase/auth's name; bare number: per five minutes). */
+    @WithName("rate-limit-verify")
+    @WithDefault("150/5m")
+    @WithConverter(RateConverter.PerFiveMinutes.class)
+    Rate rateLimitVerify();
+
+    /**
+     * Mails that one client address may cause, over every route that mails (supabase/auth's name, which counts
+     * per instance; a bare number counts per hour).
+     */
+    @WithName("rate-limit-email-sent")
+    @WithDefault("200/1h")
+    @WithConverter(RateConverter.class)
+    Rate rateLimitEmailSent();
 
     interface Jwt {
         /** HS256 signing and verification key (raw bytes of the string). */

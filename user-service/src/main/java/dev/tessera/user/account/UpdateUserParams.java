@@ -19,4 +19,9 @@ public record UpdateUserParams(
     boolean confirmsEmailChange() {
         return emailChangeToken != null && !emailChangeToken.isBlank();
     }
+
+    /** Whether this update asks to move the account to another address (which mails links). */
+    boolean requestsEmailChange() {
+        return !confirmsEmailChange() && email != null && !email.isBlank();
+    }
 }

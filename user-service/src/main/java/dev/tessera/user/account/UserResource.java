@@ -9,18 +9,23 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
+import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.model.UserView;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import dev.tessera.user.ratelimit.UserRateLimits;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /** {@code GET /user} and {@code PUT /user}: the caller's own user object. */
 @Path("/user")
@@ -31,14 +36,20 @@ public class UserResource {
     private final UserRepository users;
     private final UpdateUserFlow update;
     private final JsonBody json;
+    private final UserRateLimits limits;
+    private final ClientAddress clientAddress;
+    private final GoTrueConfig config;
 
     public UserResource(AccessTokens tokens, RequestAudience audience, UserRepository users, UpdateUserFlow update,
-            JsonBody json) {
+            JsonBody json, UserRateLimits limits, ClientAddress clientAddress, GoTrueConfig config) {
         this.tokens = tokens;
         this.audience = audience;
         this.users = users;
         this.update = update;
         this.json = json;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
+        this.config = config;
     }
 
     @GET
@@ -59,10 +70,12 @@ public class UserResource {
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> put(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
         UUID id = caller(authorization, audienceHeader);
         UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
-        return update.update(id, params).map(UserView::of);
+        int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
+        return limits.userUpdate(clientAddress.of(request), id, mails)
+                .chain(() -> update.update(id, params)).map(UserView::of);
     }
 
     /** The authenticated caller's id, after GoTrue's token and audience checks. */

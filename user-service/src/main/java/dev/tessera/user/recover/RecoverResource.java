@@ -7,17 +7,24 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.ratelimit.UserRateLimits;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /recover}: mails a recovery link. An unknown address answers {@code 200 {}} as a known one does, so
- * the endpoint does not reveal which addresses exist.
+ * the endpoint does not reveal which addresses exist. For the same reason a recipient whose mail allowance is spent
+ * gets no mail and the same answer; the limits per client address and per address asked for answer 429, since they
+ * count every request alike.
  */
 @Path("/recover")
 public class RecoverResource {
@@ -26,18 +33,24 @@ public class RecoverResource {
     private final JsonBody json;
     private final RequestAudience audience;
     private final GoTrueConfig config;
+    private final UserRateLimits limits;
+    private final ClientAddress clientAddress;
 
-    public RecoverResource(RecoverFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config) {
+    public RecoverResource(RecoverFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config,
+            UserRateLimits limits, ClientAddress clientAddress) {
         this.flow = flow;
         this.json = json;
         this.audience = audience;
         this.config = config;
+        this.limits = limits;
+        this.clientAddress = clientAddress;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Map<String, Object>> recover(byte[] body, @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
+    public Uni<Map<String, Object>> recover(byte[] body, @HeaderParam(RequestAudience.HEADER) String audienceHeader,
+            @Context HttpServerRequest request) {
         if (config.external().email().disabled()) {
             throw ApiError.badRequest("Unsupported email provider");
         }
@@ -45,6 +58,11 @@ public class RecoverResource {
         if (params.email() == null || params.email().isBlank()) {
             throw ApiError.unprocessable("Password recovery requires an email");
         }
-        return flow.recover(params.email().trim(), audience.resolve(audienceHeader, null)).replaceWith(Map.of());
+        String email = params.email().trim();
+        String aud = audience.resolve(audienceHeader, null);
+        return limits.recover(clientAddress.of(request), aud, email)
+                .chain(() -> flow.recover(email, aud))
+                .onFailure(UserMails::overRecipientLimit).recoverWithNull()
+                .replaceWith(Map.of());
     }
 }

@@ -1,0 +1,7 @@
+-- The platform's RateLimiter (GCRA): one row per allowance (a limit's name and the hash of whose it is), holding
+-- the time at which that allowance is whole again, shared by every replica. Unlogged: a commit writes no WAL while it
+-- holds a hot row, and a crash only forgets the counts.
+create unlogged table rate_limits (
+    key text        primary key,
+    tat timestamptz not null
+);

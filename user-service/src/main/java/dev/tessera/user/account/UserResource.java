@@ -46,7 +46,7 @@ public class UserResource {
     @WithSession
     public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        UUID id = caller(authorization, audienceHeader);
+        UUID id = caller(authorization, audienceHeader).userId().orElseThrow();
         return users.findById(id).map(user -> {
             if (user == null) {
                 throw ApiError.notFound("User not found");
@@ -60,19 +60,19 @@ public class UserResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> put(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        UUID id = caller(authorization, audienceHeader);
+        AccessTokenClaims claims = caller(authorization, audienceHeader);
         UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
-        return update.update(id, params).map(UserView::of);
+        return update.update(claims.userId().orElseThrow(), claims.session().orElse(null), params).map(UserView::of);
     }
 
-    /** The authenticated caller's id, after GoTrue's token and audience checks. */
-    private UUID caller(String authorization, String audienceHeader) {
+    /** The authenticated caller's claims, after GoTrue's token and audience checks; their user id is readable. */
+    private AccessTokenClaims caller(String authorization, String audienceHeader) {
         AccessTokenClaims claims = tokens.verifyHeader(authorization);
-        UUID id = claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
+        claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
         String requestAud = audience.resolve(audienceHeader, claims);
         if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
             throw ApiError.badRequest("Token audience doesn't match request audience");
         }
-        return id;
+        return claims;
     }
 }

@@ -12,6 +12,7 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.model.UserView;
+import dev.tessera.user.password.PasswordPolicy;
 import io.smallrye.mutiny.Uni;
 
 /** {@code POST /signup}: registers a user, or refreshes an unconfirmed one. Never returns tokens. */
@@ -21,12 +22,15 @@ public class SignupResource {
     private final SignupFlow flow;
     private final JsonBody json;
     private final RequestAudience audience;
+    private final PasswordPolicy passwords;
     private final GoTrueConfig config;
 
-    public SignupResource(SignupFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config) {
+    public SignupResource(SignupFlow flow, JsonBody json, RequestAudience audience, PasswordPolicy passwords,
+            GoTrueConfig config) {
         this.flow = flow;
         this.json = json;
         this.audience = audience;
+        this.passwords = passwords;
         this.config = config;
     }
 
@@ -42,6 +46,7 @@ public class SignupResource {
             throw ApiError.forbidden("Signups not allowed for this instance");
         }
         SignupParams params = json.read(body, SignupParams.class, "Signup").validate();
+        passwords.check(params.password());
         return flow.signup(params, audience.resolve(audienceHeader, null)).map(UserView::of);
     }
 }

@@ -21,6 +21,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -57,7 +61,7 @@ import io.vertx.core.json.JsonObject;
  * Kubernetes Service would be. Consecutive requests land on different replicas, and the flows still hold: signup,
  * the confirmation mail, confirmation, login, refresh rotation and logout, with each step served by another replica
  * than the one before. The Kafka consumers of each service form one consumer group with both replicas as members,
- * and every mail is sent exactly once.
+ * every mail is sent exactly once, and the login lockout holds across replicas.
  *
  * <p>
  * Service logs are in {@code local-suite/target/e2e-logs/scaling/}.
@@ -275,6 +279,51 @@ class HorizontalScalingTest {
         expected.put(email, 1);
         assertEquals(expected, counts, "mails per recipient");
         assertEquals(Set.of("user-service-1", "user-service-2"), seenReplicas.get("user-service"));
+    }
+
+    /**
+     * Fifty wrong passwords for one account at once, spread over both auth-service replicas and, behind the balancer,
+     * both user-service replicas: the lockout reserves each attempt in PostgreSQL before the password is checked, so
+     * no more than its limit (10 by default) are checked, and the rest answer 429 with Retry-After through
+     * auth-service.
+     */
+    @Test
+    @Order(5)
+    void parallelPasswordGuessesAcrossReplicasAreCheckedNoMoreOftenThanTheLockoutAllows() throws Exception {
+        List<Callable<Reply>> guesses = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String guess = "grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
+                    + "&password=wrong-guess-" + i;
+            guesses.add(() -> api.call("POST", "/token", "application/x-www-form-urlencoded", guess));
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(25);
+        List<Reply> replies = new ArrayList<>();
+        try {
+            for (Future<Reply> reply : clients.invokeAll(guesses)) {
+                replies.add(reply.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long checked = 0;
+        for (Reply reply : replies) {
+            if (reply.status() == 400) {
+                assertEquals("invalid_grant", reply.json().getString("error"), reply.describe());
+                checked++;
+            } else {
+                assertEquals(429, reply.status(), reply.describe());
+                assertEquals(429, reply.json().getInteger("code"), reply.describe());
+                assertNotNull(reply.retryAfter(), "Retry-After passes through auth-service: " + reply.describe());
+                assertTrue(Long.parseLong(reply.retryAfter()) >= 1, reply.describe());
+            }
+        }
+        assertTrue(checked <= 10, checked + " passwords checked: "
+                + replies.stream().map(Reply::describe).toList());
+        assertEquals(Set.of("auth-service-1", "auth-service-2"),
+                replies.stream().map(Reply::replica).collect(Collectors.toSet()));
+
+        Reply right = api.call("POST", "/token", "application/x-www-form-urlencoded", passwordGrant());
+        assertEquals(429, right.status(), "locked, the right password waits too: " + right.describe());
     }
 
     // --- requests ---

@@ -46,7 +46,8 @@ final class PublicApi {
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(method + " " + path, response.statusCode(), response.body(),
-                response.headers().firstValue(Gateway.UPSTREAM_HEADER).orElse(null), logs);
+                response.headers().firstValue(Gateway.UPSTREAM_HEADER).orElse(null),
+                response.headers().firstValue("Retry-After").orElse(null), logs);
     }
 
     /** Asserts a 200 and hands the reply on. */
@@ -55,8 +56,11 @@ final class PublicApi {
         return reply;
     }
 
-    /** @param replica the replica that answered ({@code X-Tessera-Upstream}), null for a service that runs once */
-    record Reply(String request, int status, String body, String replica, Path logs) {
+    /**
+     * @param replica the replica that answered ({@code X-Tessera-Upstream}), null for a service that runs once
+     * @param retryAfter the {@code Retry-After} header, or null
+     */
+    record Reply(String request, int status, String body, String replica, String retryAfter, Path logs) {
 
         JsonObject json() {
             try {

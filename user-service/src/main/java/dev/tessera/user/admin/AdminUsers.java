@@ -50,7 +50,7 @@ public class AdminUsers {
         this.config = config;
     }
 
-    /** The user with this id if the admin reaches it, else null. */
+    /** The user with this id; 404 when there is none or the admin does not reach it. */
     public Uni<User> find(Caller admin, UUID id) {
         return Panache.withSession(() -> users.findById(id)).map(user -> reachable(admin, user));
     }
@@ -61,7 +61,7 @@ public class AdminUsers {
         }
         String email = EmailAddress.validate(params.email());
         checkPassword(params);
-        Optional<Instant> banned = banned(params);
+        Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Panache.withTransaction(() -> users.findByEmail(admin.aud(), email)
                 .chain(existing -> {
@@ -80,7 +80,7 @@ public class AdminUsers {
                     user.appMetadata = params.appMetadata() == null ? app : Metadata.merge(app, params.appMetadata());
                     user.userMetadata = params.userMetadata();
                     user.confirmedAt = params.confirms() ? now : null;
-                    user.bannedUntil = banned == null ? null : banned.orElse(null);
+                    ban.ifPresent(requested -> requested.applyTo(user));
                     user.createdAt = now;
                     user.updatedAt = now;
                     Uni<Void> confirmed = user.confirmedAt == null ? Uni.createFrom().voidItem()
@@ -95,7 +95,7 @@ public class AdminUsers {
     public Uni<User> update(Caller admin, UUID id, AdminUserParams params) {
         checkPassword(params);
         String email = params.email() == null || params.email().isBlank() ? null : EmailAddress.validate(params.email());
-        Optional<Instant> banned = banned(params);
+        Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
             reachable(admin, user);
@@ -109,12 +109,10 @@ public class AdminUsers {
             if (passwordHash != null) {
                 user.encryptedPassword = passwordHash;
             }
-            if (banned != null) {
-                user.bannedUntil = banned.orElse(null);
-            }
-            if (passwordHash != null || newlyConfirmed || (banned != null && banned.isPresent())) {
+            if (passwordHash != null || newlyConfirmed) {
                 user.endSessions(null);
             }
+            ban.ifPresent(requested -> requested.applyTo(user));
             if (email != null) {
                 user.email = email;
             }
@@ -149,11 +147,6 @@ public class AdminUsers {
             }
             passwords.check(params.password());
         }
-    }
-
-    /** The ban the params ask for: null to leave it, empty to lift it, else its end. */
-    private static Optional<Instant> banned(AdminUserParams params) {
-        return params.banDuration() == null ? null : Bans.until(params.banDuration(), Instant.now());
     }
 
     /** The user, or 404 when there is none or the admin does not reach its audience (which it must not learn of). */

@@ -32,13 +32,28 @@ public final class Bans {
         return ApiError.oauth("invalid_grant", BANNED);
     }
 
+    /** What an admin's {@code ban_duration} asks for: a ban until a time, or (until null) lifting it. */
+    public record Ban(Instant until) {
+
+        /** Sets {@code banned_until}; a ban, unlike its lifting, ends every session the user has. */
+        public void applyTo(User user) {
+            user.bannedUntil = until;
+            if (until != null) {
+                user.endSessions(null);
+            }
+        }
+    }
+
     /**
-     * The {@code banned_until} an admin's {@code ban_duration} asks for: empty to lift the ban ("none"), else now plus
-     * the duration. Anything but "none" or a positive duration is a 400.
+     * The ban an admin's {@code ban_duration} asks for: none when it is absent, lifting for "none", else a ban until
+     * now plus the duration. Anything but "none" or a positive duration is a 400.
      */
-    public static Optional<Instant> until(String banDuration, Instant now) {
-        if ("none".equals(banDuration.trim())) {
+    public static Optional<Ban> requested(String banDuration, Instant now) {
+        if (banDuration == null) {
             return Optional.empty();
+        }
+        if ("none".equals(banDuration.trim())) {
+            return Optional.of(new Ban(null));
         }
         Duration duration;
         try {
@@ -49,6 +64,6 @@ public final class Bans {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw ApiError.badRequest("ban_duration must be \"none\" or a positive duration such as \"24h\"");
         }
-        return Optional.of(now.plus(duration));
+        return Optional.of(new Ban(now.plus(duration)));
     }
 }

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import dev.tessera.platform.db.SchemaTable;
 import dev.tessera.platform.error.ApiError;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +39,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * does.
  */
 @ApplicationScoped
+@Startup
 public class LoginLockout {
 
     /**
@@ -65,6 +67,11 @@ public class LoginLockout {
         this.pool = pool;
         String table = SchemaTable.of(schema, "login_attempts");
         int max = settings.maxFailures();
+        Duration first = settings.duration();
+        if (max < 1 || first.isNegative() || first.isZero() || settings.maxDuration().compareTo(first) < 0) {
+            throw new IllegalArgumentException("TESSERA_LOGIN_LOCKOUT_MAX_FAILURES must be at least 1, and"
+                    + " TESSERA_LOGIN_LOCKOUT_MAX_DURATION at least TESSERA_LOGIN_LOCKOUT_DURATION, which must be positive");
+        }
         String slotEnd = "now() + " + millis(SLOT);
         String forgotten = "a.last_attempt_at < now() - " + millis(settings.resetAfter());
         // The failures that count: none once the streak was forgotten or its lockout is over.
@@ -85,7 +92,7 @@ public class LoginLockout {
         String lockEnd = "now() + least(" + settings.maxDuration().toMillis() + "::float8, "
                 + settings.duration().toMillis() + "::float8 * power(2::float8, least(a.lockouts, 40)))"
                 + " * interval '1 millisecond'";
-        String firstLockEnd = "now() + " + millis(min(settings.duration(), settings.maxDuration()));
+        String firstLockEnd = "now() + " + millis(settings.duration());
         boolean firstLocks = 1 >= max;
         this.fail = "insert into " + table + " as a (key, pending, pending_until, failures, lockouts, locked_until,"
                 + " last_attempt_at) values ($1, 0, null, " + (firstLocks ? "0, 1, " + firstLockEnd : "1, 0, null")
@@ -194,9 +201,5 @@ public class LoginLockout {
 
     private static String millis(Duration duration) {
         return "interval '" + duration.toMillis() + " milliseconds'";
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

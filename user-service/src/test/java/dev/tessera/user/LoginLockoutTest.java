@@ -94,6 +94,20 @@ class LoginLockoutTest {
         assertEquals("429", outcome(login(email.toUpperCase(), PASSWORD)), "whatever the address's case");
     }
 
+    /** The database folds 'İ' onto 'i' where Java does not: such a spelling must not reach the account. */
+    @Test
+    void anotherSpellingOfTheAddressIsNoWayAround() {
+        Account account = confirmedUser(stack);
+        String email = "victim-" + account.email();
+        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", PASSWORD, "confirm", true)).post("/admin/users")
+                .then().statusCode(200);
+        assertEquals(expected(10, 1), guesses(email, 11));
+        for (String spelling : List.of(email.replace('i', '\u0130'), email.toUpperCase().replace('I', '\u0130'))) {
+            assertEquals("400 " + NO_MATCH, outcome(login(spelling, PASSWORD)), spelling);
+        }
+    }
+
     @Test
     void anAddressWithoutAnAccountAnswersExactlyTheSame() {
         String nobody = "nobody-" + UUID.randomUUID() + "@example.com";

@@ -51,7 +51,10 @@ public class PasswordCheckResource {
         }
         String aud = check.aud() == null ? "" : check.aud();
         String email = check.email().trim();
-        return lockout.reserve(aud, email).chain(attempt -> users.byEmail(aud, email).chain(user -> hasher
+        // Every stored address is ASCII. PostgreSQL's lower() may fold other characters onto ASCII ones ('İ' onto
+        // 'i') where Java's does not, so such an address could reach an account under a lockout key of its own.
+        Uni<User> account = email.chars().allMatch(c -> c < 128) ? users.byEmail(aud, email) : Uni.createFrom().nullItem();
+        return lockout.reserve(aud, email).chain(attempt -> account.chain(user -> hasher
                 .matches(check.password(), user == null ? null : user.encryptedPassword, attempt.checkBy())
                 .onFailure().call(unchecked -> lockout.abandoned(attempt))
                 .call(matches -> matches ? lockout.succeeded(attempt) : lockout.failed(attempt))

@@ -30,7 +30,7 @@ test('signup answers 403 to both clients', async () => {
 
 test('admins can still create users', async () => {
   installFunctionContext(suite.base, { url: suite.identityUrl, token: suite.operatorToken });
-  const user = await identity.admin.createUser({ email: freshEmail('admin-made'), password: 'pw' });
+  const user = await identity.admin.createUser({ email: freshEmail('admin-made'), password: 'admin-made password' });
   assert.ok(user.confirmedAt, "confirmed");
 });
 

@@ -47,7 +47,7 @@ class AccountTest {
     TestStack stack;
 
     String signupConfirmed(String email) throws Exception {
-        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw-1"))
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "first password"))
                 .post("/signup").then().statusCode(200).extract().path("id");
         String token = mailToken(id, "CONFIRMATION");
         internal().body(Map.of("type", "signup", "token", token)).post("/internal/verify").then().statusCode(200);
@@ -78,16 +78,25 @@ class AccountTest {
                 && (to == null || r.value().contains("\"to\":\"" + to + "\""));
     }
 
+    /**
+     * Known and unknown addresses get the same answers, twice in a row too: GoTrue answered a known address 429 the
+     * second time (issue 15 changed that on purpose); here the second request only sends no mail.
+     */
     @Test
     void recoveryMailsATokenThatLogsTheUserInOnce() throws Exception {
         String email = "recover-" + UUID.randomUUID() + "@example.com";
         String id = signupConfirmed(email);
-        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover")
-                .then().statusCode(200).body(equalTo("{}"));
-        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover")
-                .then().statusCode(429).body("msg", equalTo("Rate limit exceeded, try again later"));
-        given().contentType(ContentType.JSON).body(Map.of("email", "nobody-" + UUID.randomUUID() + "@example.com"))
-                .post("/recover").then().statusCode(200).body(equalTo("{}"));
+        String nobody = "nobody-" + UUID.randomUUID() + "@example.com";
+        for (String address : List.of(email, email, nobody, nobody)) {
+            given().contentType(ContentType.JSON).body(Map.of("email", address)).post("/recover")
+                    .then().statusCode(200).body(equalTo("{}"));
+        }
+        // A later mail of the same user: once it is on the topic, a second recovery mail would be before it.
+        String marker = "marker-" + UUID.randomUUID() + "@example.com";
+        as(id, email).body(Map.of("email", marker)).put("/user").then().statusCode(200);
+        assertEquals(1, stack.awaitRecords(Topic.MAIL, seen -> seen.stream()
+                .anyMatch(r -> matches(r, id, "EMAIL_CHANGE", marker)), Duration.ofSeconds(30)).stream()
+                .filter(r -> matches(r, id, "RECOVERY", null)).count(), "the second request sent no mail");
         given().contentType(ContentType.JSON).body(Map.of("email", "")).post("/recover")
                 .then().statusCode(422).body("msg", equalTo("Password recovery requires an email"));
         given().contentType(ContentType.JSON).body("nope").post("/recover")
@@ -120,7 +129,7 @@ class AccountTest {
         as(id, email).body(Map.of("password", "new-password")).put("/user").then().statusCode(200);
         internal().body(Map.of("email", email, "password", "new-password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(200);
-        internal().body(Map.of("email", email, "password", "pw-1", "aud", "")).post("/internal/authenticate")
+        internal().body(Map.of("email", email, "password", "first password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(400);
 
         as(id, email).body("{").put("/user").then().statusCode(400).body("msg", startsWith("Could not read User Update params"));

@@ -71,7 +71,7 @@ class AuditTest {
     void signupAndAdminActionsAreAuditedOnceEach() throws Exception {
         String email = "audited-" + UUID.randomUUID() + "@example.com";
         String id = given().contentType(ContentType.JSON)
-                .body(Map.of("email", email, "password", "pw", "data", Map.of("full_name", "Audrey Audit")))
+                .body(Map.of("email", email, "password", "audit-test-password", "data", Map.of("full_name", "Audrey Audit")))
                 .post("/signup").then().statusCode(200).extract().path("id");
         given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
                 .body(Map.of("role", "editor")).put("/admin/users/" + id).then().statusCode(200);
@@ -112,7 +112,7 @@ class AuditTest {
     @Test
     void aRedeliveredEventIsAuditedOnce() throws Exception {
         String email = "redelivered-" + UUID.randomUUID() + "@example.com";
-        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw"))
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "audit-test-password"))
                 .post("/signup").then().statusCode(200).extract().path("id");
         ConsumerRecord<String, String> signup = stack.awaitRecords(Topic.EVENTS,
                 seen -> seen.stream().anyMatch(r -> id.equals(r.key())), Duration.ofSeconds(30)).stream()

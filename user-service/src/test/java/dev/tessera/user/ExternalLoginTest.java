@@ -352,7 +352,7 @@ class ExternalLoginTest {
                 .body("msg", equalTo("User not found"));
         signIn("gitlab", List.of(address(email, true, true)), Map.of(), token)
                 .statusCode(404).body("msg", equalTo("User not found"));
-        internal().body(Map.of("type", "signup", "token", token, "password", "pw")).post("/internal/verify")
+        internal().body(Map.of("type", "signup", "token", token, "password", "invited password")).post("/internal/verify")
                 .then().statusCode(404);
         assertEquals(List.of("validate", "signup"), HookServiceStub.ran(email));
     }
@@ -393,7 +393,7 @@ class ExternalLoginTest {
     @Test
     void aSignupConfirmationTokenAlsoPassesTheInviteCheckUntilItExpires() throws Exception {
         String email = email("pending");
-        String id = signupUnconfirmed(email, "pw");
+        String id = signupUnconfirmed(email, "pending password");
         String token = mailedToken(id, "CONFIRMATION", email);
         internal().body(Map.of("token", token)).post("/internal/invites/check").then().statusCode(204);
         inviteSentAt(id, Instant.now().minus(Duration.ofHours(25)));

@@ -85,14 +85,14 @@ class HooksTest {
     void aRefusingValidateFunctionCreatesNobody() throws Exception {
         String email = email();
         HookServiceStub.ANSWERS.put(HookServiceStub.key("validate", email), Answer.error(422, "Failed to handle signup webhook"));
-        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw")).post("/signup")
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password")).post("/signup")
                 .then().statusCode(422).body("msg", equalTo("Failed to handle signup webhook"));
         assertEquals(0, users(email));
         assertEquals(List.of("validate"), ran(email));
 
         HookServiceStub.ANSWERS.put(HookServiceStub.key("validate", email), Answer.error(504,
                 "Failed to perform webhook in time frame (5 seconds)"));
-        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw")).post("/signup")
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password")).post("/signup")
                 .then().statusCode(504).body("code", equalTo(504));
         assertEquals(0, users(email));
     }
@@ -102,7 +102,7 @@ class HooksTest {
         String email = email();
         HookServiceStub.ANSWERS.put(HookServiceStub.key("validate", email),
                 Answer.ok(Map.of("app_metadata", Map.of("provider", "email", "roles", List.of("member")))));
-        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw",
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password",
                 "data", Map.of("full_name", "Hook Hanna"))).post("/signup")
                 .then().statusCode(200)
                 .body("app_metadata.roles[0]", equalTo("member"))
@@ -119,7 +119,7 @@ class HooksTest {
 
         HookServiceStub.ANSWERS.put(HookServiceStub.key("login", email),
                 Answer.ok(Map.of("app_metadata", Map.of("provider", "email", "roles", List.of("admin")))));
-        internal().body(Map.of("email", email, "password", "pw", "aud", "")).post("/internal/authenticate")
+        internal().body(Map.of("email", email, "password", "hook-test-password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(200).body("app_metadata.roles[0]", equalTo("admin"))
                 .body("user_metadata.plan", equalTo("trial"));
 
@@ -142,19 +142,19 @@ class HooksTest {
     @Test
     void aRefusingSignupFunctionLeavesTheUserUnconfirmedAndTheLinkValid() throws Exception {
         String email = email();
-        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw"))
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password"))
                 .post("/signup").then().statusCode(200).extract().path("id");
         String token = confirmationToken(id);
         HookServiceStub.ANSWERS.put(HookServiceStub.key("signup", email), Answer.error(422, "Failed to handle signup webhook"));
         internal().body(Map.of("type", "signup", "token", token)).post("/internal/verify")
                 .then().statusCode(422).body("msg", equalTo("Failed to handle signup webhook"));
-        internal().body(Map.of("email", email, "password", "pw", "aud", "")).post("/internal/authenticate")
+        internal().body(Map.of("email", email, "password", "hook-test-password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(400).body("error_description", equalTo("Email not confirmed"));
 
         HookServiceStub.ANSWERS.remove(HookServiceStub.key("signup", email));
         internal().body(Map.of("type", "signup", "token", token)).post("/internal/verify").then().statusCode(200);
         HookServiceStub.ANSWERS.put(HookServiceStub.key("login", email), Answer.error(422, "Failed to handle signup webhook"));
-        internal().body(Map.of("email", email, "password", "pw", "aud", "")).post("/internal/authenticate")
+        internal().body(Map.of("email", email, "password", "hook-test-password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(422);
         assertEquals(List.of("validate", "signup", "signup", "login"), ran(email));
     }
@@ -162,9 +162,9 @@ class HooksTest {
     @Test
     void wrongPasswordsAndUnconfirmedUsersNeverReachTheLoginFunction() {
         String email = email();
-        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw")).post("/signup")
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password")).post("/signup")
                 .then().statusCode(200);
-        internal().body(Map.of("email", email, "password", "pw", "aud", "")).post("/internal/authenticate")
+        internal().body(Map.of("email", email, "password", "hook-test-password", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(400);
         assertEquals(List.of("validate"), ran(email));
     }

@@ -92,15 +92,16 @@ class SignupTest {
         assertNotNull(mail.get("id"));
     }
 
+    /** Signing up again with the same password is GoTrue's resend; another password replaces (SignupAgainTest). */
     @Test
-    void aConfirmedAddressCannotSignUpAgainButAnUnconfirmedOneMergesItsData() {
+    void anUnconfirmedAddressSignedUpAgainWithTheSamePasswordMergesItsData() {
         String email = email();
-        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw-one", "data", Map.of("a", 1, "b", 2)))
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "same password", "data", Map.of("a", 1, "b", 2)))
                 .post("/signup").then().statusCode(200);
         Map<String, Object> update = new java.util.HashMap<>();
         update.put("b", null);
         update.put("c", 3);
-        given().contentType(ContentType.JSON).body(Map.of("email", email.toUpperCase(), "password", "pw-two", "data", update))
+        given().contentType(ContentType.JSON).body(Map.of("email", email.toUpperCase(), "password", "same password", "data", update))
                 .post("/signup").then().statusCode(200)
                 .body("email", equalTo(email))
                 .body("user_metadata.a", equalTo(1))

@@ -122,7 +122,7 @@ class VerifyAndAuthenticateTest {
     @Test
     void expiredAndMalformedVerificationsAreRefused() throws Exception {
         String email = "expired-" + UUID.randomUUID() + "@example.com";
-        String id = signup(email, "pw");
+        String id = signup(email, "verify password");
         String token = confirmationToken(id);
         try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
                 "update users.users set confirmation_sent_at = ? where id = ?")) {
@@ -143,7 +143,7 @@ class VerifyAndAuthenticateTest {
     @Test
     void getUserAnswersTheCallersUserObject() throws Exception {
         String email = "me-" + UUID.randomUUID() + "@example.com";
-        String id = signup(email, "pw");
+        String id = signup(email, "verify password");
         String jwt = TestTokens.sign(SECRET, id, email);
         given().header("Authorization", "Bearer " + jwt).get("/user").then().statusCode(200)
                 .body("id", equalTo(id)).body("email", equalTo(email)).body("aud", equalTo(""))

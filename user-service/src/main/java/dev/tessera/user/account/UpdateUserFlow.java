@@ -23,6 +23,7 @@ import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.password.PasswordPolicy;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -43,21 +44,30 @@ public class UpdateUserFlow {
     private final AdminCredentials admins;
     private final UserEvents events;
     private final UserMails mails;
+    private final PasswordPolicy passwords;
     private final GoTrueConfig config;
 
     public UpdateUserFlow(UserRepository users, PasswordHasher hasher, AdminCredentials admins, UserEvents events,
-            UserMails mails, GoTrueConfig config) {
+            UserMails mails, PasswordPolicy passwords, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.admins = admins;
         this.events = events;
         this.mails = mails;
+        this.passwords = passwords;
         this.config = config;
     }
 
-    public Uni<User> update(UUID id, UpdateUserParams params) {
-        if (params.changesPassword() && PasswordHasher.tooLong(params.password())) {
-            throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+    /**
+     * @param sessionId the caller's session (its access token's {@code session_id}), which a password change spares
+     *        while it ends the user's other sessions; null when the token names none
+     */
+    public Uni<User> update(UUID id, UUID sessionId, UpdateUserParams params) {
+        if (params.changesPassword()) {
+            if (PasswordHasher.tooLong(params.password())) {
+                throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+            }
+            passwords.check(params.password());
         }
         String newEmail = !params.confirmsEmailChange() && params.email() != null && !params.email().isBlank()
                 ? EmailAddress.validate(params.email())
@@ -70,6 +80,7 @@ public class UpdateUserFlow {
             List<EventType> happened = new ArrayList<>();
             if (hash != null) {
                 user.encryptedPassword = hash;
+                user.endSessions(sessionId);
                 happened.add(EventType.PASSWORD_CHANGED);
             }
             if (params.data() != null) {

@@ -57,7 +57,7 @@ public class UserResource {
     @WithSession
     public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        UUID id = caller(authorization, audienceHeader);
+        UUID id = caller(authorization, audienceHeader).userId().orElseThrow();
         return users.findById(id).map(user -> {
             if (user == null) {
                 throw ApiError.notFound("User not found");
@@ -71,21 +71,22 @@ public class UserResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> put(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
-        UUID id = caller(authorization, audienceHeader);
+        AccessTokenClaims claims = caller(authorization, audienceHeader);
+        UUID id = claims.userId().orElseThrow();
         UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
         int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
         return limits.userUpdate(clientAddress.of(request), id, mails)
-                .chain(() -> update.update(id, params)).map(UserView::of);
+                .chain(() -> update.update(id, claims.session().orElse(null), params)).map(UserView::of);
     }
 
-    /** The authenticated caller's id, after GoTrue's token and audience checks. */
-    private UUID caller(String authorization, String audienceHeader) {
+    /** The authenticated caller's claims, after GoTrue's token and audience checks; their user id is readable. */
+    private AccessTokenClaims caller(String authorization, String audienceHeader) {
         AccessTokenClaims claims = tokens.verifyHeader(authorization);
-        UUID id = claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
+        claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
         String requestAud = audience.resolve(audienceHeader, claims);
         if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
             throw ApiError.badRequest("Token audience doesn't match request audience");
         }
-        return id;
+        return claims;
     }
 }

@@ -19,7 +19,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * GoTrue's {@code requireAdminCredentials} (reference §3): the operator token, a system token, or a user who is a
- * super admin or whose role is {@code GOTRUE_JWT_ADMIN_GROUP_NAME} within the audience acted on.
+ * super admin or whose role is {@code GOTRUE_JWT_ADMIN_GROUP_NAME} within the audience acted on. Unlike GoTrue, a
+ * system token acts only on its own audience (its {@code aud}, else {@code GOTRUE_JWT_AUD}), and what an audience's
+ * admins reach is limited to that audience ({@link Caller#reaches}); the operator token and super admins (set in the
+ * database only) reach every audience.
  */
 @ApplicationScoped
 public class AdminCredentials {
@@ -48,6 +51,9 @@ public class AdminCredentials {
         AccessTokenClaims claims = tokens.verify(bearer);
         String aud = actedOn(audienceHeader, claims, bodyAud);
         if (claims.isSystem()) {
+            if (!aud.equals(audience.resolve(null, claims))) {
+                throw ApiError.unauthorized("User not allowed");
+            }
             return Uni.createFrom().item(new Caller(Caller.NIL, claims.email(), aud, Caller.Kind.SYSTEM));
         }
         UUID id = claims.userId().orElseThrow(() -> ApiError.unauthorized("Invalid admin user"));
@@ -58,7 +64,7 @@ public class AdminCredentials {
             if (!isAdmin(user, aud)) {
                 throw ApiError.unauthorized("User not allowed");
             }
-            return new Caller(user.id, user.email, aud, Caller.Kind.USER);
+            return new Caller(user.id, user.email, aud, user.superAdmin ? Caller.Kind.SUPER_ADMIN : Caller.Kind.ADMIN);
         });
     }
 

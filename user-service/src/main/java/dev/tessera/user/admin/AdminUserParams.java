@@ -12,9 +12,10 @@ public record AdminUserParams(
         String password,
         Boolean confirm,
         @JsonProperty("user_metadata") Map<String, Object> userMetadata,
-        @JsonProperty("app_metadata") Map<String, Object> appMetadata) {
+        @JsonProperty("app_metadata") Map<String, Object> appMetadata,
+        @JsonProperty("ban_duration") String banDuration) {
 
-    static final AdminUserParams EMPTY = new AdminUserParams(null, null, null, null, null, null, null);
+    static final AdminUserParams EMPTY = new AdminUserParams(null, null, null, null, null, null, null, null);
 
     boolean confirms() {
         return Boolean.TRUE.equals(confirm);

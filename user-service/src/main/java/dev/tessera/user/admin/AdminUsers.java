@@ -3,6 +3,7 @@ package dev.tessera.user.admin;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,13 +18,17 @@ import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.password.PasswordPolicy;
+import dev.tessera.user.signin.Bans;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * What admins do to users. Unlike GoTrue, a user created without a password has no password at all (it cannot log
  * in with an empty one), a created user's {@code app_metadata} is applied, and an email set by an admin is validated
- * and checked for duplicates.
+ * and checked for duplicates. An admin reaches only the users of its audience ({@link Caller#reaches}); any other
+ * user is "not found". Setting a password, confirming and banning (supabase's {@code ban_duration}) end the user's
+ * sessions.
  */
 @ApplicationScoped
 public class AdminUsers {
@@ -33,13 +38,21 @@ public class AdminUsers {
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final UserEvents events;
+    private final PasswordPolicy passwords;
     private final GoTrueConfig config;
 
-    public AdminUsers(UserRepository users, PasswordHasher hasher, UserEvents events, GoTrueConfig config) {
+    public AdminUsers(UserRepository users, PasswordHasher hasher, UserEvents events, PasswordPolicy passwords,
+            GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.events = events;
+        this.passwords = passwords;
         this.config = config;
+    }
+
+    /** The user with this id; 404 when there is none or the admin does not reach it. */
+    public Uni<User> find(Caller admin, UUID id) {
+        return Panache.withSession(() -> users.findById(id)).map(user -> reachable(admin, user));
     }
 
     public Uni<User> create(Caller admin, AdminUserParams params) {
@@ -48,6 +61,7 @@ public class AdminUsers {
         }
         String email = EmailAddress.validate(params.email());
         checkPassword(params);
+        Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Panache.withTransaction(() -> users.findByEmail(admin.aud(), email)
                 .chain(existing -> {
@@ -66,6 +80,7 @@ public class AdminUsers {
                     user.appMetadata = params.appMetadata() == null ? app : Metadata.merge(app, params.appMetadata());
                     user.userMetadata = params.userMetadata();
                     user.confirmedAt = params.confirms() ? now : null;
+                    ban.ifPresent(requested -> requested.applyTo(user));
                     user.createdAt = now;
                     user.updatedAt = now;
                     Uni<Void> confirmed = user.confirmedAt == null ? Uni.createFrom().voidItem()
@@ -80,11 +95,10 @@ public class AdminUsers {
     public Uni<User> update(Caller admin, UUID id, AdminUserParams params) {
         checkPassword(params);
         String email = params.email() == null || params.email().isBlank() ? null : EmailAddress.validate(params.email());
+        Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
-            if (user == null) {
-                return Uni.createFrom().failure(ApiError.notFound("User not found"));
-            }
+            reachable(admin, user);
             boolean newlyConfirmed = params.confirms() && user.confirmedAt == null;
             if (params.role() != null && !params.role().isEmpty()) {
                 user.role = params.role();
@@ -95,6 +109,10 @@ public class AdminUsers {
             if (passwordHash != null) {
                 user.encryptedPassword = passwordHash;
             }
+            if (passwordHash != null || newlyConfirmed) {
+                user.endSessions(null);
+            }
+            ban.ifPresent(requested -> requested.applyTo(user));
             if (email != null) {
                 user.email = email;
             }
@@ -117,17 +135,26 @@ public class AdminUsers {
 
     public Uni<Void> delete(Caller admin, UUID id) {
         return Panache.withTransaction(() -> users.lock(id).chain(user -> {
-            if (user == null) {
-                return Uni.createFrom().failure(ApiError.notFound("User not found"));
-            }
+            reachable(admin, user);
             return events.publish(EventType.USER_DELETED, user, actor(admin)).chain(() -> users.delete(user));
         }));
     }
 
-    private static void checkPassword(AdminUserParams params) {
-        if (params.hasPassword() && PasswordHasher.tooLong(params.password())) {
-            throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+    private void checkPassword(AdminUserParams params) {
+        if (params.hasPassword()) {
+            if (PasswordHasher.tooLong(params.password())) {
+                throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
+            }
+            passwords.check(params.password());
         }
+    }
+
+    /** The user, or 404 when there is none or the admin does not reach its audience (which it must not learn of). */
+    private static User reachable(Caller admin, User user) {
+        if (user == null || !admin.reaches(user.aud)) {
+            throw ApiError.notFound("User not found");
+        }
+        return user;
     }
 
     private static Map<String, Object> actor(Caller admin) {

@@ -79,13 +79,8 @@ public class AdminUsersResource {
     public Uni<UserView> get(@PathParam("id") String id, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
         return admins.require(authorization, audienceHeader, null)
-                .chain(caller -> Panache.withSession(() -> users.findById(userId(id))))
-                .map(user -> {
-                    if (user == null) {
-                        throw ApiError.notFound("User not found");
-                    }
-                    return UserView.of(user);
-                });
+                .chain(caller -> flow.find(caller, userId(id)))
+                .map(UserView::of);
     }
 
     @PUT

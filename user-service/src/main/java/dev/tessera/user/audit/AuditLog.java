@@ -3,6 +3,7 @@ package dev.tessera.user.audit;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +28,18 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class AuditLog {
 
-    /** A search: {@code column} is the payload key(s) matched, {@code text} the substring, or both null. */
-    public record Query(List<String> keys, String text) {
-        static final Query ALL = new Query(List.of(), null);
+    /**
+     * A search: {@code keys} are the payload keys matched, {@code text} the substring, or both null; {@code aud} the
+     * one audience whose entries are listed, or null for every entry.
+     */
+    public record Query(List<String> keys, String text, String aud) {
+    }
+
+    /**
+     * An entry to append, with what decides its audience: the audience of the user it is about, or when the event did
+     * not say, that user's id, whose audience is then looked up as the entry is written.
+     */
+    public record Appended(AuditEntry entry, String aud, UUID userId) {
     }
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -45,8 +55,12 @@ public class AuditLog {
         this.mapper = mapper;
         this.pool = pool;
         this.table = SchemaTable.of(schema, "audit_log_entries");
-        this.insert = "insert into " + table + " (id, payload, created_at)"
-                + " select * from unnest($1::uuid[], $2::text[]::jsonb[], $3::timestamptz[]) on conflict (id) do nothing";
+        this.insert = "insert into " + table + " (id, payload, created_at, aud)"
+                + " select e.id, e.payload, e.created_at, coalesce(e.aud, u.aud)"
+                + " from unnest($1::uuid[], $2::text[]::jsonb[], $3::timestamptz[], $4::text[], $5::uuid[])"
+                + " as e(id, payload, created_at, aud, user_id)"
+                + " left join " + SchemaTable.of(schema, "users") + " u on u.id = e.user_id"
+                + " on conflict (id) do nothing";
     }
 
     /**
@@ -54,17 +68,21 @@ public class AuditLog {
      * left as it is. The entries travel as three arrays, so the statement's text is the same for every batch size
      * and the plain reactive client is used: the projection writes a batch several times a second under load.
      */
-    public Uni<Void> append(List<AuditEntry> entries) {
+    public Uni<Void> append(List<Appended> entries) {
         UUID[] ids = new UUID[entries.size()];
         String[] payloads = new String[entries.size()];
         OffsetDateTime[] times = new OffsetDateTime[entries.size()];
+        String[] auds = new String[entries.size()];
+        UUID[] userIds = new UUID[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
-            AuditEntry entry = entries.get(i);
+            AuditEntry entry = entries.get(i).entry();
             ids[i] = entry.id();
             payloads[i] = json(entry.payload());
             times[i] = OffsetDateTime.ofInstant(entry.createdAt(), ZoneOffset.UTC);
+            auds[i] = entries.get(i).aud();
+            userIds[i] = entries.get(i).userId();
         }
-        return pool.preparedQuery(insert).execute(Tuple.of(ids, payloads, times)).replaceWithVoid();
+        return pool.preparedQuery(insert).execute(Tuple.of(ids, payloads, times, auds, userIds)).replaceWithVoid();
     }
 
     public Uni<List<AuditEntry>> page(Query query, int page, int perPage) {
@@ -83,17 +101,24 @@ public class AuditLog {
     }
 
     private static String where(Query query) {
-        if (query.text() == null) {
-            return "";
+        List<String> conditions = new ArrayList<>();
+        if (query.text() != null) {
+            conditions.add("(" + String.join(" or ", query.keys().stream()
+                    .map(key -> "lower(payload->>'" + key + "') like :text").toList()) + ")");
         }
-        return " where " + String.join(" or ", query.keys().stream()
-                .map(key -> "lower(payload->>'" + key + "') like :text").toList());
+        if (query.aud() != null) {
+            conditions.add("aud = :aud");
+        }
+        return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
 
     private static <T> Mutiny.SelectionQuery<T> bind(Mutiny.SelectionQuery<T> q, Query query) {
         if (query.text() != null) {
             String escaped = query.text().toLowerCase().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
             q.setParameter("text", "%" + escaped + "%");
+        }
+        if (query.aud() != null) {
+            q.setParameter("aud", query.aud());
         }
         return q;
     }

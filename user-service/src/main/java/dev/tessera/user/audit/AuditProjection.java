@@ -45,7 +45,7 @@ public class AuditProjection {
      */
     @Incoming("audit")
     public Uni<Void> record(List<String> cloudEvents) {
-        List<AuditEntry> entries = new ArrayList<>();
+        List<AuditLog.Appended> entries = new ArrayList<>();
         for (String cloudEvent : cloudEvents) {
             try {
                 toEntry(mapper.readTree(cloudEvent)).ifPresent(entries::add);
@@ -62,7 +62,8 @@ public class AuditProjection {
                 .onFailure().retry().withBackOff(Duration.ofSeconds(1), Duration.ofSeconds(30)).atMost(10);
     }
 
-    Optional<AuditEntry> toEntry(JsonNode event) {
+    /** The entry for an event, with the audience of the user it is about when the event names it. */
+    Optional<AuditLog.Appended> toEntry(JsonNode event) {
         Optional<EventType> type = EventType.fromType(event.path("type").asText());
         if (type.isEmpty()) {
             return Optional.empty();
@@ -87,7 +88,18 @@ public class AuditProjection {
         }
         payload.put("action", type.get().auditAction());
         payload.put("log_type", type.get().logType());
-        return Optional.of(new AuditEntry(UUID.fromString(event.path("id").asText()), payload, time));
+        AuditEntry entry = new AuditEntry(UUID.fromString(event.path("id").asText()), payload, time);
+        // auth-service's events name the user but not its audience: the audit log looks it up as it writes.
+        String aud = user.path("aud").isTextual() ? user.path("aud").asText() : null;
+        return Optional.of(new AuditLog.Appended(entry, aud, uuid(userId)));
+    }
+
+    private static UUID uuid(String text) {
+        try {
+            return UUID.fromString(text);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
     }
 
     private static Optional<String> text(JsonNode node) {

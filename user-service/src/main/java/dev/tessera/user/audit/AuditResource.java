@@ -24,7 +24,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@code GET /admin/audit?page&per_page&query=<scope>:<text>} (admin), newest first. Scopes: {@code author} (actor
  * email or name), {@code action}, {@code type} (log type). The log is projected from the event stream, so an entry
- * appears shortly after its event.
+ * appears shortly after its event. An audience's admins see the entries about users of their audience; the operator
+ * and super admins see all.
  */
 @Path("/admin/audit")
 public class AuditResource {
@@ -49,7 +50,7 @@ public class AuditResource {
             @QueryParam("per_page") String perPage, @QueryParam("query") String query, @Context UriInfo uri) {
         return admins.require(authorization, audienceHeader, null).chain(caller -> {
             Paging paging = Paging.of(page, perPage);
-            AuditLog.Query search = parse(query);
+            AuditLog.Query search = parse(query, caller.global() ? null : caller.aud());
             return Panache.withSession(() -> log.count(search).chain(total -> log.page(search, paging.page(), paging.perPage())
                     .map(entries -> Response.ok(entries)
                             .header("X-Total-Count", total)
@@ -58,9 +59,10 @@ public class AuditResource {
         });
     }
 
-    private static AuditLog.Query parse(String query) {
+    /** @param aud the only audience whose entries the caller may read, or null for all */
+    private static AuditLog.Query parse(String query, String aud) {
         if (query == null || query.isEmpty()) {
-            return AuditLog.Query.ALL;
+            return new AuditLog.Query(List.of(), null, aud);
         }
         int colon = query.indexOf(':');
         String scope = colon < 0 ? query : query.substring(0, colon);
@@ -68,6 +70,6 @@ public class AuditResource {
         if (colon < 0 || keys == null) {
             throw ApiError.badRequest("Invalid query scope: " + scope);
         }
-        return new AuditLog.Query(keys, query.substring(colon + 1));
+        return new AuditLog.Query(keys, query.substring(colon + 1), aud);
     }
 }

@@ -11,6 +11,6 @@ public final class Identities {
 
     public static UserIdentity of(User user) {
         return new UserIdentity(user.id, user.aud, user.email, user.role, user.isConfirmed(), user.appMetadata,
-                user.userMetadata, 0, null);
+                user.userMetadata, user.sessionEpoch, user.keptSessionId);
     }
 }

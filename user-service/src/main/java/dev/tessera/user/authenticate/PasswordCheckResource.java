@@ -13,13 +13,16 @@ import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserReader;
+import dev.tessera.user.signin.Bans;
+import dev.tessera.user.signin.LoginLockout;
 import io.smallrye.mutiny.Uni;
 
 /**
  * Internal: checks an email and password for auth-service's password grant, then runs the {@code login} hook, whose
  * answer may replace the user's metadata before auth-service mints the token. Answers the OAuth error shape that
- * {@code /token} passes on. Every path runs one bcrypt comparison, so an unknown address or a user without a
- * password takes as long as a wrong password.
+ * {@code /token} passes on, except while the address is locked out ({@link LoginLockout}: 429 with
+ * {@code Retry-After}). Every path runs one bcrypt comparison, so an unknown address or a user without a password
+ * takes as long as a wrong password, and counts toward a lockout the same way.
  */
 @Path("/internal/authenticate")
 @InternalApi
@@ -29,11 +32,13 @@ public class PasswordCheckResource {
 
     private final UserReader users;
     private final PasswordHasher hasher;
+    private final LoginLockout lockout;
     private final LoginHook loginHook;
 
-    public PasswordCheckResource(UserReader users, PasswordHasher hasher, LoginHook loginHook) {
+    public PasswordCheckResource(UserReader users, PasswordHasher hasher, LoginLockout lockout, LoginHook loginHook) {
         this.users = users;
         this.hasher = hasher;
+        this.lockout = lockout;
         this.loginHook = loginHook;
     }
 
@@ -45,9 +50,15 @@ public class PasswordCheckResource {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         String aud = check.aud() == null ? "" : check.aud();
-        return users.byEmail(aud, check.email().trim())
-                .chain(user -> hasher.matches(check.password(), user == null ? null : user.encryptedPassword)
-                        .map(matches -> authenticated(user, matches)))
+        String email = check.email().trim();
+        // Every stored address is ASCII. PostgreSQL's lower() may fold other characters onto ASCII ones ('İ' onto
+        // 'i') where Java's does not, so such an address could reach an account under a lockout key of its own.
+        Uni<User> account = email.chars().allMatch(c -> c < 128) ? users.byEmail(aud, email) : Uni.createFrom().nullItem();
+        return lockout.reserve(aud, email).chain(attempt -> account.chain(user -> hasher
+                .matches(check.password(), user == null ? null : user.encryptedPassword, attempt.checkBy())
+                .onFailure().call(unchecked -> lockout.abandoned(attempt))
+                .call(matches -> matches ? lockout.succeeded(attempt) : lockout.failed(attempt))
+                .map(matches -> authenticated(user, matches))))
                 .chain(user -> loginHook.run(user, () -> ApiError.oauth("invalid_grant", NO_MATCH)))
                 .map(Identities::of);
     }
@@ -61,6 +72,9 @@ public class PasswordCheckResource {
         }
         if (!matches) {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
+        }
+        if (user.isBanned()) {
+            throw Bans.refusedGrant();
         }
         return user;
     }

@@ -83,10 +83,14 @@ public class Confirmations {
         }));
     }
 
-    /** Confirms the user (keeping an earlier confirmation time) and announces it, in the caller's transaction. */
+    /**
+     * Confirms the user (keeping an earlier confirmation time) and announces it, in the caller's transaction. A first
+     * confirmation ends every session the user had: none should exist before the address was proven.
+     */
     public Uni<Void> confirm(User user) {
         if (user.confirmedAt == null) {
             user.confirmedAt = Instant.now();
+            user.endSessions(null);
         }
         user.touch();
         return events.publish(EventType.CONFIRMED, user);

@@ -2,6 +2,7 @@ package dev.tessera.user.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -61,7 +62,18 @@ public class PasswordHasher {
 
     /** True when the password matches the hash; a null hash is compared against a dummy and never matches. */
     public Uni<Boolean> matches(String password, String hash) {
+        return matches(password, hash, Instant.MAX);
+    }
+
+    /**
+     * As {@link #matches(String, String)}, but a comparison that has not started by {@code startBy} (it waited in the
+     * queue) is not made: it fails with 503 instead, so the caller knows no password was checked.
+     */
+    public Uni<Boolean> matches(String password, String hash, Instant startBy) {
         return offload(() -> {
+            if (Instant.now().isAfter(startBy)) {
+                throw busy();
+            }
             String against = hash == null ? dummyHash : hash;
             boolean ok;
             try {
@@ -100,9 +112,13 @@ public class PasswordHasher {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                emitter.fail(ApiError.of(503, "Server is busy, try again later"));
+                emitter.fail(busy());
             }
         });
+    }
+
+    private static ApiError busy() {
+        return ApiError.of(503, "Server is busy, try again later");
     }
 
     @PreDestroy

@@ -9,6 +9,7 @@ import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.Metadata;
 import dev.tessera.user.model.User;
+import dev.tessera.user.signin.Bans;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,6 +34,7 @@ class ExternalInvite {
 
     Uni<User> accept(ExternalSignIn signIn) {
         return confirmations.redeemable(signIn.inviteToken()).chain(found -> {
+            Bans.refuse(found);
             if (!signIn.lists(found.email)) {
                 return Uni.createFrom().failure(ApiError.badRequest(EMAIL_MISMATCH));
             }

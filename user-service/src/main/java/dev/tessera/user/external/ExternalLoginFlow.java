@@ -14,6 +14,7 @@ import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.signin.Bans;
 import dev.tessera.user.signup.SignupFlow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -65,6 +66,7 @@ class ExternalLoginFlow {
             if (found == null) {
                 return signup.create(signIn);
             }
+            Bans.refuse(found);
             if (found.isConfirmed()) {
                 return loginHook.run(found, () -> ApiError.notFound("User not found"))
                         .map(user -> answer(Outcome.LOGGED_IN, user));

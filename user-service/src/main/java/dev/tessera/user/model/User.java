@@ -84,6 +84,18 @@ public class User {
     @Column(name = "is_super_admin", nullable = false)
     public boolean superAdmin;
 
+    /** Raised to end the user's sessions; see {@link #endSessions}. */
+    @Column(name = "session_epoch", nullable = false)
+    public long sessionEpoch;
+
+    /** The one session the last raise of {@link #sessionEpoch} spared, or null. */
+    @Column(name = "kept_session_id")
+    public UUID keptSessionId;
+
+    /** No sign-in of any kind until this time (supabase's ban); null when not banned. */
+    @Column(name = "banned_until")
+    public Instant bannedUntil;
+
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -111,6 +123,19 @@ public class User {
 
     public boolean isConfirmed() {
         return confirmedAt != null;
+    }
+
+    public boolean isBanned() {
+        return bannedUntil != null && bannedUntil.isAfter(Instant.now());
+    }
+
+    /**
+     * Ends every session the user has, except {@code kept} when not null: auth-service refuses to refresh a session
+     * started under an older epoch. Called in the transaction of the change that requires it.
+     */
+    public void endSessions(UUID kept) {
+        sessionEpoch++;
+        keptSessionId = kept;
     }
 
     public void touch() {

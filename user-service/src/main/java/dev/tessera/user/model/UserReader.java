@@ -37,7 +37,8 @@ public class UserReader {
     private static final String COLUMNS = "id, instance_id, aud, role, email, encrypted_password, confirmed_at,"
             + " invited_at, confirmation_token_hash, confirmation_sent_at, recovery_token_hash, recovery_sent_at,"
             + " email_change_token_hash, email_change_token_current_hash, email_change, email_change_sent_at,"
-            + " last_sign_in_at, app_metadata::text, user_metadata::text, is_super_admin, created_at, updated_at";
+            + " last_sign_in_at, app_metadata::text, user_metadata::text, is_super_admin, created_at, updated_at,"
+            + " session_epoch, kept_session_id, banned_until";
 
     private final Pool pool;
     private final ObjectMapper mapper;
@@ -94,6 +95,9 @@ public class UserReader {
         user.superAdmin = row.getBoolean(19);
         user.createdAt = instant(row, 20);
         user.updatedAt = instant(row, 21);
+        user.sessionEpoch = row.getLong(22);
+        user.keptSessionId = row.getUUID(23);
+        user.bannedUntil = instant(row, 24);
         return user;
     }
 

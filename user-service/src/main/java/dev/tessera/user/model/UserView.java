@@ -25,6 +25,7 @@ public record UserView(
         @JsonProperty("new_email") String newEmail,
         @JsonProperty("email_change_sent_at") Instant emailChangeSentAt,
         @JsonProperty("last_sign_in_at") Instant lastSignInAt,
+        @JsonProperty("banned_until") Instant bannedUntil,
         @JsonProperty("app_metadata") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Object> appMetadata,
         @JsonProperty("user_metadata") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Object> userMetadata,
         @JsonProperty("created_at") Instant createdAt,
@@ -34,7 +35,7 @@ public record UserView(
         return new UserView(user.id, user.aud, user.role, user.email, user.confirmedAt, user.invitedAt,
                 user.confirmationSentAt, user.recoverySentAt,
                 user.emailChange == null || user.emailChange.isEmpty() ? null : user.emailChange,
-                user.emailChangeSentAt, user.lastSignInAt, user.appMetadata, user.userMetadata, user.createdAt,
+                user.emailChangeSentAt, user.lastSignInAt, user.bannedUntil, user.appMetadata, user.userMetadata, user.createdAt,
                 user.updatedAt);
     }
 }

@@ -54,7 +54,8 @@ public class UserRateLimits {
 
     /** {@code POST /invite}, once the caller is known to be an admin. */
     public Uni<Void> invite(String client, Caller admin, String email) {
-        String inviter = admin.kind() == Caller.Kind.USER ? admin.id().toString() : admin.kind().name();
+        // The operator and the system have no id of their own: each counts as one admin.
+        String inviter = Caller.NIL.equals(admin.id()) ? admin.kind().name() : admin.id().toString();
         List<Limit> limits = new ArrayList<>(List.of(
                 new Limit("invite.admin", inviter, config.invite().perAdmin()),
                 new Limit("invite.email", address(admin.aud(), email), config.invite().perEmail())));

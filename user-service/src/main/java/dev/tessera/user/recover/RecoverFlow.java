@@ -5,7 +5,6 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.config.GoTrueConfig;
-import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.platform.token.OpaqueToken;
@@ -17,7 +16,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Recovery: a new token replaces any earlier one, its hash is stored, and the mail request and the event commit with
- * it. A second request inside {@code GOTRUE_SMTP_MAX_FREQUENCY} answers 429 (only for existing users, as on GoTrue).
+ * it. A second request inside {@code GOTRUE_SMTP_MAX_FREQUENCY} changes nothing and sends nothing. GoTrue answered it
+ * 429, but only for an address that has an account, which told anyone who asked twice; here every request answers
+ * alike.
  */
 @ApplicationScoped
 public class RecoverFlow {
@@ -42,7 +43,7 @@ public class RecoverFlow {
             return users.lock(found.id).chain(user -> {
                 Instant now = Instant.now();
                 if (user.recoverySentAt != null && user.recoverySentAt.plus(config.smtp().maxFrequency()).isAfter(now)) {
-                    return Uni.createFrom().failure(ApiError.tooManyRequests("Rate limit exceeded, try again later"));
+                    return Uni.createFrom().voidItem();
                 }
                 OpaqueToken token = OpaqueToken.generate();
                 user.recoveryTokenHash = token.hash();

@@ -2,6 +2,8 @@ package dev.tessera.user.signup;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,10 +24,15 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Signup (GoTrue reference §2): a new address becomes an unconfirmed user with a confirmation mail, or a confirmed
- * one under autoconfirm; signing up again while unconfirmed merges the metadata and resends the mail (throttled by
- * {@code GOTRUE_SMTP_MAX_FREQUENCY}); a confirmed address is refused. The {@code validate} hook runs for a new user
- * and the {@code signup} hook before an autoconfirmation, both before anything is written; the user, its events and
- * its mail request then commit in one transaction.
+ * one under autoconfirm; a confirmed address is refused ({@link RegisteredAddress}). The {@code validate} hook runs
+ * for a new user and the {@code signup} hook before an autoconfirmation, both before anything is written; the user,
+ * its events and its mail request then commit in one transaction.
+ *
+ * <p>Signing up again while unconfirmed depends on the password. With the stored one it is GoTrue's resend: the
+ * metadata is merged and the mail resent, throttled by {@code GOTRUE_SMTP_MAX_FREQUENCY}, and the earlier link stays
+ * valid. With another one (or when none is stored), unlike GoTrue, this signup replaces the password and the metadata
+ * and always mails a new link, which voids every earlier one: GoTrue kept the first registrant's password, so a
+ * stranger who signed up first with someone's address held the account once its owner confirmed it.
  */
 @ApplicationScoped
 public class SignupFlow {
@@ -35,23 +42,32 @@ public class SignupFlow {
     private final EventHooks hooks;
     private final UserEvents events;
     private final Confirmations confirmations;
+    private final RegisteredAddress registered;
     private final GoTrueConfig config;
 
     public SignupFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events,
-            Confirmations confirmations, GoTrueConfig config) {
+            Confirmations confirmations, RegisteredAddress registered, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.hooks = hooks;
         this.events = events;
         this.confirmations = confirmations;
+        this.registered = registered;
         this.config = config;
     }
 
     public Uni<User> signup(SignupParams params, String aud) {
-        return Panache.withSession(() -> users.findByEmail(aud, params.email()))
-                .chain(existing -> existing == null
-                        ? create(params, aud)
-                        : signupAgain(existing, params.data()));
+        return Panache.withSession(() -> users.findByEmail(aud, params.email())).chain(existing -> {
+            if (existing == null) {
+                return create(params, aud);
+            }
+            if (existing.isConfirmed()) {
+                return registered.answer(params, aud);
+            }
+            return hasher.matches(params.password(), existing.encryptedPassword).chain(same -> same
+                    ? resend(existing, params.data())
+                    : replace(existing, params));
+        });
     }
 
     private Uni<User> create(SignupParams params, String aud) {
@@ -63,7 +79,7 @@ public class SignupFlow {
                         : Uni.createFrom().voidItem())
                 .chain(user -> Panache.withTransaction(() -> users.persist(user)
                         .chain(() -> events.publish(EventType.SIGNUP, user))
-                        .chain(() -> confirmOrSendMail(user))
+                        .chain(() -> confirmOrSendMail(user, false))
                         .replaceWith(user)))
                 .onFailure(UniqueViolation::is).transform(e -> alreadyRegistered());
     }
@@ -75,21 +91,13 @@ public class SignupFlow {
         return user;
     }
 
-    private Uni<User> signupAgain(User found, Map<String, Object> data) {
-        if (found.isConfirmed()) {
-            return Uni.createFrom().failure(alreadyRegistered());
-        }
-        // Under autoconfirm this signup confirms the user, so the signup hook decides first.
-        Uni<HookOutcome> hook = config.mailer().autoconfirm()
-                ? hooks.run(EventHooks.SIGNUP, mergedPreview(found, data))
-                : Uni.createFrom().item(HookOutcome.UNCHANGED);
-        return hook.chain(outcome -> Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
-            if (user == null) {
-                return Uni.createFrom().failure(ApiError.notFound("User not found"));
+    /** The same password again: GoTrue's resend, metadata merged. */
+    private Uni<User> resend(User found, Map<String, Object> data) {
+        return signupHook(found, user -> {
+            if (data != null) {
+                user.userMetadata = Metadata.merge(user.userMetadata, data);
             }
-            if (user.isConfirmed()) {
-                return Uni.createFrom().failure(alreadyRegistered());
-            }
+        }).chain(outcome -> again(found, user -> {
             Uni<Void> updated = Uni.createFrom().voidItem();
             if (data != null) {
                 user.userMetadata = Metadata.merge(user.userMetadata, data);
@@ -97,23 +105,58 @@ public class SignupFlow {
                 updated = events.publish(EventType.USER_UPDATED, user);
             }
             EventHooks.apply(outcome, user);
-            return updated.chain(() -> confirmOrSendMail(user)).replaceWith(user);
-        })));
+            return updated.chain(() -> confirmOrSendMail(user, false));
+        }));
     }
 
-    /** The user as this signup would leave it, for the hook to see. */
-    private static User mergedPreview(User found, Map<String, Object> data) {
-        if (data != null) {
-            found.userMetadata = Metadata.merge(found.userMetadata, data);
+    /**
+     * Another password: it replaces the stored one, this signup's {@code data} replaces the metadata (nothing of an
+     * earlier registrant's is kept), and a new link is mailed at once, voiding the earlier ones.
+     */
+    private Uni<User> replace(User found, SignupParams params) {
+        return hasher.hash(params.password()).chain(hash -> signupHook(found, user -> user.userMetadata = params.data())
+                .chain(outcome -> again(found, user -> {
+                    user.encryptedPassword = hash;
+                    user.userMetadata = params.data();
+                    user.touch();
+                    EventHooks.apply(outcome, user);
+                    return events.publish(EventType.PASSWORD_CHANGED, user)
+                            .chain(() -> events.publish(EventType.USER_UPDATED, user))
+                            .chain(() -> confirmOrSendMail(user, true));
+                })));
+    }
+
+    /** Under autoconfirm a signup again confirms the user, so the signup hook decides first, on the user as changed. */
+    private Uni<HookOutcome> signupHook(User found, Consumer<User> change) {
+        if (!config.mailer().autoconfirm()) {
+            return Uni.createFrom().item(HookOutcome.UNCHANGED);
         }
-        return found;
+        change.accept(found);
+        return hooks.run(EventHooks.SIGNUP, found);
     }
 
-    private Uni<Void> confirmOrSendMail(User user) {
+    /** Applies a signup again to the locked row, unless the user was confirmed or deleted meanwhile. */
+    private Uni<User> again(User found, Function<User, Uni<Void>> change) {
+        return Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
+            if (user == null) {
+                return Uni.createFrom().failure(ApiError.notFound("User not found"));
+            }
+            if (user.isConfirmed()) {
+                return Uni.createFrom().failure(alreadyRegistered());
+            }
+            return change.apply(user).replaceWith(user);
+        }));
+    }
+
+    /**
+     * @param always mail even inside {@code GOTRUE_SMTP_MAX_FREQUENCY}: the new link voids the earlier ones, so the
+     *        owner must get it (mail-bombing is bounded by the per-address mail limit)
+     */
+    private Uni<Void> confirmOrSendMail(User user, boolean always) {
         if (config.mailer().autoconfirm()) {
             return confirmations.confirm(user);
         }
-        if (user.confirmationSentAt != null
+        if (!always && user.confirmationSentAt != null
                 && user.confirmationSentAt.plus(config.smtp().maxFrequency()).isAfter(Instant.now())) {
             // GoTrue skips a resend inside the throttle window silently.
             return Uni.createFrom().voidItem();

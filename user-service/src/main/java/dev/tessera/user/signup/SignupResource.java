@@ -15,6 +15,7 @@ import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.model.UserView;
 import dev.tessera.user.ratelimit.UserRateLimits;
+import dev.tessera.user.password.PasswordPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -25,15 +26,17 @@ public class SignupResource {
     private final SignupFlow flow;
     private final JsonBody json;
     private final RequestAudience audience;
+    private final PasswordPolicy passwords;
     private final GoTrueConfig config;
     private final UserRateLimits limits;
     private final ClientAddress clientAddress;
 
-    public SignupResource(SignupFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config,
-            UserRateLimits limits, ClientAddress clientAddress) {
+    public SignupResource(SignupFlow flow, JsonBody json, RequestAudience audience, PasswordPolicy passwords,
+            GoTrueConfig config, UserRateLimits limits, ClientAddress clientAddress) {
         this.flow = flow;
         this.json = json;
         this.audience = audience;
+        this.passwords = passwords;
         this.config = config;
         this.limits = limits;
         this.clientAddress = clientAddress;
@@ -52,6 +55,7 @@ public class SignupResource {
             throw ApiError.forbidden("Signups not allowed for this instance");
         }
         SignupParams params = json.read(body, SignupParams.class, "Signup").validate();
+        passwords.check(params.password());
         String aud = audience.resolve(audienceHeader, null);
         return limits.signup(clientAddress.of(request), aud, params.email())
                 .chain(() -> flow.signup(params, aud)).map(UserView::of);

@@ -15,6 +15,9 @@ import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.password.PasswordPolicy;
+import dev.tessera.user.signin.Bans;
+import dev.tessera.user.signin.LoginLockout;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -30,25 +33,33 @@ public class VerifyFlow {
     private final PasswordHasher hasher;
     private final EventHooks hooks;
     private final Confirmations confirmations;
+    private final PasswordPolicy passwords;
+    private final LoginLockout lockout;
     private final GoTrueConfig config;
 
     public VerifyFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, Confirmations confirmations,
-            GoTrueConfig config) {
+            PasswordPolicy passwords, LoginLockout lockout, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.hooks = hooks;
         this.confirmations = confirmations;
+        this.passwords = passwords;
+        this.lockout = lockout;
         this.config = config;
     }
 
     /** {@code type=signup}: confirms a signup, or accepts an invite (which needs a password unless it has one). */
     public Uni<User> confirm(String token, String password) {
         return confirmations.redeemable(token).chain(found -> {
+            Bans.refuse(found);
             // As on GoTrue, only an invite is accepted with a password: a user who signed up with a provider has none
             // and confirms the address as any other.
             boolean needsPassword = found.encryptedPassword == null && found.invitedAt != null;
             if (needsPassword && (password == null || password.isEmpty())) {
                 return Uni.createFrom().failure(ApiError.unprocessable("Invited users must specify a password"));
+            }
+            if (needsPassword) {
+                passwords.check(password);
             }
             Uni<String> newHash = needsPassword ? hasher.hash(password) : Uni.createFrom().nullItem();
             return newHash.chain(passwordHash -> hooks.run(EventHooks.SIGNUP, found).chain(outcome ->
@@ -61,7 +72,11 @@ public class VerifyFlow {
         });
     }
 
-    /** {@code type=recovery}: logs the user in; an unconfirmed user is confirmed on the way. */
+    /**
+     * {@code type=recovery}: logs the user in; an unconfirmed user is confirmed on the way. Every session the user
+     * had ends (whoever asked for the link may be recovering from a stolen password), and so does a login lockout
+     * of the address: the link proved its owner.
+     */
     public Uni<User> recover(String token) {
         String hash = OpaqueToken.hashOf(token);
         return Panache.withSession(() -> users.findByRecoveryToken(hash)).chain(found -> {
@@ -71,17 +86,19 @@ public class VerifyFlow {
             if (expired(found.recoverySentAt, config.mailer().recoveryMaxAge())) {
                 return Uni.createFrom().failure(ApiError.unprocessable("Recovery token expired"));
             }
+            Bans.refuse(found);
             // Recovery confirms an unconfirmed user, so the signup hook decides first.
             Uni<HookOutcome> hook = found.isConfirmed() ? Uni.createFrom().item(HookOutcome.UNCHANGED)
                     : hooks.run(EventHooks.SIGNUP, found);
             return hook.chain(outcome -> redeemRecovery(found, hash, user -> {
                 user.recoveryTokenHash = null;
+                user.endSessions(null);
                 if (user.isConfirmed()) {
                     return Uni.createFrom().voidItem();
                 }
                 EventHooks.apply(outcome, user);
                 return confirmations.confirm(user);
-            }));
+            })).call(user -> lockout.reset(user.aud, user.email));
         });
     }
 

@@ -1,0 +1,37 @@
+package dev.tessera.user;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.mail.TokenSeal;
+import dev.tessera.platform.testing.TestStack;
+
+/** The tokens user-service mailed, read from the mail requests and opened as mail-service would. */
+final class MailTokens {
+
+    private MailTokens() {
+    }
+
+    /** The tokens of a user's mails of one kind, oldest first, once there are at least {@code count}. */
+    static List<String> of(TestStack stack, String userId, String kind, int count) {
+        List<ConsumerRecord<String, String>> records = stack.awaitRecords(Topic.MAIL,
+                seen -> seen.stream().filter(r -> AccountTest.matches(r, userId, kind, null)).count() >= count,
+                Duration.ofSeconds(30));
+        return records.stream().filter(r -> AccountTest.matches(r, userId, kind, null)).map(r -> {
+            JsonNode mail = VerifyAndAuthenticateTest.read(r.value());
+            return new TokenSeal(VerifyAndAuthenticateTest.SECRET).open(mail.get("sealedToken").asText(),
+                    mail.get("id").asText());
+        }).toList();
+    }
+
+    /** The newest token of a user's mails of one kind. */
+    static String newest(TestStack stack, String userId, String kind) {
+        List<String> tokens = of(stack, userId, kind, 1);
+        return tokens.get(tokens.size() - 1);
+    }
+}

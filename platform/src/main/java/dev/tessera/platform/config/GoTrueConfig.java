@@ -1,6 +1,7 @@
 package dev.tessera.platform.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -20,6 +21,13 @@ public interface GoTrueConfig {
     @WithName("site-url")
     @WithDefault("http://localhost:8081")
     String siteUrl();
+
+    /**
+     * {@code GOTRUE_URI_ALLOW_LIST} (supabase/auth's name): comma-separated URLs besides the site; their origins may
+     * call the API from a browser (CORS), see {@code AllowedOrigins}.
+     */
+    @WithName("uri-allow-list")
+    Optional<List<String>> uriAllowList();
 
     Jwt jwt();
 

@@ -17,6 +17,8 @@ public final class ServiceEnvironment {
      */
     public static final String LOCAL_RUN = "TESSERA_LOCAL_RUN";
     public static final String DEFAULT_ADMIN_EMAIL = "noreply@localhost";
+    /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
+    public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
 
     private ServiceEnvironment() {
     }
@@ -62,6 +64,7 @@ public final class ServiceEnvironment {
         env.put(LOCAL_RUN, "true");
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
+        env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
         return env;
     }

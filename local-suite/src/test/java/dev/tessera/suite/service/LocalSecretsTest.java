@@ -82,5 +82,7 @@ class LocalSecretsTest {
         assertEquals("the-runs-secret", env.get("GOTRUE_JWT_SECRET"));
         assertEquals("the-runs-token", env.get("GOTRUE_OPERATOR_TOKEN"));
         assertEquals("true", env.get(ServiceEnvironment.LOCAL_RUN));
+        assertEquals("http://localhost:*,http://127.0.0.1:*", env.get("GOTRUE_URI_ALLOW_LIST"),
+                "a site's dev server on this machine may call the local API");
     }
 }

@@ -35,7 +35,7 @@ import dev.tessera.platform.event.Topic;
 class ComposeFileTest {
 
     private static final Set<String> INFRASTRUCTURE = Set.of("postgres", "kafka", "kafka-init", "mailpit", "proxy");
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Z0-9_]+)(:-([^}]*))?}");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Z0-9_]+)(:-([^}]*)|:\\?([^}]*))?}");
 
     private static Map<String, Object> compose;
     private static Map<String, Map<String, Object>> services;
@@ -103,6 +103,39 @@ class ComposeFileTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theJwtSecretIsRequiredWithAHintAndTheOperatorTokenHasNoDefault() {
+        for (String name : Manifests.SERVICES) {
+            Map<String, Object> environment = (Map<String, Object>) services.get(name).get("environment");
+            Matcher secret = REFERENCE.matcher(String.valueOf(environment.get("GOTRUE_JWT_SECRET")));
+            assertTrue(secret.matches() && secret.group(4) != null, name + ": GOTRUE_JWT_SECRET must be "
+                    + "${GOTRUE_JWT_SECRET:?hint}, not " + environment.get("GOTRUE_JWT_SECRET"));
+            assertEquals("GOTRUE_JWT_SECRET", secret.group(1), name);
+            String hint = secret.group(4);
+            assertTrue(hint.contains("GOTRUE_JWT_SECRET") && hint.contains("32") && hint.contains("openssl rand")
+                    && !hint.contains("\n") && !hint.contains("$"), name + ": a one-line hint: " + hint);
+            Object operator = environment.get("GOTRUE_OPERATOR_TOKEN");
+            if (operator != null) {
+                assertEquals("${GOTRUE_OPERATOR_TOKEN:-}", operator, name + ": no operator token unless one is set");
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyTheBaseUrlIsPublishedBeyondThisMachine() {
+        Map<String, List<String>> published = new TreeMap<>();
+        services.forEach((name, service) -> {
+            List<String> ports = (List<String>) service.getOrDefault("ports", List.of());
+            if (!ports.isEmpty()) {
+                published.put(name, ports);
+            }
+        });
+        assertEquals(Map.of("proxy", List.of("8081:8081"), "mailpit", List.of("127.0.0.1:8025:8025")), published,
+                "the inbox shows every mail's links and tokens: loopback only");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void secretsAreReferencesWithAtMostAMarkedLocalDefault() {
         for (String name : Manifests.SERVICES) {
             Map<String, Object> environment = (Map<String, Object>) services.get(name).get("environment");
@@ -115,6 +148,8 @@ class ComposeFileTest {
                 String fallback = reference.group(3) == null ? "" : reference.group(3);
                 assertTrue(fallback.isEmpty() || fallback.contains("local-development"), name + ": " + key
                         + " defaults to an unmarked value");
+                assertFalse(key.startsWith("GOTRUE_") && !fallback.isEmpty(), name + ": " + key
+                        + " falls back to a published value, which anyone could use against this deployment");
             });
             Map<String, Object> env = environment;
             assertFalse(String.valueOf(env.get("DATABASE_URL")).matches("postgres://[^@/]*:[^@/]*@.*"),

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.postgres.LocalDatabase;
 import dev.tessera.suite.process.Cleanup;
 import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
@@ -130,9 +132,10 @@ public final class LocalSuite {
         Part mail = ownSmtp ? startInbox(settings, vertx) : new Part(null, "none here: mail goes to GOTRUE_SMTP_HOST="
                 + env.get("GOTRUE_SMTP_HOST") + ":" + env.getOrDefault("GOTRUE_SMTP_PORT", "587"));
 
+        LocalSecrets secrets = LocalSecrets.resolve(env, settings.secretsDir());
         Map<String, String> serviceEnv = ServiceEnvironment.compose(env, new ServiceEnvironment.Infrastructure(
                 database.url(), kafka.address(), settings.topicPrefix(), mail.address(), settings.smtpPort(),
-                settings.baseUrl()), settings.servicePorts());
+                settings.baseUrl()), settings.servicePorts(), secrets);
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         // A replicated service's internal address is a balancer in front of its replicas, as a Kubernetes Service.
         replicaPorts.forEach((service, ports) -> {
@@ -152,7 +155,7 @@ public final class LocalSuite {
                 fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log")),
                 serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER")));
 
-        printBanner(settings, database, kafka, mail, serviceEnv);
+        printBanner(settings, database, kafka, mail, secrets);
         watchForCrashes(fleet);
         awaitStop();
     }
@@ -194,7 +197,7 @@ public final class LocalSuite {
     }
 
     private void printBanner(SuiteSettings settings, LocalDatabase database, Part kafka, Part mail,
-            Map<String, String> serviceEnv) {
+            LocalSecrets secrets) {
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         String services = settings.servicePorts().entrySet().stream()
                 .map(e -> e.getKey().module() + " :" + e.getValue() + (replicaPorts.get(e.getKey()).size() == 1 ? ""
@@ -213,16 +216,24 @@ public final class LocalSuite {
                 : ", topic prefix " + settings.topicPrefix()));
         out.println("   Services      " + services + " (127.0.0.1 only)");
         out.println("   Logs          " + settings.logDir() + "/");
-        if (ServiceEnvironment.LOCAL_DEVELOPMENT_JWT_SECRET.equals(serviceEnv.get("GOTRUE_JWT_SECRET"))) {
-            out.println("   JWT secret    the local-development default (set GOTRUE_JWT_SECRET to change it)");
-        }
-        if (ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN.equals(serviceEnv.get("GOTRUE_OPERATOR_TOKEN"))) {
-            out.println("   Admin token   " + ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN
-                    + " (Authorization: Bearer; set GOTRUE_OPERATOR_TOKEN to change it)");
+        out.println("   JWT secret    " + jwtSecretLine(secrets.jwtSecret()));
+        if (secrets.operatorToken().generated()) {
+            out.println("   Admin token   " + secrets.operatorToken().value() + " (Authorization: Bearer; kept in "
+                    + secrets.operatorToken().file() + ", GOTRUE_OPERATOR_TOKEN overrides it)");
         }
         out.println(" Press Ctrl-C to stop everything.");
         out.println(rule);
         out.flush();
+    }
+
+    /** Where the secret came from, never the secret itself. */
+    private static String jwtSecretLine(LocalSecrets.Value secret) {
+        if (secret.generated()) {
+            return "generated for this checkout, kept in " + secret.file() + " (GOTRUE_JWT_SECRET overrides it)";
+        }
+        int bytes = secret.value().getBytes(StandardCharsets.UTF_8).length;
+        return "from GOTRUE_JWT_SECRET" + (bytes >= LocalSecrets.MIN_SECRET_BYTES ? "" : " (" + bytes
+                + " bytes: shorter than " + LocalSecrets.MIN_SECRET_BYTES + ", which only a local run accepts)");
     }
 
     /** Says so when a service dies after it was up; the rest keeps running. */

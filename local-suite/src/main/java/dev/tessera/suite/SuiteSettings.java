@@ -187,6 +187,11 @@ public record SuiteSettings(
         return runDir().resolve("logs");
     }
 
+    /** The checkout's generated JWT secret and operator token (owner-only). */
+    public Path secretsDir() {
+        return runDir().resolve("secrets");
+    }
+
     /** The name browsers and clients use: the listen host, or localhost when listening on every interface. */
     public String publicHost() {
         return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;

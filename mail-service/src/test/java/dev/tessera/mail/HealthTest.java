@@ -3,6 +3,7 @@ package dev.tessera.mail;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,5 +23,15 @@ class HealthTest {
                         "Reactive PostgreSQL connections health check",
                         "Kafka connection health check",
                         "SmallRye Reactive Messaging - readiness check"));
+    }
+
+    /** No public route here, but the shared web defences cover every answer (the test site is https://example.test). */
+    @Test
+    void answersCarryTheSharedWebDefences() {
+        given().header("Origin", "https://evil.example").get("/q/health/live").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", nullValue())
+                .header("Cache-Control", "no-store").header("X-Frame-Options", "DENY");
+        given().header("Origin", "https://example.test").get("/q/health/live").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", "https://example.test");
     }
 }

@@ -9,8 +9,6 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonValue;
 
-import org.jboss.logging.Logger;
-
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.internal.UserIdentity;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -26,16 +24,13 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 public class AccessTokenIssuer {
 
     static final String KEY_ID = "nf-ident";
-    private static final Logger LOG = Logger.getLogger(AccessTokenIssuer.class);
 
     private final SecretKey key;
     private final long lifetimeSeconds;
 
     public AccessTokenIssuer(GoTrueConfig config) {
+        // Its length and whether it is a published value are checked at start (platform's SecretCheck).
         byte[] secret = config.jwt().secret().getBytes(StandardCharsets.UTF_8);
-        if (secret.length < 32) {
-            LOG.warn("GOTRUE_JWT_SECRET is shorter than 32 bytes; HS256 tokens signed with it are easier to forge");
-        }
         this.key = new SecretKeySpec(secret, "HmacSHA256");
         this.lifetimeSeconds = config.jwt().exp();
     }

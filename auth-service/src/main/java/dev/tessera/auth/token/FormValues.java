@@ -3,15 +3,25 @@ package dev.tessera.auth.token;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import dev.tessera.platform.error.ApiError;
+
 /**
  * The form values of {@code POST /token}, read as Go's {@code r.FormValue} does: the urlencoded body first, then the
  * query string. A JSON body is not read at all, so it ends as "unsupported_grant_type", as on GoTrue.
+ * <p>
+ * Unlike GoTrue, a password or refresh token in the query string is refused ({@code invalid_request}), even when the
+ * body carries one too: URLs end up in proxy and server logs, browser history and Referer headers. The other fields
+ * ({@code grant_type}, {@code username}) may still come in the query, as on GoTrue.
  */
 final class FormValues {
+
+    /** Fields that are credentials, never accepted in the query string. */
+    static final List<String> BODY_ONLY = List.of("password", "refresh_token");
 
     private final Map<String, String> values;
 
@@ -20,6 +30,11 @@ final class FormValues {
     }
 
     static FormValues of(byte[] body, String contentType, MultivaluedMap<String, String> query) {
+        for (String field : BODY_ONLY) {
+            if (query.containsKey(field)) {
+                throw ApiError.oauth("invalid_request", field + " must be sent in the request body, not in the URL");
+            }
+        }
         Map<String, String> values = new HashMap<>();
         query.forEach((name, list) -> {
             if (!list.isEmpty()) {

@@ -23,6 +23,7 @@ import dev.tessera.hook.delivery.CallFailure;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.hook.targets.TargetAddresses;
 import dev.tessera.platform.error.ErrorBody;
+import dev.tessera.platform.web.SecurityHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -185,13 +186,18 @@ public class FunctionGateway {
         if (response.ended() || response.closed()) {
             return;
         }
+        // The function's answer keeps its own caching and framing headers, as on Netlify. For an origin the CORS
+        // filter allowed, its answer stands: a second Access-Control-Allow-Origin would make browsers refuse both.
+        SecurityHeaders.leaveToUpstream(ctx);
+        boolean corsAnswered = response.headers().contains(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
         response.setStatusCode(upstream.statusCode());
         if (upstream.statusMessage() != null) {
             response.setStatusMessage(upstream.statusMessage());
         }
         upstream.headers().forEach(header -> {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) || name.equals("content-length")) {
+            boolean cors = name.startsWith("access-control-");
+            if ((!HOP_BY_HOP.contains(name) || name.equals("content-length")) && !(cors && corsAnswered)) {
                 response.headers().add(header.getKey(), header.getValue());
             }
         });

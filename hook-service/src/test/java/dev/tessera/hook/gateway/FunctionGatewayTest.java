@@ -2,6 +2,7 @@ package dev.tessera.hook.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -154,6 +155,32 @@ class FunctionGatewayTest {
         // The gateway's own timeout is 30 s by default; a closed function host is a 502 at once.
         functions.on("/fn/slow", (r, n) -> Reply.status(200).after(Duration.ofMillis(100)));
         given().get("/.netlify/functions/slow").then().statusCode(200);
+    }
+
+    @Test
+    void browsersGetTesserasCorsAndTheFunctionsOwnHeaders() {
+        String site = "https://site.example.test";
+        functions.on("/fn/page", (r, n) -> Reply.json(200, "{}").withHeader("Cache-Control", "public, max-age=60")
+                .withHeader("Access-Control-Allow-Origin", "*"));
+        var fromSite = given().header("Origin", site).get("/.netlify/functions/page").then().statusCode(200)
+                .header("Access-Control-Allow-Credentials", "true")
+                .header("Cache-Control", "public, max-age=60").extract().response();
+        assertEquals(List.of(site), fromSite.headers().getValues("Access-Control-Allow-Origin"),
+                "one answer for the site's origin: Tessera's");
+        assertNull(fromSite.header("X-Frame-Options"), "a function's answer keeps the headers it came with");
+
+        var fromElsewhere = given().header("Origin", "https://evil.example").get("/.netlify/functions/page").then()
+                .statusCode(200).extract().response();
+        assertNull(fromElsewhere.header("Access-Control-Allow-Credentials"), "no credentials for another origin");
+        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+                .options("/.netlify/functions/page").then().statusCode(403)
+                .header("Access-Control-Allow-Origin", nullValue());
+        assertEquals(2, functions.received().size(), "the refused preflight never reached the function");
+
+        // The gateway's own answers carry the API's defaults.
+        given().get("/.netlify/functions/identity-signup").then().statusCode(404)
+                .header("Cache-Control", "no-store").header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY");
     }
 
     /** The admin token: GoTrue's shape, sub "0", a few minutes of life, and the platform verifier accepts it. */

@@ -6,18 +6,19 @@ import java.util.Map;
 /**
  * The environment every service process gets. It starts from the inherited environment, so GoTrue settings such as
  * {@code GOTRUE_MAILER_AUTOCONFIRM=true} pass through, points the services at the suite's database, broker and SMTP
- * server, and fills in local-development defaults only where nothing was set.
+ * server, hands them the run's secrets, marks them as a local run, and fills in local defaults only where nothing was
+ * set.
  */
 public final class ServiceEnvironment {
 
-    /** Signs and verifies access tokens in local runs only; any real deployment sets its own. */
-    public static final String LOCAL_DEVELOPMENT_JWT_SECRET = "local-development-secret-do-not-use-in-production";
     /**
-     * The operator token of local runs only: admin calls with it, and OAuth state signed with it. It grants nothing
-     * the default JWT secret does not already let anyone mint.
+     * Tells the services they run on this machine only: they then accept a JWT secret shorter than 32 bytes (with a
+     * warning), which a deployment refuses to start with.
      */
-    public static final String LOCAL_DEVELOPMENT_OPERATOR_TOKEN = "local-development-operator-token";
+    public static final String LOCAL_RUN = "TESSERA_LOCAL_RUN";
     public static final String DEFAULT_ADMIN_EMAIL = "noreply@localhost";
+    /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
+    public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
 
     private ServiceEnvironment() {
     }
@@ -36,8 +37,14 @@ public final class ServiceEnvironment {
             int smtpPort, String siteUrl) {
     }
 
+    /**
+     * The services' shared environment.
+     *
+     * @param ports each service's internal address, for the {@code TESSERA_<SERVICE>_URL} defaults
+     * @param secrets the run's JWT secret and operator token (the environment's, else the checkout's own)
+     */
     public static Map<String, String> compose(Map<String, String> inherited, Infrastructure infra,
-            Map<SuiteService, Integer> ports) {
+            Map<SuiteService, Integer> ports, LocalSecrets secrets) {
         Map<String, String> env = new HashMap<>(inherited);
         env.put("DATABASE_URL", infra.databaseUrl());
         env.remove("GOTRUE_DB_DATABASE_URL");
@@ -52,10 +59,12 @@ public final class ServiceEnvironment {
             env.put("GOTRUE_SMTP_HOST", infra.smtpHost());
             env.put("GOTRUE_SMTP_PORT", String.valueOf(infra.smtpPort()));
         }
-        env.putIfAbsent("GOTRUE_JWT_SECRET", LOCAL_DEVELOPMENT_JWT_SECRET);
-        env.putIfAbsent("GOTRUE_OPERATOR_TOKEN", LOCAL_DEVELOPMENT_OPERATOR_TOKEN);
+        env.put("GOTRUE_JWT_SECRET", secrets.jwtSecret().value());
+        env.put("GOTRUE_OPERATOR_TOKEN", secrets.operatorToken().value());
+        env.put(LOCAL_RUN, "true");
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
+        env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
         return env;
     }

@@ -50,6 +50,7 @@ import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 import io.vertx.core.Vertx;
@@ -124,11 +125,9 @@ class FunctionsEndToEndTest {
         Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), null, 0, base),
-                ports);
-        env.put("GOTRUE_JWT_SECRET", SECRET);
+                ports, LocalSecrets.given(SECRET, OPERATOR));
         env.put("GOTRUE_SITE_URL", base);
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "true");
-        env.put("GOTRUE_OPERATOR_TOKEN", OPERATOR);
         env.put("TESSERA_FUNCTIONS_URL", "http://127.0.0.1:" + functionsPort);
         env.put("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
         env.put("GOTRUE_WEBHOOK_URL", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/webhook");

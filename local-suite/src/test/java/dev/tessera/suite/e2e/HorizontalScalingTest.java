@@ -50,6 +50,7 @@ import dev.tessera.suite.mail.InboxMessage;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
@@ -74,6 +75,7 @@ class HorizontalScalingTest {
 
     private static final int REPLICAS = 2;
     private static final String SECRET = "e2e-secret-only-for-the-scaling-test-0123456789abcdef";
+    private static final String OPERATOR_TOKEN = "e2e-operator-token-scaling";
     private static final Duration ASYNC_TIMEOUT = Duration.ofSeconds(120);
     private static final int SIGNUPS = 12;
     private static final int VERIFY_PER_CLIENT = 6;
@@ -118,8 +120,7 @@ class HorizontalScalingTest {
         Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
-                internalAddresses);
-        env.put("GOTRUE_JWT_SECRET", SECRET);
+                internalAddresses, LocalSecrets.given(SECRET, OPERATOR_TOKEN));
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
         env.put("GOTRUE_RATE_LIMIT_VERIFY", VERIFY_PER_CLIENT + "/1h");
@@ -244,9 +245,9 @@ class HorizontalScalingTest {
             assertEquals("invalid_grant", refused.json().getString("error"), refused.describe());
         }
 
-        // The environment ./run.sh composes makes its local-development operator token an admin credential.
+        // The environment ./run.sh composes makes the run's operator token an admin credential.
         JsonObject listed = ok(call("GET", "/admin/users?filter=" + URLEncoder.encode(email, StandardCharsets.UTF_8),
-                null, null, "Authorization", "Bearer " + ServiceEnvironment.LOCAL_DEVELOPMENT_OPERATOR_TOKEN)).json();
+                null, null, "Authorization", "Bearer " + OPERATOR_TOKEN)).json();
         assertTrue(listed.getJsonArray("users").stream()
                 .anyMatch(listedUser -> userId.equals(((JsonObject) listedUser).getString("id"))), listed.encode());
         assertEquals(Set.of("auth-service-1", "auth-service-2"), seenReplicas.get("auth-service"));

@@ -54,6 +54,7 @@ import dev.tessera.suite.mail.InboxMessage;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
@@ -131,8 +132,7 @@ class MailReliabilityEndToEndTest {
         env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", smtpPort, api.base()),
-                ports);
-        env.put("GOTRUE_JWT_SECRET", SECRET);
+                ports, LocalSecrets.given(SECRET, "e2e-operator-token-mail-reliability"));
         env.put("GOTRUE_SITE_URL", api.base());
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         // The SMTP outage of the first step must fit in one request's retry series, or that request is

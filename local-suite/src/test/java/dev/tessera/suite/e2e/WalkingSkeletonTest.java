@@ -51,6 +51,7 @@ import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
@@ -104,12 +105,10 @@ class WalkingSkeletonTest {
         Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
-                ports);
-        env.put("GOTRUE_JWT_SECRET", SECRET);
+                ports, LocalSecrets.given(SECRET, OPERATOR_TOKEN));
         env.put("GOTRUE_JWT_EXP", String.valueOf(JWT_EXP));
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
-        env.put("GOTRUE_OPERATOR_TOKEN", OPERATOR_TOKEN);
 
         fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, E2e.JVM_OPTIONS,
                 Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {

@@ -1,6 +1,7 @@
 package dev.tessera.platform.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import dev.tessera.platform.ratelimit.Rate;
@@ -22,6 +23,13 @@ public interface GoTrueConfig {
     @WithName("site-url")
     @WithDefault("http://localhost:8081")
     String siteUrl();
+
+    /**
+     * {@code GOTRUE_URI_ALLOW_LIST} (supabase/auth's name): comma-separated URLs besides the site; their origins may
+     * call the API from a browser (CORS), see {@code AllowedOrigins}.
+     */
+    @WithName("uri-allow-list")
+    Optional<List<String>> uriAllowList();
 
     Jwt jwt();
 

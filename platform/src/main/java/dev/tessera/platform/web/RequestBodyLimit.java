@@ -23,7 +23,7 @@ public class RequestBodyLimit {
     }
 
     void install(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(ctx -> {
+        router.route().order(CorsFilter.ORDER + 1).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && tooLong(length)) {
                 ctx.response().setStatusCode(413)

@@ -68,7 +68,7 @@ class RateLimitTest {
     }
 
     static Response signup(String client, String email) {
-        return from(client).body(Map.of("email", email, "password", "pw-1")).post("/signup");
+        return from(client).body(Map.of("email", email, "password", "plum-tree-1")).post("/signup");
     }
 
     static Response recover(String client, String email) {
@@ -89,7 +89,7 @@ class RateLimitTest {
     /** A confirmed user made by the operator, which mails nothing. */
     static String confirmedUser(String email) {
         return given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
-                .body(Map.of("email", email, "password", "pw-1", "confirm", true)).post("/admin/users")
+                .body(Map.of("email", email, "password", "plum-tree-1", "confirm", true)).post("/admin/users")
                 .then().statusCode(200).extract().path("id");
     }
 

@@ -32,7 +32,7 @@ class WebDefencesTest {
 
     private String signedUpToken() {
         String email = "web-" + UUID.randomUUID() + "@example.com";
-        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "pw-1"))
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "plum-tree-1"))
                 .post("/signup").then().statusCode(200).extract().path("id");
         return TestTokens.sign(AccountTest.SECRET, id, email);
     }

@@ -1,6 +1,7 @@
 package dev.tessera.auth;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -100,6 +101,15 @@ final class Grants {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The one answer of a race that was 200; every other one was {@code Invalid Refresh Token}. */
+    static Response theOneThatWon(List<Response> answers) {
+        List<Response> won = answers.stream().filter(a -> a.statusCode() == 200).toList();
+        assertEquals(1, won.size(), answers.stream().map(Response::asString).toList().toString());
+        answers.stream().filter(a -> a.statusCode() != 200).forEach(lost -> lost.then().statusCode(400)
+                .body("error", equalTo("invalid_grant")).body("error_description", equalTo("Invalid Refresh Token")));
+        return won.get(0);
     }
 
     /** Sets a column of the rows {@code where} selects to {@code now() - age}; answers how many rows. */

@@ -37,6 +37,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 @QuarkusTest
+@ExtendWith(OwnRateLimitKey.class)
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = UserServiceStub.class, restrictToAnnotatedClass = false)
 class TokenTest {
@@ -70,18 +72,6 @@ class TokenTest {
 
     @Inject
     TokenRateLimit rateLimit;
-
-    /** Each test is its own client for the /token rate limit (GOTRUE_RATE_LIMIT_HEADER is X-Client-IP in tests). */
-    @org.junit.jupiter.api.BeforeEach
-    void ownRateLimitKey() {
-        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
-                .addHeader("X-Client-IP", UUID.randomUUID().toString()).build();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void sharedSpecification() {
-        io.restassured.RestAssured.requestSpecification = null;
-    }
 
     static Map<String, Object> identity(UUID id, String email) {
         return Grants.identity(id, email, 0, null);

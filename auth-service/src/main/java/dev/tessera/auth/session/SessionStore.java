@@ -85,6 +85,12 @@ public class SessionStore {
         }
     }
 
+    /**
+     * {@code updated_at} and {@code revoked} are left to the table: replicas of the previous version write
+     * {@code updated_at}, and migration V5's trigger recognises their inserts by it.
+     */
+    private static final String TOKEN_COLUMNS = "(id, token_hash, user_id, session_id, parent_id, created_at)";
+
     private final Pool pool;
     private final String sessions;
     private final String tokens;
@@ -92,6 +98,9 @@ public class SessionStore {
     private final String outbox;
     private final String find;
     private final String chain;
+    private final String expiredSweep;
+    private final String rotatedSweep;
+    private final String timeboxSweep;
 
     public SessionStore(Pool pool,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
@@ -104,6 +113,25 @@ public class SessionStore {
         this.find = "select t.id, t.session_id, s.user_id, s.epoch, s.created_at, t.created_at, r.rotated_at from "
                 + tokens + " t join " + sessions + " s on s.id = t.session_id left join " + rotations
                 + " r on r.token_id = t.id where t.token_hash = $1 and t.revoked = false";
+        // A sweep locks what it deletes with skip locked, so it never waits on another statement and can never be
+        // part of a deadlock; what it skips, the statement holding the lock is deleting (nothing updates these rows).
+        this.expiredSweep = "with " + oldestFirst("id, session_id", tokens, "created_at")
+                + ", live as (select d.session_id from doomed d where not exists (select 1 from " + rotations
+                + " r where r.token_id = d.id))"
+                + ", ended as (delete from " + sessions + " where id in (select s.id from " + sessions
+                + " s join live l on s.id = l.session_id for update of s skip locked))"
+                + ", gone as (delete from " + tokens + " where id in (select id from doomed))"
+                + ", " + forgetRotationsOf("doomed", true) + " select count(*) from doomed";
+        this.rotatedSweep = "with " + oldestFirst("token_id as id", rotations, "rotated_at")
+                + ", gone as (delete from " + tokens + " where id in (select t.id from " + tokens
+                + " t join doomed d on t.id = d.id for update of t skip locked))"
+                + ", forgotten as (delete from " + rotations + " where token_id in (select id from doomed))"
+                + " select count(*) from doomed";
+        this.timeboxSweep = "with " + oldestFirst("id, user_id", sessions, "created_at")
+                + ", ended as (delete from " + sessions + " where id in (select id from doomed))"
+                + ", gone as (delete from " + tokens + " where id in (select t.id from " + tokens + " t join doomed d"
+                + " on t.user_id = d.user_id and t.session_id = d.id for update of t skip locked) returning id)"
+                + ", " + forgetRotationsOf("gone", true) + " select count(*) from doomed";
         this.chain = "with recursive chain (token_id, successor_id, sealed_successor, step) as ("
                 + "select token_id, successor_id, sealed_successor, 1 from " + rotations + " where token_id = $1"
                 + " union all select r.token_id, r.successor_id, r.sealed_successor, c.step + 1 from chain c join "
@@ -192,62 +220,53 @@ public class SessionStore {
         }
         String ended = "ended as (delete from " + sessions + " where user_id = $1" + scope.on("id") + " returning id)";
         String gone = "gone as (delete from " + tokens + " where user_id = $1" + scope.on("session_id") + " returning id)";
-        String forgotten = "forgotten as (delete from " + rotations + " where token_id in (select id from gone))";
         String announced = event == null ? ""
                 : ", announced as (" + OutboxRow.insert(outbox, event, params, alwaysAnnounce ? null : "ended") + ")";
-        String sql = "with " + ended + ", " + gone + ", " + forgotten + announced + " select count(*) from ended";
+        String sql = "with " + ended + ", " + gone + ", " + forgetRotationsOf("gone", false) + announced
+                + " select count(*) from ended";
         return pool.preparedQuery(sql).execute(Tuple.from(params))
                 .map(rows -> rows.iterator().next().getInteger(0));
     }
 
     /**
      * Deletes up to {@code limit} tokens issued before {@code cutoff}, oldest first, with their rotations, and ends
-     * the sessions whose live token they were. Answers how many tokens. Rows another replica's sweep is deleting are
-     * skipped rather than waited for.
+     * the sessions whose live token they were. Answers how many tokens.
      */
     public Uni<Integer> deleteIssuedBefore(Instant cutoff, int limit) {
-        String sql = "with doomed as (select id from " + tokens + " where created_at < $1 order by created_at"
-                + " limit $2 for update skip locked),"
-                + " gone as (delete from " + tokens + " where id in (select id from doomed) returning id, session_id),"
-                + " ended as (delete from " + sessions + " where id in (select g.session_id from gone g where not exists"
-                + " (select 1 from " + rotations + " r where r.token_id = g.id))),"
-                + " forgotten as (delete from " + rotations + " where token_id in (select id from gone))"
-                + " select count(*) from gone";
-        return count(sql, cutoff, limit);
+        return count(expiredSweep, cutoff, limit);
     }
 
     /** Deletes up to {@code limit} tokens rotated out before {@code cutoff} with their rotations; answers how many. */
     public Uni<Integer> deleteRotatedBefore(Instant cutoff, int limit) {
-        String sql = "with doomed as (select token_id from " + rotations + " where rotated_at < $1 order by rotated_at"
-                + " limit $2 for update skip locked),"
-                + " gone as (delete from " + tokens + " where id in (select token_id from doomed)),"
-                + " forgotten as (delete from " + rotations + " where token_id in (select token_id from doomed) returning 1)"
-                + " select count(*) from forgotten";
-        return count(sql, cutoff, limit);
+        return count(rotatedSweep, cutoff, limit);
     }
 
     /** Ends up to {@code limit} sessions started before {@code cutoff}, with their tokens; answers how many. */
     public Uni<Integer> deleteStartedBefore(Instant cutoff, int limit) {
-        String sql = "with doomed as (select id, user_id from " + sessions + " where created_at < $1 order by created_at"
-                + " limit $2 for update skip locked),"
-                + " ended as (delete from " + sessions + " where id in (select id from doomed)),"
-                + " gone as (delete from " + tokens + " t using doomed d where t.user_id = d.user_id"
-                + " and t.session_id = d.id returning t.id),"
-                + " forgotten as (delete from " + rotations + " where token_id in (select id from gone))"
-                + " select count(*) from doomed";
-        return count(sql, cutoff, limit);
+        return count(timeboxSweep, cutoff, limit);
+    }
+
+    /**
+     * A sweep's batch, {@code doomed}: the oldest rows by {@code time} before {@code $1}, at most {@code $2}, skipping
+     * rows another replica's sweep has locked rather than waiting for them.
+     */
+    private static String oldestFirst(String columns, String table, String time) {
+        return "doomed as (select " + columns + " from " + table + " where " + time + " < $1 order by " + time
+                + " limit $2 for update skip locked)";
+    }
+
+    /** Deletes the rotations of the tokens a CTE named {@code tokensCte} lists by {@code id}. */
+    private String forgetRotationsOf(String tokensCte, boolean skipLocked) {
+        return "forgotten as (delete from " + rotations + " where token_id in (" + (skipLocked
+                ? "select r.token_id from " + rotations + " r join " + tokensCte + " c on r.token_id = c.id"
+                        + " for update of r skip locked"
+                : "select id from " + tokensCte) + "))";
     }
 
     private Uni<Integer> count(String sql, Instant cutoff, int limit) {
         return pool.preparedQuery(sql).execute(Tuple.of(at(cutoff), limit))
                 .map(rows -> rows.iterator().next().getInteger(0));
     }
-
-    /**
-     * {@code updated_at} and {@code revoked} are left to the table: replicas of the previous version write
-     * {@code updated_at}, and migration V5's trigger recognises their inserts by it.
-     */
-    private static final String TOKEN_COLUMNS = "(id, token_hash, user_id, session_id, parent_id, created_at)";
 
     private static String tokenValues(NewToken token, List<Object> params) {
         int first = params.size() + 1;

@@ -63,11 +63,21 @@ test('refreshSession exchanges an expiring session for a new one', async () => {
   assert.ok(fresh);
   assert.notEqual(fresh, expiring);
   assert.equal(decode(fresh).claims.sub, user.id);
-  assert.notEqual(cookies.get('nf_refresh'), refreshBefore, 'the refresh token rotated');
+  const current = cookies.get('nf_refresh');
+  assert.notEqual(current, refreshBefore, 'the refresh token rotated');
 
+  // Within GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL a used refresh token (a concurrent request's) gets the
+  // session's current tokens; after it, it would revoke the session.
   cookies.set({ name: 'nf_jwt', value: expiring });
   cookies.set({ name: 'nf_refresh', value: refreshBefore });
-  assert.equal(await identity.refreshSession(), null, 'a used refresh token ends the session');
+  const again = await identity.refreshSession();
+  assert.ok(again, 'a used refresh token presented at once goes on');
+  assert.equal(cookies.get('nf_refresh'), current, 'with the current refresh token, not a new one');
+  assert.equal(decode(again).claims.session_id, decode(fresh).claims.session_id);
+
+  cookies.set({ name: 'nf_jwt', value: expiring });
+  cookies.set({ name: 'nf_refresh', value: 'never-issued' });
+  assert.equal(await identity.refreshSession(), null, 'an unknown refresh token ends the session');
   assert.equal(cookies.get('nf_jwt'), undefined);
 });
 

@@ -36,7 +36,7 @@ class HttpsSiteCookieTest {
 
     @Test
     void theCookieIsSecureAndClearedWithTheSameAttributes() {
-        String email = TokenTest.knownUser(UUID.randomUUID());
+        String email = Grants.knownUser(UUID.randomUUID());
         String cookie = given().header(TestClients.FORWARDED_FOR, TestClients.address()).header("X-Use-Cookie", "session")
                 .contentType(ContentType.URLENC).formParam("grant_type", "password").formParam("username", email)
                 .formParam("password", "pw").post("/token").then().statusCode(200).extract().header("Set-Cookie");

@@ -1,5 +1,10 @@
 package dev.tessera.auth;
 
+import static dev.tessera.auth.Grants.assertRows;
+import static dev.tessera.auth.Grants.knownUser;
+import static dev.tessera.auth.Grants.passwordGrant;
+import static dev.tessera.auth.Grants.refreshGrant;
+import static dev.tessera.auth.Grants.sessionOf;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -32,11 +37,12 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.auth.session.ExpiredTokenSweep;
+import dev.tessera.auth.session.SessionSweep;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestClients;
@@ -50,6 +56,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 @QuarkusTest
+@ExtendWith(OwnRateLimitKey.class)
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = UserServiceStub.class, restrictToAnnotatedClass = false)
 class TokenTest {
@@ -61,36 +68,11 @@ class TokenTest {
     TestStack stack;
 
     @Inject
-    ExpiredTokenSweep sweep;
+    SessionSweep sweep;
 
-    /** Each test is its own client for the rate limits (named by the trusted proxy 127.0.0.1; RateLimitTest). */
-    @org.junit.jupiter.api.BeforeEach
-    void ownRateLimitKey() {
-        io.restassured.RestAssured.requestSpecification = new io.restassured.builder.RequestSpecBuilder()
-                .addHeader(TestClients.FORWARDED_FOR, TestClients.address()).build();
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void sharedSpecification() {
-        io.restassured.RestAssured.requestSpecification = null;
-    }
 
     static Map<String, Object> identity(UUID id, String email) {
-        return Map.of("id", id.toString(), "aud", "", "email", email, "role", "", "confirmed", true,
-                "app_metadata", Map.of("provider", "email"), "user_metadata", Map.of("full_name", "Ada"));
-    }
-
-    static String knownUser(UUID id) {
-        String email = "u-" + id + "@example.com";
-        UserServiceStub.AUTHENTICATE.put(email, new Object[] { 200, identity(id, email) });
-        UserServiceStub.USERS.put(id.toString(), new Object[] { 200, identity(id, email) });
-        return email;
-    }
-
-    static Response passwordGrant(String email) {
-        return given().contentType(ContentType.URLENC)
-                .formParam("grant_type", "password").formParam("username", email).formParam("password", "pw")
-                .post("/token");
+        return Grants.identity(id, email, 0, null);
     }
 
     @Test
@@ -125,6 +107,9 @@ class TokenTest {
         for (String absent : List.of("aud", "iat", "iss", "jti", "nbf", "role")) {
             assertFalse(claims.hasClaim(absent), absent + " must not be in the token");
         }
+        String session = claims.getStringClaimValue("session_id");
+        assertEquals(1, Grants.count(stack, "sessions", "id = ?::uuid and epoch = 0 and user_id = '" + id + "'", session),
+                "the session_id claim names the session the sign-in started");
         assertTrue(UserServiceStub.lastAuthorization.startsWith("Bearer "), "service credential presented");
 
         String refresh = response.path("refresh_token");
@@ -143,6 +128,7 @@ class TokenTest {
         JsonNode login = JSON.readTree(event);
         assertEquals("dev.tessera.session.login.v1", login.get("type").asText());
         assertEquals(id.toString(), login.at("/data/user_id").asText());
+        assertEquals(session, login.at("/data/session_id").asText());
         assertFalse(event.contains(refresh), "no refresh token on the public topic");
         assertFalse(event.contains(jwt), "no access token on the public topic");
     }
@@ -170,25 +156,93 @@ class TokenTest {
                 .body("error_description", equalTo("refresh_token required"));
     }
 
+    /**
+     * Changed on purpose with reuse detection: a rotated-out token used to be refused at once; within the reuse
+     * interval it is now answered with the session's current tokens.
+     */
     @Test
-    void refreshRotatesAndTheOldTokenStopsWorking() throws Exception {
+    void refreshRotatesAndARotatedOutTokenIsAnsweredWithTheCurrentTokensWithinTheReuseInterval() throws Exception {
         UUID id = UUID.randomUUID();
         String email = knownUser(id);
-        String first = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
-        String second = refreshGrant(first)
-                .then().statusCode(200).body("access_token", notNullValue()).extract().path("refresh_token");
+        Response login = passwordGrant(email).then().statusCode(200).extract().response();
+        String first = login.path("refresh_token");
+        String session = sessionOf(login.path("access_token"));
+        Response rotated = refreshGrant(first).then().statusCode(200).extract().response();
+        String second = rotated.path("refresh_token");
         assertFalse(first.equals(second));
-        assertEquals(1, tokenRows(id), "the rotated token is deleted");
-        refreshGrant(first)
+        assertEquals(session, sessionOf(rotated.path("access_token")), "the session goes on");
+        assertRows(stack, id, 1, 2, 1, "the rotated-out token stays, with its rotation");
+
+        Response again = refreshGrant(first).then().statusCode(200).extract().response();
+        assertEquals(second, again.path("refresh_token"), "the current refresh token, not a new one");
+        assertEquals(session, sessionOf(again.path("access_token")));
+        assertRows(stack, id, 1, 2, 1, "answering with the current tokens writes nothing");
+        String third = refreshGrant(second).then().statusCode(200).extract().path("refresh_token");
+        assertEquals(third, refreshGrant(first).then().statusCode(200).extract().path("refresh_token"),
+                "the chain is followed to the live token");
+
+        refreshGrant("never-issued")
                 .then().statusCode(400).body("error", equalTo("invalid_grant"))
                 .body("error_description", equalTo("Invalid Refresh Token"));
-        refreshGrant("never-issued")
-                .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        Grants.awaitEvent(stack, id, "dev.tessera.session.refreshed.v1");
+    }
 
+    @Test
+    void aRotatedOutTokenPresentedAfterTheReuseIntervalRevokesTheWholeSession() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String other = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        Response login = passwordGrant(email).then().statusCode(200).extract().response();
+        String stolen = login.path("refresh_token");
+        String session = sessionOf(login.path("access_token"));
+        String second = refreshGrant(stolen).then().statusCode(200).extract().path("refresh_token");
+        String newest = refreshGrant(second).then().statusCode(200).extract().path("refresh_token");
+        assertEquals(1, Grants.backdate(stack, "refresh_token_rotations", "rotated_at", "11 seconds",
+                "token_id = (select id from auth.refresh_tokens where token_hash = ?)", OpaqueToken.hashOf(stolen)));
+
+        refreshGrant(stolen).then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("Invalid Refresh Token"))
+                .header("Set-Cookie", startsWith("nf_jwt=;"));
+        refreshGrant(newest).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        refreshGrant(second).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        assertEquals(0, Grants.count(stack, "sessions", "id = ?::uuid", session), "the session is gone");
+        assertRows(stack, id, 1, 1, 0, "the revoked session's tokens and rotations are gone; the other session stays");
+        refreshGrant(other).then().statusCode(200);
+
+        JsonNode revoked = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.revoked.v1"));
+        assertEquals(session, revoked.at("/data/session_id").asText());
+        assertEquals("refresh_token_reused", revoked.at("/data/reason").asText());
+    }
+
+    @Test
+    void aSessionUserServiceNoLongerAllowsEndsAtItsNextRefresh() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id, 2);
+        Response kept = passwordGrant(email).then().statusCode(200).extract().response();
+        Response ended = passwordGrant(email).then().statusCode(200).extract().response();
+        String keptSession = sessionOf(kept.path("access_token"));
+        assertEquals(1, Grants.count(stack, "sessions", "id = ?::uuid and epoch = 2", keptSession),
+                "the session records the epoch user-service answered at sign-in");
+        String keptToken = refreshGrant(kept.path("refresh_token")).then().statusCode(200).extract().path("refresh_token");
+
+        // user-service raised the epoch (say, a password change in the first session) and spared that session.
+        UserServiceStub.USERS.put(id.toString(), new Object[] { 200,
+                Grants.identity(id, email, 3, UUID.fromString(keptSession)) });
+        refreshGrant(ended.path("refresh_token")).then().statusCode(400)
+                .body("error", equalTo("invalid_grant")).body("error_description", equalTo("Invalid Refresh Token"));
+        assertEquals(0, Grants.count(stack, "sessions", "id = ?::uuid", sessionOf(ended.path("access_token"))),
+                "the refused session is deleted");
+        keptToken = refreshGrant(keptToken).then().statusCode(200).extract().path("refresh_token");
+
+        UserServiceStub.USERS.put(id.toString(), new Object[] { 200, Grants.identity(id, email, 4, null) });
+        refreshGrant(keptToken).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        assertRows(stack, id, 0, 0, 0, "every session of the user has ended");
+
+        passwordGrant(email).then().statusCode(200);
         UserServiceStub.USERS.remove(id.toString());
-        refreshGrant(second)
-                .then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
-        awaitEvent(id, "dev.tessera.session.refreshed.v1");
+        String orphan = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        refreshGrant(orphan).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        assertEquals(1, Grants.rows(stack, id).get(0), "a refresh for a user who no longer exists deletes its session");
     }
 
     @Test
@@ -213,35 +267,27 @@ class TokenTest {
                 assertEquals(0, rows.getInt(2), "the expired token was not revoked either");
             }
         }
+        assertRows(stack, id, 1, 1, 0, "nor rotated out");
     }
 
+    /**
+     * Changed on purpose with the reuse interval: of 8 concurrent refreshes with one token, one used to succeed; now
+     * all do, and all end up with the same refresh token (StrictReuseTest covers an interval of 0).
+     */
     @Test
-    void concurrentRefreshesWithOneTokenRotateItOnce() throws Exception {
+    void concurrentRefreshesWithOneTokenAllGetTheSameNewToken() throws Exception {
         UUID id = UUID.randomUUID();
         String email = knownUser(id);
         String token = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
-        int racers = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(racers);
-        try {
-            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
-            for (int i = 0; i < racers; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return refreshGrant(token).statusCode();
-                }));
-            }
-            start.countDown();
-            List<Integer> statuses = new java.util.ArrayList<>();
-            for (java.util.concurrent.Future<Integer> answer : answers) {
-                statuses.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
-            }
-            assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
-            assertEquals(racers - 1, statuses.stream().filter(s -> s == 400).count(), statuses.toString());
-        } finally {
-            pool.shutdownNow();
+        List<Response> answers = Grants.race(token, 8);
+        java.util.Set<String> issued = new java.util.HashSet<>();
+        for (Response answer : answers) {
+            assertEquals(200, answer.statusCode(), answer.asString());
+            issued.add(answer.path("refresh_token"));
         }
-        assertEquals(1, tokenRows(id), "the presented token is gone; its one successor stays");
+        assertEquals(1, issued.size(), "every racer holds the same refresh token: " + issued);
+        assertRows(stack, id, 1, 2, 1, "one rotation: the presented token and its one successor");
+        refreshGrant(issued.iterator().next()).then().statusCode(200);
     }
 
     @Test
@@ -255,18 +301,34 @@ class TokenTest {
         issuedAgo(justExpired, "30 days 12 hours");
         issuedAgo(live, "29 days");
 
-        assertTrue(sweep.sweep(Instant.now()).await().atMost(Duration.ofSeconds(30)) >= 1);
+        assertTrue(sweep.sweep(Instant.now()).await().atMost(Duration.ofSeconds(30)).expired() >= 1);
 
-        assertEquals(2, tokenRows(id), "only the token past 30 days plus a day of retention was deleted");
+        assertRows(stack, id, 2, 2, 0, "only the token past 30 days plus a day of retention was deleted, with its session");
         refreshGrant(longGone).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
         refreshGrant(justExpired).then().statusCode(400).body("error_description", equalTo("Refresh token expired"));
         refreshGrant(live).then().statusCode(200);
-        assertEquals(2, tokenRows(id), "the live token was rotated");
+        assertRows(stack, id, 2, 3, 1, "the live token was rotated");
     }
 
-    private Response refreshGrant(String token) {
-        return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", token).post("/token");
+    @Test
+    void theSweepDeletesRotatedOutTokensADayAfterTheirRotation() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String first = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        String second = refreshGrant(first).then().statusCode(200).extract().path("refresh_token");
+        String third = refreshGrant(second).then().statusCode(200).extract().path("refresh_token");
+        String rotatedLongAgo = "token_id = (select id from auth.refresh_tokens where token_hash = ?)";
+        assertEquals(1, Grants.backdate(stack, "refresh_token_rotations", "rotated_at", "25 hours", rotatedLongAgo,
+                OpaqueToken.hashOf(first)));
+        assertEquals(1, Grants.backdate(stack, "refresh_token_rotations", "rotated_at", "23 hours", rotatedLongAgo,
+                OpaqueToken.hashOf(second)));
+
+        assertTrue(sweep.sweep(Instant.now()).await().atMost(Duration.ofSeconds(30)).rotated() >= 1);
+
+        assertRows(stack, id, 1, 2, 1, "the token rotated out more than a day ago is gone, with its rotation");
+        refreshGrant(first).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));
+        refreshGrant(third).then().statusCode(200);
+        assertEquals(1, Grants.rows(stack, id).get(0), "a token no longer recognised revokes nothing");
     }
 
     private void issuedAgo(String token, String age) throws Exception {
@@ -275,16 +337,6 @@ class TokenTest {
             s.setString(1, age);
             s.setString(2, OpaqueToken.hashOf(token));
             assertEquals(1, s.executeUpdate());
-        }
-    }
-
-    private int tokenRows(UUID userId) throws Exception {
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "select count(*) from auth.refresh_tokens where user_id = ?")) {
-            s.setObject(1, userId);
-            ResultSet rs = s.executeQuery();
-            assertTrue(rs.next());
-            return rs.getInt(1);
         }
     }
 
@@ -303,7 +355,7 @@ class TokenTest {
             Thread.sleep(200);
         }
         assertTrue(outboxVacuums() > before, "the relay vacuumed auth.outbox after relaying 26 events");
-        awaitEvent(id, "dev.tessera.session.refreshed.v1");
+        Grants.awaitEvent(stack, id, "dev.tessera.session.refreshed.v1");
     }
 
     /** Manual vacuums only: autovacuum, where the server runs it, counts apart. */
@@ -354,9 +406,10 @@ class TokenTest {
         passwordGrant(email).then().statusCode(200);
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email)).post("/logout")
                 .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
-        assertEquals(0, tokenRows(id), "every token of the user is deleted");
+        assertRows(stack, id, 0, 0, 0, "every session of the user is deleted, with its tokens");
         refreshGrant(refresh).then().statusCode(400);
-        awaitEvent(id, "dev.tessera.session.logout.v1");
+        JsonNode logout = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
+        assertEquals("global", logout.at("/data/scope").asText());
 
         given().post("/logout").then().statusCode(401)
                 .body("msg", equalTo("This endpoint requires a Bearer token"));
@@ -365,6 +418,45 @@ class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email,
                 Instant.now().minusSeconds(60), Map.of())).post("/logout")
                 .then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
+    }
+
+    @Test
+    void logoutScopesEndTheCallersSessionOrAllTheOthers() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        Response mine = passwordGrant(email).then().statusCode(200).extract().response();
+        String mySession = sessionOf(mine.path("access_token"));
+        String elsewhere = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        passwordGrant(email).then().statusCode(200);
+
+        given().header("Authorization", "Bearer " + mine.path("access_token")).queryParam("scope", "others")
+                .post("/logout").then().statusCode(204);
+        assertRows(stack, id, 1, 1, 0, "only the caller's session is left");
+        refreshGrant(elsewhere).then().statusCode(400);
+        String myToken = refreshGrant(mine.path("refresh_token")).then().statusCode(200).extract().path("refresh_token");
+        JsonNode others = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
+        assertEquals("others", others.at("/data/scope").asText());
+        assertEquals(mySession, others.at("/data/session_id").asText());
+
+        String another = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        given().header("Authorization", "Bearer " + mine.path("access_token")).queryParam("scope", "local")
+                .post("/logout").then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
+        refreshGrant(myToken).then().statusCode(400);
+        refreshGrant(another).then().statusCode(200);
+        assertEquals(1, Grants.rows(stack, id).get(0), "the caller's session ended, the newer one goes on");
+
+        String sessionless = TestTokens.sign(SECRET, id.toString(), email);
+        for (String scope : List.of("local", "others")) {
+            given().header("Authorization", "Bearer " + sessionless).queryParam("scope", scope).post("/logout")
+                    .then().statusCode(400).body("code", equalTo(400))
+                    .body("msg", containsString("needs an access token with a session_id"));
+        }
+        given().header("Authorization", "Bearer " + sessionless).queryParam("scope", "everyone").post("/logout")
+                .then().statusCode(400).body("msg", equalTo("Unsupported logout scope; use global, local or others"));
+        assertEquals(1, Grants.rows(stack, id).get(0), "a refused logout ends nothing");
+        given().header("Authorization", "Bearer " + sessionless).queryParam("scope", "global").post("/logout")
+                .then().statusCode(204);
+        assertRows(stack, id, 0, 0, 0, "global needs no session");
     }
 
     @Test
@@ -403,9 +495,5 @@ class TokenTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    /** Waits for one event of a type about a user; awaitRecords also checks it against docs/asyncapi.yaml. */
-    private void awaitEvent(UUID userId, String type) {
-        stack.awaitRecords(Topic.EVENTS, seen -> seen.stream().anyMatch(r -> r.key().equals(userId.toString())
-                && r.value().contains("\"type\":\"" + type + "\"")), Duration.ofSeconds(30));
-    }
+
 }

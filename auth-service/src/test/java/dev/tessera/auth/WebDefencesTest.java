@@ -48,7 +48,7 @@ class WebDefencesTest {
 
     @Test
     void anotherSitesPageGetsNoCorsHeadersAndItsPreflightIsRefused() {
-        String email = TokenTest.knownUser(UUID.randomUUID());
+        String email = Grants.knownUser(UUID.randomUUID());
         // The request itself is served (a server-side client sends the same), but the browser may not read it.
         Response answer = passwordGrant(client().header("Origin", "https://evil.example"), email);
         answer.then().statusCode(200)
@@ -72,7 +72,7 @@ class WebDefencesTest {
 
     @Test
     void theSitesOriginAndAllowListedOnesGetCredentialedCors() {
-        String email = TokenTest.knownUser(UUID.randomUUID());
+        String email = Grants.knownUser(UUID.randomUUID());
         for (String origin : List.of(SITE, "https://site.example", "https://pr-42.preview.example")) {
             client().header("Origin", origin).header("Access-Control-Request-Method", "POST")
                     .header("Access-Control-Request-Headers", "content-type,x-use-cookie,x-nf-client")
@@ -97,7 +97,7 @@ class WebDefencesTest {
     @Test
     void answersAreNeitherCachedNorSniffedNorFramed() {
         UUID id = UUID.randomUUID();
-        String email = TokenTest.knownUser(id);
+        String email = Grants.knownUser(id);
         UserServiceStub.VERIFY.put("web-defences-token", new Object[] { 200, TokenTest.identity(id, email) });
         List<Response> answers = List.of(
                 passwordGrant(client(), email).then().statusCode(200).extract().response(),
@@ -123,7 +123,7 @@ class WebDefencesTest {
 
     @Test
     void theSessionCookieIsHttpOnlyAndSameSiteLaxAndNotSecureOnAnHttpSite() {
-        String email = TokenTest.knownUser(UUID.randomUUID());
+        String email = Grants.knownUser(UUID.randomUUID());
         String cookie = passwordGrant(client().header("X-Use-Cookie", "1"), email).then().statusCode(200)
                 .extract().header("Set-Cookie");
         assertEquals(List.of("Path=/", "Max-Age=86400", "HttpOnly", "SameSite=Lax"), attributes(cookie).stream()
@@ -140,7 +140,7 @@ class WebDefencesTest {
 
     @Test
     void credentialsInTheQueryStringAreRefusedEvenWithABody() {
-        String email = TokenTest.knownUser(UUID.randomUUID());
+        String email = Grants.knownUser(UUID.randomUUID());
         passwordGrant(client().queryParam("password", "pw"), email).then().statusCode(400)
                 .body("error", equalTo("invalid_request"))
                 .body("error_description", equalTo("password must be sent in the request body, not in the URL"));

@@ -5,9 +5,11 @@ import java.util.UUID;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
+import dev.tessera.auth.session.SessionStore;
 import dev.tessera.auth.session.Sessions;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.token.AccessTokenClaims;
@@ -16,8 +18,12 @@ import dev.tessera.platform.web.SessionCookie;
 import io.smallrye.mutiny.Uni;
 
 /**
- * {@code POST /logout}: ends every session of the caller and clears the cookie; 204 without a body (and without a
- * JSON content type, which gotrue-js would try to parse).
+ * {@code POST /logout[?scope=global|local|others]}: ends the caller's sessions and clears the cookie; 204 without a
+ * body (and without a JSON content type, which gotrue-js would try to parse). {@code global}, the default as on
+ * GoTrue, ends every session of the user; {@code local} the one the access token's {@code session_id} names,
+ * {@code others} every other one (supabase/auth's scopes). A token without {@code session_id} (one minted outside a
+ * session, e.g. by an operator tool) names no session, so {@code local} and {@code others} answer 400 for it rather
+ * than guess.
  */
 @Path("/logout")
 public class LogoutResource {
@@ -33,11 +39,21 @@ public class LogoutResource {
     }
 
     @POST
-    public Uni<Response> logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Uni<Response> logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @QueryParam("scope") String scope) {
         AccessTokenClaims claims = tokens.verifyHeader(authorization);
         UUID userId = claims.userId()
                 .orElseThrow(() -> ApiError.unauthorized("Invalid user").clearingSessionCookie());
-        return sessions.endAll(userId, claims.email())
+        String name = scope == null || scope.isEmpty() ? "global" : scope;
+        SessionStore.Scope which = switch (name) {
+            case "global" -> SessionStore.Scope.ALL;
+            case "local" -> SessionStore.Scope.ONLY;
+            case "others" -> SessionStore.Scope.ALL_BUT;
+            default -> throw ApiError.badRequest("Unsupported logout scope; use global, local or others");
+        };
+        UUID session = which == SessionStore.Scope.ALL ? null : claims.session().orElseThrow(() -> ApiError.badRequest(
+                "Logout scope " + name + " needs an access token with a session_id; this one has none (use scope=global)"));
+        return sessions.logout(userId, claims.email(), which, session, name)
                 .map(done -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
     }
 }

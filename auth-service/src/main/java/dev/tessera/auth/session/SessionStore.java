@@ -16,118 +16,271 @@ import dev.tessera.platform.db.SchemaTable;
 import dev.tessera.platform.outbox.OutboxMessage;
 import dev.tessera.platform.outbox.OutboxRow;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The {@code refresh_tokens} table. Each change and its event are one statement (data-modifying CTEs), so they commit
- * together without a transaction held open across round trips: a grant is on the hottest path there is, and every
- * round trip costs PostgreSQL and this service a system call or two each way. Only the SHA-256 of a token is stored.
+ * The {@code sessions}, {@code refresh_tokens} and {@code refresh_token_rotations} tables. Each change and its event
+ * are one statement (data-modifying CTEs), so they commit together without a transaction held open across round
+ * trips: a grant is on the hottest path there is, and every round trip costs PostgreSQL and this service a system
+ * call or two each way. Only the SHA-256 of a token is stored; a rotation stores the successor sealed under a key
+ * only the rotated token's holder can derive ({@link SuccessorSeal}).
+ *
+ * <p>A token counts only while its session row exists, so ending a session is deleting that row, in the same
+ * statement as its tokens and rotations. A rotation that races with the end of its session can leave its new token
+ * behind without a session; no lookup finds it, and the sweeps delete it.
  */
 @ApplicationScoped
 public class SessionStore {
 
-    /** A token that can still be exchanged. */
-    public record Live(UUID id, UUID userId, UUID sessionId, Instant createdAt) {
+    /**
+     * A presented token as stored: its session (with the user's session epoch at sign-in) and, once it was rotated
+     * out, when.
+     */
+    public record Presented(UUID tokenId, UUID sessionId, UUID userId, long epoch, Instant sessionStartedAt,
+            Instant issuedAt, Instant rotatedAt) {
+
+        public boolean live() {
+            return rotatedAt == null;
+        }
+    }
+
+    /** A session to start. */
+    public record NewSession(UUID id, UUID userId, long epoch, Instant startedAt) {
     }
 
     /** A token to store: its hash, whose session it belongs to, and the token it replaces (null for a first one). */
     public record NewToken(UUID id, String hash, UUID userId, UUID sessionId, UUID parentId, Instant createdAt) {
     }
 
-    private static final String COLUMNS = "(id, token_hash, user_id, session_id, parent_id, revoked, created_at, updated_at)";
+    /**
+     * One step from a rotated-out token towards its session's live token: the successor as sealed under the
+     * previous token, and the stored successor.
+     *
+     * @param rotated whether the successor has itself been rotated out (then the chain goes on)
+     */
+    public record Step(byte[] sealedSuccessor, UUID successorId, String successorHash, Instant successorIssuedAt,
+            boolean rotated) {
+    }
+
+    /** Which of a user's sessions to end. */
+    public enum Scope {
+        /** every session of the user */
+        ALL(""),
+        /** the one named */
+        ONLY(" and %s = $2"),
+        /** every one but the one named */
+        ALL_BUT(" and %s <> $2");
+
+        private final String condition;
+
+        Scope(String condition) {
+            this.condition = condition;
+        }
+
+        String on(String column) {
+            return condition.formatted(column);
+        }
+    }
+
+    /**
+     * {@code updated_at} and {@code revoked} are left to the table: replicas of the previous version write
+     * {@code updated_at}, and migration V5's trigger recognises their inserts by it.
+     */
+    private static final String TOKEN_COLUMNS = "(id, token_hash, user_id, session_id, parent_id, created_at)";
 
     private final Pool pool;
+    private final String sessions;
     private final String tokens;
+    private final String rotations;
     private final String outbox;
+    private final String find;
+    private final String chain;
+    private final String expiredSweep;
+    private final String rotatedSweep;
+    private final String timeboxSweep;
 
     public SessionStore(Pool pool,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
+        this.sessions = SchemaTable.of(schema, "sessions");
         this.tokens = SchemaTable.of(schema, "refresh_tokens");
+        this.rotations = SchemaTable.of(schema, "refresh_token_rotations");
         this.outbox = OutboxRow.table(schema);
+        // revoked = false: rows that replicas of a version before the retention change revoked stay dead.
+        this.find = "select t.id, t.session_id, s.user_id, s.epoch, s.created_at, t.created_at, r.rotated_at from "
+                + tokens + " t join " + sessions + " s on s.id = t.session_id left join " + rotations
+                + " r on r.token_id = t.id where t.token_hash = $1 and t.revoked = false";
+        // A sweep locks what it deletes with skip locked, so it never waits on another statement and can never be
+        // part of a deadlock; what it skips, the statement holding the lock is deleting (nothing updates these rows).
+        this.expiredSweep = "with " + oldestFirst("id, session_id", tokens, "created_at")
+                + ", live as (select d.session_id from doomed d where not exists (select 1 from " + rotations
+                + " r where r.token_id = d.id))"
+                + ", ended as (delete from " + sessions + " where id in (select s.id from " + sessions
+                + " s join live l on s.id = l.session_id for update of s skip locked))"
+                + ", gone as (delete from " + tokens + " where id in (select id from doomed))"
+                + ", " + forgetRotationsOf("doomed", true) + " select count(*) from doomed";
+        this.rotatedSweep = "with " + oldestFirst("token_id as id", rotations, "rotated_at")
+                + ", gone as (delete from " + tokens + " where id in (select t.id from " + tokens
+                + " t join doomed d on t.id = d.id for update of t skip locked))"
+                + ", forgotten as (delete from " + rotations + " where token_id in (select id from doomed))"
+                + " select count(*) from doomed";
+        this.timeboxSweep = "with " + oldestFirst("id, user_id", sessions, "created_at")
+                + ", ended as (delete from " + sessions + " where id in (select id from doomed))"
+                + ", gone as (delete from " + tokens + " where id in (select t.id from " + tokens + " t join doomed d"
+                + " on t.user_id = d.user_id and t.session_id = d.id for update of t skip locked) returning id)"
+                + ", " + forgetRotationsOf("gone", true) + " select count(*) from doomed";
+        this.chain = "with recursive chain (token_id, successor_id, sealed_successor, step) as ("
+                + "select token_id, successor_id, sealed_successor, 1 from " + rotations + " where token_id = $1"
+                + " union all select r.token_id, r.successor_id, r.sealed_successor, c.step + 1 from chain c join "
+                + rotations + " r on r.token_id = c.successor_id where c.step < $2)"
+                + " select c.sealed_successor, t.id, t.token_hash, t.created_at,"
+                + " exists (select 1 from " + rotations + " n where n.token_id = t.id)"
+                + " from chain c join " + tokens + " t on t.id = c.successor_id order by c.step";
     }
 
-    /** Stores a session's first token, and the event announcing it when there is one. */
-    public Uni<Void> open(NewToken token, OutboxMessage event) {
+    /** Starts a session with its first token, and the event announcing it when there is one: one statement. */
+    public Uni<Void> open(NewSession session, NewToken token, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
-        String insert = "insert into " + tokens + " " + COLUMNS + " values (" + tokenValues(token, params) + ")";
-        String sql = event == null ? insert
-                : "with opened as (" + insert + " returning id) " + OutboxRow.insert(outbox, event, params, "opened");
+        params.add(session.id());
+        params.add(session.userId());
+        params.add(session.epoch());
+        params.add(at(session.startedAt()));
+        String started = "started as (insert into " + sessions + " (id, user_id, epoch, created_at)"
+                + " values ($1, $2, $3, $4) returning id)";
+        String first = "insert into " + tokens + " " + TOKEN_COLUMNS + " select " + tokenValues(token, params)
+                + " from started";
+        String sql = event == null ? "with " + started + " " + first
+                : "with " + started + ", opened as (" + first + " returning id) "
+                        + OutboxRow.insert(outbox, event, params, "opened");
         return pool.preparedQuery(sql).execute(Tuple.from(params)).replaceWithVoid();
     }
 
-    /** The live token with this hash, or null. */
-    public Uni<Live> findLive(String hash) {
-        return pool.preparedQuery("select id, user_id, session_id, created_at from " + tokens
-                + " where token_hash = $1 and revoked = false")
-                .execute(Tuple.of(hash))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row row = rows.iterator().next();
-                    return new Live(row.getUUID(0), row.getUUID(1), row.getUUID(2),
-                            row.getOffsetDateTime(3).toInstant());
-                });
+    /** The token with this hash while its session lasts, rotated out or not; null otherwise. */
+    public Uni<Presented> find(String hash) {
+        return pool.preparedQuery(find).execute(Tuple.of(hash)).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            OffsetDateTime rotatedAt = row.getOffsetDateTime(6);
+            return new Presented(row.getUUID(0), row.getUUID(1), row.getUUID(2), row.getLong(3),
+                    row.getOffsetDateTime(4).toInstant(), row.getOffsetDateTime(5).toInstant(),
+                    rotatedAt == null ? null : rotatedAt.toInstant());
+        });
     }
 
     /**
-     * Deletes {@code presented} and stores {@code next} with its event, only if {@code presented} is still live and
-     * was issued after {@code issuedAfter}. False when it was not: of two concurrent rotations of one token, the
-     * second waits for the first's row lock, then finds the row gone and writes nothing.
-     *
-     * <p>A rotated token is deleted rather than marked revoked: nothing ever reads a revoked row (a revoked token and
-     * an unknown one get the same answer), and keeping them grew the table by one row per refresh, forever. The
-     * {@code revoked = false} conditions stay for rows that replicas of an earlier version revoke during a rolling
-     * upgrade.
+     * Rotates {@code rotated} out and stores {@code next}, sealed under the rotated token, with its event, only if
+     * {@code rotated} was not rotated before and its session still exists. False when it was: of two concurrent
+     * rotations of one token, the second waits on the first's key in the rotations table, then inserts nothing.
+     * The rotated token's row stays; it does not change.
      */
-    public Uni<Boolean> rotate(UUID presented, NewToken next, OutboxMessage event, Instant issuedAfter) {
+    public Uni<Boolean> rotate(UUID rotated, NewToken next, byte[] sealedNext, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
-        params.add(presented);
-        params.add(issuedAfter.atOffset(ZoneOffset.UTC));
-        String claimed = "claimed as (delete from " + tokens
-                + " where id = $1 and revoked = false and created_at > $2 returning id)";
-        String successor = "successor as (insert into " + tokens + " " + COLUMNS + " select "
-                + tokenValues(next, params) + " from claimed returning id)";
+        params.add(rotated);
+        params.add(next.id());
+        params.add(Buffer.buffer(sealedNext));
+        params.add(at(next.createdAt()));
+        params.add(next.sessionId());
+        String marked = "marked as (insert into " + rotations + " (token_id, successor_id, sealed_successor, rotated_at)"
+                + " select $1::uuid, $2::uuid, $3::bytea, $4::timestamptz where exists (select 1 from " + sessions
+                + " where id = $5::uuid) on conflict (token_id) do nothing returning successor_id)";
+        String successor = "successor as (insert into " + tokens + " " + TOKEN_COLUMNS + " select "
+                + tokenValues(next, params) + " from marked returning id)";
         String announced = event == null ? "" : ", announced as (" + OutboxRow.insert(outbox, event, params, "successor") + ")";
-        String sql = "with " + claimed + ", " + successor + announced + " select count(*) from successor";
+        String sql = "with " + marked + ", " + successor + announced + " select count(*) from successor";
         return pool.preparedQuery(sql).execute(Tuple.from(params))
                 .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
-    /** Deletes every refresh token of a user (all devices) and stores the event. */
-    public Uni<Void> deleteAll(UUID userId, OutboxMessage event) {
-        List<Object> params = new ArrayList<>();
-        params.add(userId);
-        String ended = "ended as (delete from " + tokens + " where user_id = $1)";
-        return pool.preparedQuery("with " + ended + " " + OutboxRow.insert(outbox, event, params, null))
-                .execute(Tuple.from(params)).replaceWithVoid();
+    /** The chain of rotations from {@code rotated} to its session's live token, at most {@code steps} long, in order. */
+    public Uni<List<Step>> chainFrom(UUID rotated, int steps) {
+        return pool.preparedQuery(chain).execute(Tuple.of(rotated, steps)).map(rows -> {
+            List<Step> chain = new ArrayList<>();
+            for (Row row : rows) {
+                chain.add(new Step(row.getBuffer(0).getBytes(), row.getUUID(1), row.getString(2),
+                        row.getOffsetDateTime(3).toInstant(), row.getBoolean(4)));
+            }
+            return chain;
+        });
     }
 
     /**
-     * Deletes up to {@code limit} tokens issued before {@code cutoff}, oldest first, and answers how many. Rows that
-     * another replica's sweep is deleting are skipped rather than waited for.
+     * Ends a user's sessions in {@code scope} of {@code sessionId} with their tokens and rotations, and stores the
+     * event: always when {@code alwaysAnnounce}, otherwise only when a session ended. Answers how many ended.
+     */
+    public Uni<Integer> end(UUID userId, Scope scope, UUID sessionId, OutboxMessage event, boolean alwaysAnnounce) {
+        List<Object> params = new ArrayList<>();
+        params.add(userId);
+        if (scope != Scope.ALL) {
+            params.add(sessionId);
+        }
+        String ended = "ended as (delete from " + sessions + " where user_id = $1" + scope.on("id") + " returning id)";
+        String gone = "gone as (delete from " + tokens + " where user_id = $1" + scope.on("session_id") + " returning id)";
+        String announced = event == null ? ""
+                : ", announced as (" + OutboxRow.insert(outbox, event, params, alwaysAnnounce ? null : "ended") + ")";
+        String sql = "with " + ended + ", " + gone + ", " + forgetRotationsOf("gone", false) + announced
+                + " select count(*) from ended";
+        return pool.preparedQuery(sql).execute(Tuple.from(params))
+                .map(rows -> rows.iterator().next().getInteger(0));
+    }
+
+    /**
+     * Deletes up to {@code limit} tokens issued before {@code cutoff}, oldest first, with their rotations, and ends
+     * the sessions whose live token they were. Answers how many tokens.
      */
     public Uni<Integer> deleteIssuedBefore(Instant cutoff, int limit) {
-        return pool.preparedQuery("delete from " + tokens + " where id in (select id from " + tokens
-                + " where created_at < $1 order by created_at limit $2 for update skip locked)")
-                .execute(Tuple.of(cutoff.atOffset(ZoneOffset.UTC), limit))
-                .map(rows -> rows.rowCount());
+        return count(expiredSweep, cutoff, limit);
+    }
+
+    /** Deletes up to {@code limit} tokens rotated out before {@code cutoff} with their rotations; answers how many. */
+    public Uni<Integer> deleteRotatedBefore(Instant cutoff, int limit) {
+        return count(rotatedSweep, cutoff, limit);
+    }
+
+    /** Ends up to {@code limit} sessions started before {@code cutoff}, with their tokens; answers how many. */
+    public Uni<Integer> deleteStartedBefore(Instant cutoff, int limit) {
+        return count(timeboxSweep, cutoff, limit);
+    }
+
+    /**
+     * A sweep's batch, {@code doomed}: the oldest rows by {@code time} before {@code $1}, at most {@code $2}, skipping
+     * rows another replica's sweep has locked rather than waiting for them.
+     */
+    private static String oldestFirst(String columns, String table, String time) {
+        return "doomed as (select " + columns + " from " + table + " where " + time + " < $1 order by " + time
+                + " limit $2 for update skip locked)";
+    }
+
+    /** Deletes the rotations of the tokens a CTE named {@code tokensCte} lists by {@code id}. */
+    private String forgetRotationsOf(String tokensCte, boolean skipLocked) {
+        return "forgotten as (delete from " + rotations + " where token_id in (" + (skipLocked
+                ? "select r.token_id from " + rotations + " r join " + tokensCte + " c on r.token_id = c.id"
+                        + " for update of r skip locked"
+                : "select id from " + tokensCte) + "))";
+    }
+
+    private Uni<Integer> count(String sql, Instant cutoff, int limit) {
+        return pool.preparedQuery(sql).execute(Tuple.of(at(cutoff), limit))
+                .map(rows -> rows.iterator().next().getInteger(0));
     }
 
     private static String tokenValues(NewToken token, List<Object> params) {
         int first = params.size() + 1;
-        OffsetDateTime at = token.createdAt().atOffset(ZoneOffset.UTC);
         params.add(token.id());
         params.add(token.hash());
         params.add(token.userId());
         params.add(token.sessionId());
         params.add(token.parentId());
-        params.add(at);
+        params.add(at(token.createdAt()));
         return "$" + first + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::uuid, $" + (first + 3)
-                + "::uuid, $" + (first + 4) + "::uuid, false, $" + (first + 5) + "::timestamptz, $" + (first + 5)
-                + "::timestamptz";
+                + "::uuid, $" + (first + 4) + "::uuid, $" + (first + 5) + "::timestamptz";
+    }
+
+    private static OffsetDateTime at(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 }

@@ -3,6 +3,7 @@ package dev.tessera.auth.session;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
@@ -18,97 +20,204 @@ import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.platform.outbox.Outbox;
 import dev.tessera.platform.outbox.OutboxMessage;
 import dev.tessera.platform.token.OpaqueToken;
-import dev.tessera.auth.user.UserDirectory;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Sessions and their refresh tokens. Every state change commits together with its event on the public topic, in one
- * statement ({@link SessionStore}). Rotation deletes the presented token only while it is live, so two concurrent
- * refreshes with one token cannot both succeed.
+ * Sessions and their refresh tokens. A session starts at every sign-in and records the user's session epoch; its
+ * refresh tokens rotate within it. Every state change commits together with its event on the public topic, in one
+ * statement ({@link SessionStore}); nothing is kept in memory, so any replica can answer any request.
+ *
+ * <p>A rotated-out token presented again is answered, within the reuse interval, with the session's current tokens
+ * (two tabs racing with one token both go on, with the same new token); after it, the whole session is revoked,
+ * since one of its tokens is then in two hands. A session also ends when user-service no longer allows it (its epoch
+ * was raised, or the user is gone), when it outlives {@code GOTRUE_SESSIONS_TIMEBOX}, or when it went unrefreshed for
+ * {@code GOTRUE_SESSIONS_INACTIVITY_TIMEOUT}: the refresh that finds out deletes it.
  */
 @ApplicationScoped
 public class Sessions {
 
     static final String SOURCE = "urn:tessera:auth-service";
     static final String INVALID = "Invalid Refresh Token";
+    /** The reason a reuse revocation gives in its event. */
+    static final String REUSED = "refresh_token_reused";
+    /** More rotations than any client makes within a reuse interval; a longer chain is refused. */
+    private static final int LONGEST_CHAIN = 64;
 
     private final SessionStore store;
     private final UserDirectory directory;
     private final Outbox outbox;
     private final Duration lifetime;
     private final boolean announceRefresh;
+    private final boolean detectReuse;
+    private final Duration reuseInterval;
+    private final Duration timebox;
+    private final Duration inactivityTimeout;
 
     public Sessions(SessionStore store, UserDirectory directory, Outbox outbox, GoTrueConfig config,
+            SessionSettings settings,
             @ConfigProperty(name = "tessera.events.token-refreshed", defaultValue = "true") boolean announceRefresh) {
         this.store = store;
         this.directory = directory;
         this.outbox = outbox;
         this.lifetime = Duration.ofSeconds(config.jwt().refreshTokenLifetime());
         this.announceRefresh = announceRefresh;
+        this.detectReuse = settings.security().refreshTokenRotationEnabled();
+        this.reuseInterval = Duration.ofSeconds(Math.max(0, settings.security().refreshTokenReuseInterval()));
+        this.timebox = positive(settings.sessions().timebox().orElse(null));
+        this.inactivityTimeout = positive(settings.sessions().inactivityTimeout().orElse(null));
     }
 
-    /** A result of issuing: the identity the access token is minted for and the new refresh token. */
-    public record Issued(UserIdentity user, String refreshToken) {
+    /** A result of issuing: the identity the access token is minted for, its session and the refresh token. */
+    public record Issued(UserIdentity user, UUID sessionId, String refreshToken) {
     }
 
     /** Starts a session for a user who just proved who they are; {@code announce} emits a login event. */
     public Uni<Issued> start(UserIdentity user, EventType announce) {
         OpaqueToken secret = OpaqueToken.generate();
-        SessionStore.NewToken token = newToken(user.id(), UUID.randomUUID(), null, secret);
+        Instant now = Instant.now();
+        SessionStore.NewSession session = new SessionStore.NewSession(UUID.randomUUID(), user.id(),
+                user.sessionEpoch(), now);
+        SessionStore.NewToken token = new SessionStore.NewToken(UUID.randomUUID(), secret.hash(), user.id(),
+                session.id(), null, now);
         OutboxMessage event = announce == null ? null
-                : outbox.prepare(event(announce, user.id(), token.sessionId(), user.email()));
-        return store.open(token, event).replaceWith(new Issued(user, secret.value()));
+                : outbox.prepare(event(announce, user.id(), session.id(), user.email()));
+        return store.open(session, token, event).replaceWith(new Issued(user, session.id(), secret.value()));
     }
 
     /**
-     * Exchanges a refresh token for a new one in the same session (rotation). The user is looked up first, so the
-     * new access token shows today's metadata; then the presented token is deleted and its successor stored in one
-     * statement, which writes nothing if the token was rotated or revoked meanwhile. A failure before that leaves the
-     * token live.
+     * The refresh grant. A live token is rotated: the user is looked up first (so the new access token shows
+     * today's metadata, and user-service can refuse the session), then the successor is stored in one statement that
+     * writes nothing if the token was rotated meanwhile; the loser of such a race is answered as a reuse. No
+     * transaction is open during the lookup.
      */
     public Uni<Issued> refresh(String presented) {
-        return store.findLive(OpaqueToken.hashOf(presented)).chain(live -> {
-            if (live == null) {
-                return Uni.createFrom().failure(invalid());
+        return store.find(OpaqueToken.hashOf(presented)).chain(found -> {
+            if (found == null) {
+                return refused();
             }
-            Instant issuedAfter = Instant.now().minus(lifetime);
-            if (!live.createdAt().isAfter(issuedAfter)) {
+            Instant now = Instant.now();
+            if (!found.live()) {
+                return reused(presented, found, now, null);
+            }
+            if (!found.issuedAt().isAfter(now.minus(lifetime))) {
                 return Uni.createFrom().failure(
                         ApiError.oauth("invalid_grant", "Refresh token expired").clearingSessionCookie());
             }
-            return directory.find(live.userId()).chain(user -> {
-                if (user == null) {
-                    return Uni.createFrom().failure(invalid());
+            if (ranOut(found, found.issuedAt(), now)) {
+                return endAndRefuse(found);
+            }
+            return directory.find(found.userId()).chain(user -> {
+                if (!allowed(user, found)) {
+                    return endAndRefuse(found);
                 }
-                OpaqueToken secret = OpaqueToken.generate();
-                SessionStore.NewToken next = newToken(live.userId(), live.sessionId(), live.id(), secret);
-                OutboxMessage event = announceRefresh
-                        ? outbox.prepare(event(EventType.TOKEN_REFRESHED, live.userId(), live.sessionId(), user.email()))
-                        : null;
-                return store.rotate(live.id(), next, event, issuedAfter).map(rotated -> {
-                    if (!rotated) {
-                        throw invalid();
-                    }
-                    return new Issued(user, secret.value());
-                });
+                return rotate(presented, found, user);
             });
         });
     }
 
-    /** Logout: deletes the user's refresh tokens on every device. Access tokens live until they expire. */
-    public Uni<Void> endAll(UUID userId, String email) {
-        return store.deleteAll(userId, outbox.prepare(event(EventType.LOGOUT, userId, null, email)));
+    private Uni<Issued> rotate(String presented, SessionStore.Presented found, UserIdentity user) {
+        OpaqueToken next = OpaqueToken.generate();
+        SessionStore.NewToken token = new SessionStore.NewToken(UUID.randomUUID(), next.hash(), found.userId(),
+                found.sessionId(), found.tokenId(), Instant.now());
+        byte[] sealed = SuccessorSeal.seal(presented, found.tokenId(), next.value());
+        OutboxMessage event = announceRefresh
+                ? outbox.prepare(event(EventType.TOKEN_REFRESHED, found.userId(), found.sessionId(), user.email()))
+                : null;
+        return store.rotate(found.tokenId(), token, sealed, event).chain(rotated -> {
+            if (rotated) {
+                return Uni.createFrom().item(new Issued(user, found.sessionId(), next.value()));
+            }
+            // Another request rotated this token first (or the session just ended): answer as the reuse it now is.
+            return store.find(OpaqueToken.hashOf(presented)).chain(again -> again == null || again.live() ? refused()
+                    : reused(presented, again, Instant.now(), user));
+        });
     }
 
-    private static ApiError invalid() {
-        return ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie();
+    /**
+     * A rotated-out token: within the reuse interval, the session's current tokens; after it, the session is revoked
+     * (or, with detection off, only this request refused).
+     */
+    private Uni<Issued> reused(String presented, SessionStore.Presented found, Instant now, UserIdentity known) {
+        if (!now.isBefore(found.rotatedAt().plus(reuseInterval))) {
+            if (!detectReuse) {
+                return refused();
+            }
+            OutboxMessage event = outbox.prepare(event(EventType.SESSION_REVOKED, found.userId(), found.sessionId(),
+                    null, Map.of("reason", REUSED)));
+            return store.end(found.userId(), SessionStore.Scope.ONLY, found.sessionId(), event, false)
+                    .chain(ended -> refused());
+        }
+        return store.chainFrom(found.tokenId(), LONGEST_CHAIN).chain(steps -> {
+            Current current = follow(presented, found.tokenId(), steps);
+            if (current == null) {
+                return refused();
+            }
+            if (ranOut(found, current.issuedAt(), now)) {
+                return endAndRefuse(found);
+            }
+            Uni<UserIdentity> user = known != null ? Uni.createFrom().item(known) : directory.find(found.userId());
+            return user.chain(identity -> allowed(identity, found)
+                    ? Uni.createFrom().item(new Issued(identity, found.sessionId(), current.value()))
+                    : endAndRefuse(found));
+        });
     }
 
-    private static SessionStore.NewToken newToken(UUID userId, UUID sessionId, UUID parentId, OpaqueToken secret) {
-        return new SessionStore.NewToken(UUID.randomUUID(), secret.hash(), userId, sessionId, parentId, Instant.now());
+    /** The session's live token, opened step by step from the presented one; null if the chain does not hold. */
+    private static Current follow(String presented, UUID presentedId, List<SessionStore.Step> steps) {
+        String value = presented;
+        UUID id = presentedId;
+        for (SessionStore.Step step : steps) {
+            value = SuccessorSeal.open(step.sealedSuccessor(), value, id);
+            if (value == null || !OpaqueToken.hashOf(value).equals(step.successorHash())) {
+                return null;
+            }
+            id = step.successorId();
+            if (!step.rotated()) {
+                return new Current(value, step.successorIssuedAt());
+            }
+        }
+        return null;
+    }
+
+    private record Current(String value, Instant issuedAt) {
+    }
+
+    /**
+     * Logout: ends the user's sessions in {@code scope} of {@code sessionId} with their refresh tokens. Access
+     * tokens live until they expire.
+     */
+    public Uni<Void> logout(UUID userId, String email, SessionStore.Scope scope, UUID sessionId, String scopeName) {
+        IdentityEvent event = event(EventType.LOGOUT, userId, scope == SessionStore.Scope.ALL ? null : sessionId, email,
+                Map.of("scope", scopeName));
+        return store.end(userId, scope, sessionId, outbox.prepare(event), true).replaceWithVoid();
+    }
+
+    /** Whether the session is past its timebox, or its live token (issued {@code lastRefresh}) past the inactivity timeout. */
+    private boolean ranOut(SessionStore.Presented found, Instant lastRefresh, Instant now) {
+        return (timebox != null && !found.sessionStartedAt().plus(timebox).isAfter(now))
+                || (inactivityTimeout != null && !lastRefresh.plus(inactivityTimeout).isAfter(now));
+    }
+
+    private static boolean allowed(UserIdentity user, SessionStore.Presented found) {
+        return user != null && user.allowsSession(found.sessionId(), found.epoch());
+    }
+
+    /** Deletes a session that may not go on, without an event: its cause has its own, or is the passing of time. */
+    private Uni<Issued> endAndRefuse(SessionStore.Presented found) {
+        return store.end(found.userId(), SessionStore.Scope.ONLY, found.sessionId(), null, false)
+                .chain(ended -> refused());
+    }
+
+    private <T> Uni<T> refused() {
+        return Uni.createFrom().failure(ApiError.oauth("invalid_grant", INVALID).clearingSessionCookie());
     }
 
     private static IdentityEvent event(EventType type, UUID userId, UUID sessionId, String email) {
+        return event(type, userId, sessionId, email, Map.of());
+    }
+
+    private static IdentityEvent event(EventType type, UUID userId, UUID sessionId, String email,
+            Map<String, Object> more) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("user_id", userId.toString());
         if (email != null) {
@@ -117,6 +226,11 @@ public class Sessions {
         if (sessionId != null) {
             data.put("session_id", sessionId.toString());
         }
+        data.putAll(more);
         return IdentityEvent.of(SOURCE, type, userId, data);
+    }
+
+    private static Duration positive(Duration duration) {
+        return duration == null || duration.isZero() || duration.isNegative() ? null : duration;
     }
 }

@@ -2,6 +2,7 @@ package dev.tessera.auth.token;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -18,7 +19,9 @@ import io.smallrye.jwt.build.JwtClaimsBuilder;
 /**
  * Mints access tokens exactly as GoTrue does (reference §4): HS256 with {@code GOTRUE_JWT_SECRET}, header
  * {@code kid: nf-ident}, claims {@code sub}, {@code aud} (a string, omitted when empty), {@code exp}, {@code email},
- * {@code app_metadata} and {@code user_metadata}. No {@code iat}, {@code iss} or {@code jti}.
+ * {@code app_metadata} and {@code user_metadata}; plus {@code session_id}, the session the token belongs to (which
+ * {@code /logout?scope=local|others} reads; GoTrue's clients ignore claims they do not know). No {@code iat},
+ * {@code iss} or {@code jti}.
  */
 @ApplicationScoped
 public class AccessTokenIssuer {
@@ -39,13 +42,14 @@ public class AccessTokenIssuer {
         return lifetimeSeconds;
     }
 
-    public String issue(UserIdentity user) {
+    public String issue(UserIdentity user, UUID sessionId) {
         JwtClaimsBuilder claims = Jwt.claims()
                 .subject(user.id().toString())
                 .expiresAt(Instant.now().plusSeconds(lifetimeSeconds))
                 .claim("email", user.email())
                 .claim("app_metadata", user.appMetadata() == null ? JsonValue.NULL : user.appMetadata())
-                .claim("user_metadata", user.userMetadata() == null ? JsonValue.NULL : user.userMetadata());
+                .claim("user_metadata", user.userMetadata() == null ? JsonValue.NULL : user.userMetadata())
+                .claim("session_id", sessionId.toString());
         if (user.aud() != null && !user.aud().isEmpty()) {
             claims.audience(user.aud());
         }

@@ -32,6 +32,7 @@ class StreamEventTest {
                 Map.entry(EventType.INVITE_ACCEPTED, Optional.empty()),
                 Map.entry(EventType.LOGOUT, Optional.empty()),
                 Map.entry(EventType.TOKEN_REFRESHED, Optional.empty()),
+                Map.entry(EventType.SESSION_REVOKED, Optional.empty()),
                 Map.entry(EventType.RECOVERY_REQUESTED, Optional.empty()),
                 Map.entry(EventType.EMAIL_CHANGE_REQUESTED, Optional.empty()));
         assertEquals(EventType.values().length, expected.size(), "every type is decided");

@@ -109,6 +109,8 @@ class WalkingSkeletonTest {
         env.put("GOTRUE_JWT_EXP", String.valueOf(JWT_EXP));
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);
+        // No grace for a rotated-out refresh token, so the lifecycle below can show a revocation without waiting.
+        env.put("GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL", "0");
 
         fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(root, ports, env, E2e.JVM_OPTIONS,
                 Path.of("target", "e2e-logs").toAbsolutePath(), Duration.ofMinutes(4)), line -> {
@@ -300,10 +302,21 @@ class WalkingSkeletonTest {
         keepSecrets(tokens, secrets);
         awaitEvents(id, expected, EventType.LOGIN);
 
+        String rotatedOut = tokens.getString("refresh_token");
         tokens = ok(call("POST", "/token", "application/x-www-form-urlencoded",
-                "grant_type=refresh_token&refresh_token=" + tokens.getString("refresh_token"))).json();
+                "grant_type=refresh_token&refresh_token=" + rotatedOut)).json();
         keepSecrets(tokens, secrets);
         awaitEvents(id, expected, EventType.TOKEN_REFRESHED);
+
+        // A rotated-out token used again revokes its session, the newest refresh token included; access tokens
+        // already issued live until they expire.
+        Reply reused = call("POST", "/token", "application/x-www-form-urlencoded",
+                "grant_type=refresh_token&refresh_token=" + rotatedOut);
+        assertEquals(400, reused.status(), reused.describe());
+        awaitEvents(id, expected, EventType.SESSION_REVOKED);
+        Reply newest = call("POST", "/token", "application/x-www-form-urlencoded",
+                "grant_type=refresh_token&refresh_token=" + tokens.getString("refresh_token"));
+        assertEquals(400, newest.status(), newest.describe());
 
         String bearer = "Bearer " + tokens.getString("access_token");
         ok(call("PUT", "/user", "application/json", new JsonObject().put("data", new JsonObject().put("plan", "pro"))
@@ -439,7 +452,7 @@ class WalkingSkeletonTest {
         issuedSecrets.put("refresh token " + issuedSecrets.size(), tokens.getString("refresh_token"));
     }
 
-    /** Reference §4: HS256 with the configured secret, GoTrue's header and exactly GoTrue's claims. */
+    /** Reference §4: HS256 with the configured secret, GoTrue's header and GoTrue's claims plus session_id. */
     private void assertAccessToken(String token) throws Exception {
         JwtConsumer consumer = new JwtConsumerBuilder()
                 .setVerificationKey(new HmacKey(SECRET.getBytes(StandardCharsets.UTF_8)))
@@ -456,8 +469,11 @@ class WalkingSkeletonTest {
         assertEquals("nf-ident", jws.getKeyIdHeaderValue());
 
         JwtClaims claims = context.getJwtClaims();
-        assertEquals(Set.of("sub", "exp", "email", "app_metadata", "user_metadata"), claims.getClaimNames(),
-                "GoTrue's claims only (no aud when empty, no iat, iss, jti, nbf or role): " + claims.toJson());
+        // session_id was added on purpose (docs/compatibility.md); GoTrue's clients ignore it.
+        assertEquals(Set.of("sub", "exp", "email", "app_metadata", "user_metadata", "session_id"),
+                claims.getClaimNames(), "GoTrue's claims plus session_id (no aud when empty, no iat, iss, jti, nbf or "
+                        + "role): " + claims.toJson());
+        assertTrue(claims.getStringClaimValue("session_id").matches("[0-9a-f-]{36}"), claims.toJson());
         assertEquals(userId, claims.getSubject());
         assertEquals(email, claims.getStringClaimValue("email"));
         long expectedExp = Instant.now().getEpochSecond() + JWT_EXP;

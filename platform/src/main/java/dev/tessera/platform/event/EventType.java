@@ -13,6 +13,7 @@ public enum EventType {
     LOGIN("dev.tessera.session.login.v1", "login", "account"),
     LOGOUT("dev.tessera.session.logout.v1", "logout", "account"),
     TOKEN_REFRESHED("dev.tessera.session.refreshed.v1", "token_refreshed", "token"),
+    SESSION_REVOKED("dev.tessera.session.revoked.v1", "token_revoked", "token"),
     RECOVERY_REQUESTED("dev.tessera.user.recovery_requested.v1", "user_recovery_requested", "user"),
     PASSWORD_CHANGED("dev.tessera.user.password_changed.v1", "user_modified", "user"),
     EMAIL_CHANGE_REQUESTED("dev.tessera.user.email_change_requested.v1", "user_modified", "user"),

@@ -1,17 +1,22 @@
 package dev.tessera.deploy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import dev.tessera.platform.route.PublicRoute;
+import dev.tessera.platform.route.Upstream;
 
 /**
  * The compose proxy's Caddyfile read as a router: its named path matchers ({@code @name path /a /b/*}) and the
  * {@code handle @name} blocks that strip a prefix, set {@code X-Forwarded-Prefix} and proxy to a service (found by
  * {@code dynamic a}). Only the subset deploy/compose/Caddyfile uses; anything else in a handle block fails.
  */
-final class CaddyRouter implements PublicRoutes.Router {
+final class CaddyRouter implements RouteExpectations.Router {
 
     record Handler(String matcher, String service, String strip, String forwardedPrefix) {
     }
@@ -97,15 +102,38 @@ final class CaddyRouter implements PublicRoutes.Router {
                 .anyMatch(p -> matches(p, path))).toList();
     }
 
+    /**
+     * Each handler's patterns as rules of the route list: {@code /p} alone is an exact rule, {@code /p} with
+     * {@code /p/*} in the same handler a prefix rule; {@code /p/*} alone (everything below but not {@code /p}
+     * itself) matches no form of the list and stays as it is written, so that the comparison reports it.
+     */
+    Set<RouteExpectations.Rule> rules() {
+        Set<RouteExpectations.Rule> rules = new HashSet<>();
+        for (Handler handler : handlers) {
+            List<String> patterns = matchers.getOrDefault(handler.matcher(), List.of());
+            for (String pattern : patterns) {
+                boolean below = pattern.endsWith("/*");
+                String path = below ? pattern.substring(0, pattern.length() - 2) : pattern;
+                boolean prefix = below ? patterns.contains(path) : patterns.contains(pattern + "/*");
+                if (below && prefix) {
+                    continue;
+                }
+                rules.add(new RouteExpectations.Rule(prefix ? path : pattern, prefix ? PublicRoute.Match.PREFIX
+                        : PublicRoute.Match.EXACT, handler.service(), handler.strip()));
+            }
+        }
+        return rules;
+    }
+
     @Override
-    public Optional<PublicRoutes.Upstream> route(String path) {
+    public Optional<Upstream> route(String path) {
         List<Handler> found = matching(path);
         if (found.size() > 1) {
             throw new AssertionError(path + " matches several handlers: " + found);
         }
         return found.stream().findFirst().map(h -> {
             String upstreamPath = h.strip().isEmpty() ? path : path.substring(h.strip().length());
-            return new PublicRoutes.Upstream(h.service(), upstreamPath, h.forwardedPrefix());
+            return new Upstream(h.service(), upstreamPath, h.forwardedPrefix());
         });
     }
 }

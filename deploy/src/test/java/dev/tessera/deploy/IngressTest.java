@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,10 +22,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 
+import dev.tessera.platform.route.PublicRoute;
+import dev.tessera.platform.route.Upstream;
+
 /**
- * The Ingresses route every public route to the right service with the right path, and nothing else. Matching
- * follows the Ingress rules (Exact, and Prefix by whole path elements; the longest match wins, Exact before Prefix)
- * plus Traefik's stripPrefix middleware where an Ingress names one.
+ * The Ingresses declare exactly the routes of the suite's route list ({@link RouteExpectations}), route each to the
+ * right service with the right path, and nothing else. Matching follows the Ingress rules (Exact, and Prefix by
+ * whole path elements; the longest match wins, Exact before Prefix) plus Traefik's stripPrefix middleware where an
+ * Ingress names one.
  */
 class IngressTest {
 
@@ -33,8 +39,9 @@ class IngressTest {
     @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
     void everyPublicRouteReachesItsService(String overlay) {
         IngressRouter router = new IngressRouter(Manifests.of(overlay));
-        for (PublicRoutes.Route route : PublicRoutes.all()) {
-            assertEquals(Optional.of(route.upstream()), router.route(route.path()), overlay + ": " + route.path());
+        for (RouteExpectations.Request request : RouteExpectations.requests()) {
+            assertEquals(Optional.of(request.upstream()), router.route(request.path()), overlay + ": "
+                    + request.path());
         }
     }
 
@@ -42,26 +49,26 @@ class IngressTest {
     @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
     void nothingInternalOrUnknownIsRouted(String overlay) {
         IngressRouter router = new IngressRouter(Manifests.of(overlay));
-        for (String path : PublicRoutes.NOT_ROUTED) {
+        for (String path : RouteExpectations.NOT_ROUTED) {
             assertEquals(Optional.empty(), router.route(path), overlay + ": " + path + " must not be routed");
         }
         for (IngressRouter.Entry entry : router.entries) {
             assertFalse(entry.path().startsWith("/internal") || entry.path().startsWith("/q")
                     || entry.path().contains("/internal") || entry.path().contains("/q/"),
                     overlay + ": " + entry.path() + " is internal");
-            assertFalse(entry.path().equals("/") || entry.path().equals(PublicRoutes.IDENTITY_PREFIX)
+            assertFalse(entry.path().equals("/") || entry.path().equals(RouteExpectations.IDENTITY_BASE)
                     && entry.type().equals("Prefix"), overlay + ": catch-all " + entry.path());
         }
     }
 
     @ParameterizedTest
     @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
-    void everyIngressPathIsAPublicRouteAndEveryBackendExists(String overlay) {
+    void theIngressPathsAreTheRouteListAndEveryBackendExists(String overlay) {
         Manifests m = Manifests.of(overlay);
         IngressRouter router = new IngressRouter(m);
+        assertEquals(List.of(), RouteExpectations.differences(overlay + "'s Ingresses", router.rules()));
+        assertEquals(router.entries.size(), router.rules().size(), overlay + ": an Ingress path is listed twice");
         for (IngressRouter.Entry entry : router.entries) {
-            boolean exercised = PublicRoutes.all().stream().anyMatch(r -> entry.matches(r.path()));
-            assertTrue(exercised, overlay + ": " + entry.path() + " (" + entry.type() + ") routes no public route");
             Service service = m.get(Service.class, entry.service());
             assertTrue(service.getSpec().getPorts().stream().anyMatch(p -> entry.port().equals(p.getName())
                     || entry.port().equals(String.valueOf(p.getPort()))), overlay + ": " + entry.service()
@@ -80,7 +87,7 @@ class IngressTest {
     }
 
     /** The Ingresses of one rendering as a router. */
-    static final class IngressRouter implements PublicRoutes.Router {
+    static final class IngressRouter implements RouteExpectations.Router {
 
         record Entry(String path, String type, String service, String port, String strippedPrefix) {
 
@@ -133,8 +140,15 @@ class IngressTest {
             return prefixes.get(0);
         }
 
+        /** Each Ingress path as a rule of the route list ({@code Prefix} without a trailing slash). */
+        Set<RouteExpectations.Rule> rules() {
+            return entries.stream().map(e -> new RouteExpectations.Rule(e.path(), e.type().equals("Exact")
+                    ? PublicRoute.Match.EXACT : PublicRoute.Match.PREFIX, e.service(), e.strippedPrefix()))
+                    .collect(Collectors.toSet());
+        }
+
         @Override
-        public Optional<PublicRoutes.Upstream> route(String request) {
+        public Optional<Upstream> route(String request) {
             return entries.stream().filter(e -> e.matches(request))
                     .max(Comparator.comparingInt((Entry e) -> e.path().length())
                             .thenComparing(e -> e.type().equals("Exact")))
@@ -148,7 +162,7 @@ class IngressTest {
                                 path = "/";
                             }
                         }
-                        return new PublicRoutes.Upstream(e.service(), path, prefix);
+                        return new Upstream(e.service(), path, prefix);
                     });
         }
     }

@@ -207,8 +207,8 @@ public final class LocalSuite {
         String rule = "-".repeat(78);
         out.println(rule);
         out.println(" Tessera is running");
-        out.println("   API base URL  " + settings.baseUrl() + "  (also " + settings.baseUrl()
-                + RouteTable.IDENTITY_PREFIX + ")");
+        out.println("   API base URL  " + settings.baseUrl() + "  (also " + RouteTable.load().strippedPrefixes().stream()
+                .map(prefix -> settings.baseUrl() + prefix).collect(Collectors.joining(", ")) + ")");
         out.println("   Inbox         " + mail.description());
         out.println("   Database      " + database.displayUrl() + "  (" + database.description() + ")");
         out.println("   Kafka         " + kafka.address() + " " + kafka.description()

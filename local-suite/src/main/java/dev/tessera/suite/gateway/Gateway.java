@@ -63,6 +63,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<SuiteService, AtomicInteger> turns;
     /** The one service every path goes to unchanged ({@link #balancer}), or null for the public routing. */
     private final SuiteService passThrough;
+    private final RouteTable routes;
     private final HttpClient client;
     private final AccessLog accessLog;
     /** The header besides X-Forwarded-For that names the client to the services, or null. */
@@ -85,6 +86,7 @@ public final class Gateway implements AutoCloseable {
             }
         });
         this.passThrough = passThrough;
+        this.routes = RouteTable.load();
         this.accessLog = accessLog;
         this.clientHeader = clientHeader == null || clientHeader.isBlank()
                 || clientHeader.trim().equalsIgnoreCase(FORWARDED_FOR) ? null : clientHeader.trim();
@@ -153,7 +155,7 @@ public final class Gateway implements AutoCloseable {
         long started = System.nanoTime();
         Optional<RouteTable.Route> found = passThrough != null
                 ? Optional.of(new RouteTable.Route(passThrough, request.path(), ""))
-                : RouteTable.resolve(request.path());
+                : routes.resolve(request.path());
         if (found.isEmpty()) {
             JsonErrors.send(request.response(), 404, "Not Found");
             log(request, "-", 404, started);

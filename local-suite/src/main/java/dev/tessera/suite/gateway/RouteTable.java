@@ -1,15 +1,20 @@
 package dev.tessera.suite.gateway;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
+import dev.tessera.platform.route.PublicRoute;
+import dev.tessera.platform.route.PublicRoutes;
 import dev.tessera.suite.service.SuiteService;
 
 /**
- * Which service answers a public path: the same table as the Kubernetes ingress. The GoTrue API is served at
- * {@code /} and under {@code /.netlify/identity} (the prefix is stripped); the function gateway keeps its path.
- * Everything else, {@code /internal/**} and {@code /q/**} included, has no route.
+ * Which service answers a public path: the suite's one route list ({@link PublicRoutes}, read from the platform jar),
+ * the list the Kubernetes ingress and the compose proxy are tested against. The GoTrue API is served at {@code /} and
+ * under {@code /.netlify/identity} (the prefix is stripped); the function gateway keeps its path. Everything else,
+ * {@code /internal/**} and {@code /q/**} included, has no route.
  *
  * <p>
  * Paths a service would normalise into another path ({@code /admin/../internal/x}, {@code //internal},
@@ -17,16 +22,24 @@ import dev.tessera.suite.service.SuiteService;
  */
 public final class RouteTable {
 
-    public static final String IDENTITY_PREFIX = "/.netlify/identity";
-    public static final String FUNCTIONS_PREFIX = "/.netlify/functions";
+    private final PublicRoutes routes;
+    /** The suite's service for each name in the list. */
+    private final Map<String, SuiteService> services;
 
-    private static final Set<String> AUTH_PATHS = Set.of("/token", "/verify", "/logout", "/authorize", "/callback",
-            "/settings", "/health");
-    private static final String AUTH_WELL_KNOWN = "/.well-known/";
-    private static final Set<String> USER_PATHS = Set.of("/signup", "/recover", "/user", "/invite");
-    private static final String USER_ADMIN = "/admin/";
+    private RouteTable(PublicRoutes routes) {
+        this.routes = routes;
+        this.services = routes.all().stream().map(PublicRoute::service).distinct()
+                .collect(Collectors.toUnmodifiableMap(name -> name, name -> SuiteService.ofModule(name)
+                        .orElseThrow(() -> new IllegalStateException("The route list names " + name
+                                + ", which is not a service of the suite"))));
+    }
 
-    private RouteTable() {
+    /**
+     * Reads the route list from the platform jar; a service in it the launcher cannot run fails here. Call it before
+     * serving, not on an event loop: it reads a file.
+     */
+    public static RouteTable load() {
+        return new RouteTable(PublicRoutes.load());
     }
 
     /**
@@ -40,34 +53,17 @@ public final class RouteTable {
     }
 
     /** The route of a raw (not decoded) request path, or empty for 404. */
-    public static Optional<Route> resolve(String rawPath) {
+    public Optional<Route> resolve(String rawPath) {
         if (rawPath == null || !isCanonical(rawPath)) {
             return Optional.empty();
         }
-        if (within(rawPath, FUNCTIONS_PREFIX)) {
-            return Optional.of(new Route(SuiteService.HOOK, rawPath, ""));
-        }
-        String prefix = within(rawPath, IDENTITY_PREFIX) ? IDENTITY_PREFIX : "";
-        String api = rawPath.substring(prefix.length());
-        if (api.isEmpty()) {
-            api = "/";
-        }
-        SuiteService service = apiService(api);
-        return service == null ? Optional.empty() : Optional.of(new Route(service, api, prefix));
+        return routes.resolve(rawPath).map(upstream -> new Route(services.get(upstream.service()), upstream.path(),
+                upstream.strippedPrefix()));
     }
 
-    private static SuiteService apiService(String path) {
-        if (AUTH_PATHS.contains(path) || path.startsWith(AUTH_WELL_KNOWN)) {
-            return SuiteService.AUTH;
-        }
-        if (USER_PATHS.contains(path) || path.startsWith(USER_ADMIN)) {
-            return SuiteService.USER;
-        }
-        return null;
-    }
-
-    private static boolean within(String path, String prefix) {
-        return path.equals(prefix) || path.startsWith(prefix + "/");
+    /** The prefixes the API also answers under, stripped before a service (e.g. {@code /.netlify/identity}). */
+    public Set<String> strippedPrefixes() {
+        return routes.strippedBases();
     }
 
     /**

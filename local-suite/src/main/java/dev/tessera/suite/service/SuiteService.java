@@ -1,7 +1,9 @@
 package dev.tessera.suite.service;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The four services of the suite: the Maven module each is built in and its default internal port. */
 public enum SuiteService {
@@ -16,6 +18,11 @@ public enum SuiteService {
     SuiteService(String module, int defaultPort) {
         this.module = module;
         this.defaultPort = defaultPort;
+    }
+
+    /** The service built in {@code module} (also its name in the route list), if the suite has one of that name. */
+    public static Optional<SuiteService> ofModule(String module) {
+        return Arrays.stream(values()).filter(service -> service.module.equals(module)).findFirst();
     }
 
     /** The module directory under the repository root, also the service's name in logs. */

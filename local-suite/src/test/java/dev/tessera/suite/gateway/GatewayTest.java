@@ -168,7 +168,7 @@ class GatewayTest {
     @ParameterizedTest
     @ValueSource(strings = { "/internal/verify", "/.netlify/identity/internal/verify", "/q/health/ready",
             "/.netlify/identity/q/health", "/", "/nothing-here", "/admin/../internal/verify",
-            "/admin/%2e%2e/internal/verify", "//internal/verify" })
+            "/admin/%2e%2e/internal/verify", "//internal/verify", "/admin/other", "/.well-known/other" })
     void refusesInternalAndUnknownPathsInGoTruesShape(String path) throws Exception {
         for (String method : List.of("GET", "POST")) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(url(gateway, path))

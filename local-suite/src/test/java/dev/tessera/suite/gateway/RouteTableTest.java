@@ -3,48 +3,60 @@ package dev.tessera.suite.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.tessera.platform.route.PublicRoute;
+import dev.tessera.platform.route.PublicRoutes;
 import dev.tessera.suite.gateway.RouteTable.Route;
 import dev.tessera.suite.service.SuiteService;
 
 class RouteTableTest {
 
+    private static final RouteTable TABLE = RouteTable.load();
+
+    /** Each route of the list at each of its bases: the path itself and, below a prefix, deeper paths too. */
+    static List<Arguments> requestsOfTheList() {
+        List<Arguments> requests = new ArrayList<>();
+        for (PublicRoute route : PublicRoutes.load().all()) {
+            List<String> below = route.match() == PublicRoute.Match.PREFIX
+                    ? List.of("", "/", "/0b9a3c8e-7d0f-4f7e-9a53-2d8f0f2c6d11", "/a/b")
+                    : List.of("");
+            for (String base : route.bases()) {
+                for (String rest : below) {
+                    requests.add(Arguments.of(route.publicPath(base) + rest, route.service(), route.path() + rest,
+                            PublicRoute.strippedPrefix(base)));
+                }
+            }
+        }
+        return requests;
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @MethodSource("requestsOfTheList")
+    void everyRouteOfTheListReachesItsService(String path, String service, String forwarded, String stripped) {
+        Route route = TABLE.resolve(path).orElseThrow(() -> new AssertionError(path + " is not routed"));
+        assertEquals(service, route.service().module());
+        assertEquals(forwarded, route.path());
+        assertEquals(stripped, route.strippedPrefix());
+    }
+
+    /** What routing means, whatever the list holds: the identity base is stripped, the function gateway's is not. */
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource({
-            "/token, AUTH, /token",
-            "/verify, AUTH, /verify",
-            "/logout, AUTH, /logout",
-            "/authorize, AUTH, /authorize",
-            "/callback, AUTH, /callback",
-            "/settings, AUTH, /settings",
-            "/health, AUTH, /health",
-            "/.well-known/jwks.json, AUTH, /.well-known/jwks.json",
-            "/signup, USER, /signup",
-            "/recover, USER, /recover",
-            "/user, USER, /user",
-            "/invite, USER, /invite",
-            "/admin/users, USER, /admin/users",
-            "/admin/users/5f1c/x, USER, /admin/users/5f1c/x",
-            "/admin/audit, USER, /admin/audit",
-            "/.netlify/identity/token, AUTH, /token",
-            "/.netlify/identity/.well-known/jwks.json, AUTH, /.well-known/jwks.json",
-            "/.netlify/identity/user, USER, /user",
-            "/.netlify/identity/admin/users, USER, /admin/users",
-            "/.netlify/functions/hello, HOOK, /.netlify/functions/hello",
-            "/.netlify/functions/a/b/c, HOOK, /.netlify/functions/a/b/c",
-            "/.netlify/functions, HOOK, /.netlify/functions",
+            "/token, AUTH, /token, ''",
+            "/.netlify/identity/admin/users/5f1c/x, USER, /admin/users/5f1c/x, /.netlify/identity",
+            "/.netlify/functions/a/b/c, HOOK, /.netlify/functions/a/b/c, ''",
     })
-    void routesPublicPaths(String path, SuiteService service, String forwarded) {
-        Route route = RouteTable.resolve(path).orElseThrow();
-        assertEquals(service, route.service());
-        assertEquals(forwarded, route.path());
-        assertEquals(path.startsWith(RouteTable.IDENTITY_PREFIX + "/") ? RouteTable.IDENTITY_PREFIX : "",
-                route.strippedPrefix());
+    void stripsTheIdentityBaseOnly(String path, SuiteService service, String forwarded, String stripped) {
+        assertEquals(Optional.of(new Route(service, forwarded, stripped)), TABLE.resolve(path));
     }
 
     @ParameterizedTest
@@ -53,6 +65,9 @@ class RouteTableTest {
             "/internal/verify", "/internal/users/by-email", "/.netlify/identity/internal/verify",
             "/q/health/ready", "/q/metrics", "/.netlify/identity/q/health",
             "/unknown", "/settings/", "/tokens", "/users", "/admin", "/Token",
+            // Only the admin and well-known paths a service serves, not whatever sits beside them.
+            "/admin/other", "/admin/usersx", "/.netlify/identity/admin/other", "/admin/audit/x", "/.well-known",
+            "/.well-known/other", "/.netlify/identity/.well-known/other",
             "/.netlify/identity/.netlify/functions/x", "/.netlify/functionsx",
             // Paths a server would normalise into an internal one.
             "/admin/../internal/verify", "/admin/./users", "/.netlify/functions/../../internal/verify",
@@ -61,7 +76,7 @@ class RouteTableTest {
             "/admin\\..\\internal", "/admin/%5c..%5cinternal", "relative/user",
     })
     void refusesEverythingElse(String path) {
-        assertEquals(Optional.empty(), RouteTable.resolve(path), path);
+        assertEquals(Optional.empty(), TABLE.resolve(path), path);
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.testing;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,20 +12,20 @@ import dev.tessera.platform.testing.InternalApiStub;
 public class UserServiceStub extends InternalApiStub {
 
     /** email → answer of the authenticate call. */
-    static final Map<String, Object[]> AUTHENTICATE = new ConcurrentHashMap<>();
+    public static final Map<String, Object[]> AUTHENTICATE = new ConcurrentHashMap<>();
     /** The email of every authenticate call, oldest first. */
-    static final java.util.List<String> AUTHENTICATE_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public static final java.util.List<String> AUTHENTICATE_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** token → answer of the verify call. */
-    static final Map<String, Object[]> VERIFY = new ConcurrentHashMap<>();
+    public static final Map<String, Object[]> VERIFY = new ConcurrentHashMap<>();
     /** user id → answer of the lookup call. */
-    static final Map<String, Object[]> USERS = new ConcurrentHashMap<>();
+    public static final Map<String, Object[]> USERS = new ConcurrentHashMap<>();
     /** first provider address → answer of the external-login call; the bodies received are in {@link #EXTERNAL_CALLS}. */
-    static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
-    static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    public static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
+    public static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** invite token → answer of the invite check. */
-    static final Map<String, Object[]> INVITES = new ConcurrentHashMap<>();
+    public static final Map<String, Object[]> INVITES = new ConcurrentHashMap<>();
     /** The Authorization header of the last call. */
-    static volatile String lastAuthorization;
+    public static volatile String lastAuthorization;
 
     @Override
     protected String urlProperty() {

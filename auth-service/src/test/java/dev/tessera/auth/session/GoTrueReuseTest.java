@@ -1,9 +1,9 @@
-package dev.tessera.auth;
+package dev.tessera.auth.session;
 
-import static dev.tessera.auth.Grants.assertRows;
-import static dev.tessera.auth.Grants.knownUser;
-import static dev.tessera.auth.Grants.passwordGrant;
-import static dev.tessera.auth.Grants.refreshGrant;
+import static dev.tessera.auth.testing.Grants.assertRows;
+import static dev.tessera.auth.testing.Grants.knownUser;
+import static dev.tessera.auth.testing.Grants.passwordGrant;
+import static dev.tessera.auth.testing.Grants.refreshGrant;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tessera.auth.session.SessionSweep;
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.OwnRateLimitKey;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.testing;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;

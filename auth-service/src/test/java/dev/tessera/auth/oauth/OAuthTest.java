@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.oauth;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.FakeGitHub;
 import dev.tessera.platform.testing.FakeGitHub.Account;

@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.ratelimit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.ratelimit.Limit;
 import dev.tessera.platform.ratelimit.Rate;
 import dev.tessera.platform.ratelimit.RateLimitSweep;

@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +25,7 @@ import dev.tessera.auth.oauth.ProfileReader;
 import dev.tessera.auth.oauth.Provider;
 import dev.tessera.auth.oauth.ProviderKind;
 import dev.tessera.auth.oauth.ProviderProfile;
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.internal.ExternalEmail;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.oauth;
 
 import java.util.Map;
 

@@ -1,10 +1,10 @@
-package dev.tessera.auth;
+package dev.tessera.auth.session;
 
-import static dev.tessera.auth.Grants.assertRows;
-import static dev.tessera.auth.Grants.knownUser;
-import static dev.tessera.auth.Grants.passwordGrant;
-import static dev.tessera.auth.Grants.refreshGrant;
-import static dev.tessera.auth.Grants.sessionOf;
+import static dev.tessera.auth.testing.Grants.assertRows;
+import static dev.tessera.auth.testing.Grants.knownUser;
+import static dev.tessera.auth.testing.Grants.passwordGrant;
+import static dev.tessera.auth.testing.Grants.refreshGrant;
+import static dev.tessera.auth.testing.Grants.sessionOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.tessera.auth.session.SessionSweep;
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.OwnRateLimitKey;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import io.quarkus.test.junit.QuarkusTest;

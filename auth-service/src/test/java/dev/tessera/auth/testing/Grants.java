@@ -1,4 +1,4 @@
-package dev.tessera.auth;
+package dev.tessera.auth.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,7 +29,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /** The grants and the session rows as auth-service's tests use them, with user-service stubbed. */
-final class Grants {
+public final class Grants {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +37,7 @@ final class Grants {
     }
 
     /** What user-service answers about a user, with the session epoch it keeps for them. */
-    static Map<String, Object> identity(UUID id, String email, long sessionEpoch, UUID keptSessionId) {
+    public static Map<String, Object> identity(UUID id, String email, long sessionEpoch, UUID keptSessionId) {
         Map<String, Object> identity = new HashMap<>(Map.of("id", id.toString(), "aud", "", "email", email, "role", "",
                 "confirmed", true, "app_metadata", Map.of("provider", "email"),
                 "user_metadata", Map.of("full_name", "Ada"), "session_epoch", sessionEpoch));
@@ -48,30 +48,30 @@ final class Grants {
     }
 
     /** A user the stub authenticates with any password and finds by id; answers the address. */
-    static String knownUser(UUID id) {
+    public static String knownUser(UUID id) {
         return knownUser(id, 0);
     }
 
-    static String knownUser(UUID id, long sessionEpoch) {
+    public static String knownUser(UUID id, long sessionEpoch) {
         String email = "u-" + id + "@example.com";
         UserServiceStub.AUTHENTICATE.put(email, new Object[] { 200, identity(id, email, sessionEpoch, null) });
         UserServiceStub.USERS.put(id.toString(), new Object[] { 200, identity(id, email, sessionEpoch, null) });
         return email;
     }
 
-    static Response passwordGrant(String email) {
+    public static Response passwordGrant(String email) {
         return given().contentType(ContentType.URLENC)
                 .formParam("grant_type", "password").formParam("username", email).formParam("password", "pw")
                 .post("/token");
     }
 
-    static Response refreshGrant(String token) {
+    public static Response refreshGrant(String token) {
         return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("refresh_token", token).post("/token");
     }
 
     /** The {@code session_id} claim of an access token (the signature is checked where the claims are). */
-    static String sessionOf(String accessToken) {
+    public static String sessionOf(String accessToken) {
         try {
             return JSON.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])).path("session_id")
                     .asText(null);
@@ -81,7 +81,7 @@ final class Grants {
     }
 
     /** Presents one token {@code racers} times at once; answers each response. */
-    static List<Response> race(String token, int racers) throws Exception {
+    public static List<Response> race(String token, int racers) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(racers);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -104,7 +104,7 @@ final class Grants {
     }
 
     /** The one answer of a race that was 200; every other one was {@code Invalid Refresh Token}. */
-    static Response theOneThatWon(List<Response> answers) {
+    public static Response theOneThatWon(List<Response> answers) {
         List<Response> won = answers.stream().filter(a -> a.statusCode() == 200).toList();
         assertEquals(1, won.size(), answers.stream().map(Response::asString).toList().toString());
         answers.stream().filter(a -> a.statusCode() != 200).forEach(lost -> lost.then().statusCode(400)
@@ -113,7 +113,7 @@ final class Grants {
     }
 
     /** Sets a column of the rows {@code where} selects to {@code now() - age}; answers how many rows. */
-    static int backdate(TestStack stack, String table, String column, String age, String where, Object value)
+    public static int backdate(TestStack stack, String table, String column, String age, String where, Object value)
             throws Exception {
         try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement("update auth." + table + " set "
                 + column + " = " + column + " - ?::interval where " + where)) {
@@ -124,7 +124,7 @@ final class Grants {
     }
 
     /** {@code select count(*) from auth.<table> where <where>} with one parameter. */
-    static int count(TestStack stack, String table, String where, Object value) throws Exception {
+    public static int count(TestStack stack, String table, String where, Object value) throws Exception {
         try (Connection c = stack.jdbc();
                 PreparedStatement s = c.prepareStatement("select count(*) from auth." + table + " where " + where)) {
             s.setObject(1, value);
@@ -135,7 +135,7 @@ final class Grants {
     }
 
     /** The user's sessions, tokens (live and rotated out) and rotations, in that order. */
-    static List<Integer> rows(TestStack stack, UUID userId) throws Exception {
+    public static List<Integer> rows(TestStack stack, UUID userId) throws Exception {
         return List.of(count(stack, "sessions", "user_id = ?", userId),
                 count(stack, "refresh_tokens", "user_id = ?", userId),
                 count(stack, "refresh_token_rotations", "token_id in (select id from auth.refresh_tokens where user_id = ?)",
@@ -143,14 +143,14 @@ final class Grants {
     }
 
     /** Waits for one event of a type about a user; awaitRecords also checks it against docs/asyncapi.yaml. */
-    static String awaitEvent(TestStack stack, UUID userId, String type) {
+    public static String awaitEvent(TestStack stack, UUID userId, String type) {
         return stack.awaitRecords(Topic.EVENTS, seen -> seen.stream().anyMatch(r -> r.key().equals(userId.toString())
                 && r.value().contains("\"type\":\"" + type + "\"")), Duration.ofSeconds(30)).stream()
                 .filter(r -> r.key().equals(userId.toString()) && r.value().contains("\"type\":\"" + type + "\""))
                 .findFirst().orElseThrow().value();
     }
 
-    static void assertRows(TestStack stack, UUID userId, int sessions, int tokens, int rotations, String why)
+    public static void assertRows(TestStack stack, UUID userId, int sessions, int tokens, int rotations, String why)
             throws Exception {
         assertEquals(List.of(sessions, tokens, rotations), rows(stack, userId), why + " (sessions, tokens, rotations)");
     }

@@ -1,10 +1,10 @@
-package dev.tessera.auth;
+package dev.tessera.auth.token;
 
-import static dev.tessera.auth.Grants.assertRows;
-import static dev.tessera.auth.Grants.knownUser;
-import static dev.tessera.auth.Grants.passwordGrant;
-import static dev.tessera.auth.Grants.refreshGrant;
-import static dev.tessera.auth.Grants.sessionOf;
+import static dev.tessera.auth.testing.Grants.assertRows;
+import static dev.tessera.auth.testing.Grants.knownUser;
+import static dev.tessera.auth.testing.Grants.passwordGrant;
+import static dev.tessera.auth.testing.Grants.refreshGrant;
+import static dev.tessera.auth.testing.Grants.sessionOf;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,6 +43,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.auth.session.SessionSweep;
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.OwnRateLimitKey;
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestClients;
@@ -59,7 +62,7 @@ import io.restassured.response.Response;
 @ExtendWith(OwnRateLimitKey.class)
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = UserServiceStub.class, restrictToAnnotatedClass = false)
-class TokenTest {
+public class TokenTest {
 
     static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +74,7 @@ class TokenTest {
     SessionSweep sweep;
 
 
-    static Map<String, Object> identity(UUID id, String email) {
+    public static Map<String, Object> identity(UUID id, String email) {
         return Grants.identity(id, email, 0, null);
     }
 

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,6 +25,7 @@ import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserReader;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.testing.HookServiceStub;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -7,12 +7,12 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Computes the default service credential independently, so the test checks the derivation rather than reusing it. */
-final class ServiceCredentialForTests {
+public final class ServiceCredentialForTests {
 
     private ServiceCredentialForTests() {
     }
 
-    static String derive(String secret) {
+    public static String derive(String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.verify;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -30,6 +30,8 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.ServiceCredentialForTests;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -43,15 +45,15 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
-class VerifyAndAuthenticateTest {
+public class VerifyAndAuthenticateTest {
 
-    static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     @InjectTestStack
     TestStack stack;
 
-    static RequestSpecification internal() {
+    public static RequestSpecification internal() {
         return given().header("Authorization", "Bearer " + ServiceCredentialForTests.derive(SECRET))
                 .contentType(ContentType.JSON);
     }
@@ -164,7 +166,7 @@ class VerifyAndAuthenticateTest {
                 .get("/user").then().statusCode(400).body("msg", equalTo("Token audience doesn't match request audience"));
     }
 
-    static JsonNode read(String json) {
+    public static JsonNode read(String json) {
         try {
             return JSON.readTree(json);
         } catch (Exception e) {

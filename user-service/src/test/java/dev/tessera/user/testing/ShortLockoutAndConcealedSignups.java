@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.testing;
 
 import java.util.Map;
 
@@ -10,7 +10,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
  */
 public class ShortLockoutAndConcealedSignups implements QuarkusTestProfile {
 
-    static final int LOCKOUT_SECONDS = 2;
+    public static final int LOCKOUT_SECONDS = 2;
 
     @Override
     public Map<String, String> getConfigOverrides() {

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.testing;
 
 import java.util.List;
 import java.util.Map;
@@ -17,16 +17,16 @@ import dev.tessera.platform.testing.InternalApiStub;
 public class HookServiceStub extends InternalApiStub {
 
     /** "event email" → answer. */
-    static final Map<String, Answer> ANSWERS = new ConcurrentHashMap<>();
+    public static final Map<String, Answer> ANSWERS = new ConcurrentHashMap<>();
     /** "event email" of every hook call, in order. */
     static final List<String> RAN = new CopyOnWriteArrayList<>();
 
-    static String key(String event, String email) {
+    public static String key(String event, String email) {
         return event + " " + email.toLowerCase();
     }
 
     /** The hooks that ran for a user, in order. */
-    static List<String> ran(String email) {
+    public static List<String> ran(String email) {
         String suffix = " " + email.toLowerCase();
         return RAN.stream().filter(k -> k.endsWith(suffix)).map(k -> k.substring(0, k.length() - suffix.length()))
                 .toList();

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.signup;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -20,6 +20,10 @@ import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.account.AccountTest;
+import dev.tessera.user.signin.LoginLockoutTest;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.ShortLockoutAndConcealedSignups;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

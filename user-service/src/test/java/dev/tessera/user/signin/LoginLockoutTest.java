@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.signin;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.MailTokens;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -32,16 +35,16 @@ import io.restassured.response.Response;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
-class LoginLockoutTest {
+public class LoginLockoutTest {
 
-    static final String PASSWORD = "the right password";
+    public static final String PASSWORD = "the right password";
     static final String NO_MATCH = "No user found with that email, or password invalid.";
     static final String LOCKED = "Too many login attempts for this account, try again later";
 
     @InjectTestStack
     TestStack stack;
 
-    static Response login(String email, String password) {
+    public static Response login(String email, String password) {
         return VerifyAndAuthenticateTest.internal().body(Map.of("email", email, "password", password, "aud", ""))
                 .post("/internal/authenticate");
     }
@@ -57,10 +60,10 @@ class LoginLockoutTest {
         return response.statusCode() + " " + response.jsonPath().getString("error_description");
     }
 
-    record Account(String id, String email) {
+    public record Account(String id, String email) {
     }
 
-    static Account confirmedUser(TestStack stack) {
+    public static Account confirmedUser(TestStack stack) {
         String email = "guessed-" + UUID.randomUUID() + "@example.com";
         String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", PASSWORD))
                 .post("/signup").then().statusCode(200).extract().path("id");

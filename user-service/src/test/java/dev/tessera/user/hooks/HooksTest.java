@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.hooks;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -25,6 +25,8 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.ServiceCredentialForTests;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -37,7 +39,7 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
-class HooksTest {
+public class HooksTest {
 
     static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -71,7 +73,7 @@ class HooksTest {
     }
 
     /** How many users have this address, in any audience. */
-    static long users(TestStack stack, String email) throws Exception {
+    public static long users(TestStack stack, String email) throws Exception {
         try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
                 "select count(*) from users.users where lower(email) = lower(?)")) {
             s.setString(1, email);

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.account;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -29,6 +29,9 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.ServiceCredentialForTests;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -38,9 +41,9 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
-class AccountTest {
+public class AccountTest {
 
-    static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
     static final ObjectMapper JSON = new ObjectMapper();
 
     @InjectTestStack
@@ -73,7 +76,7 @@ class AccountTest {
         return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
     }
 
-    static boolean matches(ConsumerRecord<String, String> r, String userId, String kind, String to) {
+    public static boolean matches(ConsumerRecord<String, String> r, String userId, String kind, String to) {
         return r.key().equals(userId) && r.value().contains("\"kind\":\"" + kind + "\"")
                 && (to == null || r.value().contains("\"to\":\"" + to + "\""));
     }

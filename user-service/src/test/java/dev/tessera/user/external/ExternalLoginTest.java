@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.external;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -34,6 +34,9 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.hooks.HooksTest;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package dev.tessera.user;
+package dev.tessera.user.audit;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -28,6 +28,7 @@ import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -37,7 +38,7 @@ import io.restassured.response.Response;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
-class AuditTest {
+public class AuditTest {
 
     @InjectTestStack
     TestStack stack;
@@ -50,7 +51,7 @@ class AuditTest {
         return request.get("/admin/audit");
     }
 
-    static List<Map<String, Object>> awaitEntries(String query, int atLeast) throws InterruptedException {
+    public static List<Map<String, Object>> awaitEntries(String query, int atLeast) throws InterruptedException {
         return awaitEntries(query, entries -> entries.size() >= atLeast);
     }
 

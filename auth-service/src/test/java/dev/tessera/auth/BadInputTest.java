@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.testing.BadRequest;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestClients;

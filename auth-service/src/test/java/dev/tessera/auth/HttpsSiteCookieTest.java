@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -15,6 +15,9 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.UserServiceStub;
+import dev.tessera.auth.token.TokenTest;
 import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

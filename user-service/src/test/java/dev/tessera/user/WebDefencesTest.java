@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.account.AccountTest;
+import dev.tessera.user.testing.HookServiceStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

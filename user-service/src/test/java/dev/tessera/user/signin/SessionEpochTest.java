@@ -1,0 +1,159 @@
+package dev.tessera.user.signin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestStack;
+import dev.tessera.platform.testing.TestTokens;
+import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.MailTokens;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * What auth-service learns about ending sessions: each identity user-service answers carries the session epoch and
+ * the kept session, and the changes that must end sessions raise the epoch. Bans also keep the user from signing in.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
+class SessionEpochTest {
+
+    static final String PASSWORD = "an epoch password";
+
+    @InjectTestStack
+    TestStack stack;
+
+    /** A confirmed user; answers its id and the identity the confirmation answered. */
+    String[] confirmed(String email) {
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", PASSWORD))
+                .post("/signup").then().statusCode(200).extract().path("id");
+        identity(id).then().body("session_epoch", equalTo(0));
+        VerifyAndAuthenticateTest.internal()
+                .body(Map.of("type", "signup", "token", MailTokens.newest(stack, id, "CONFIRMATION")))
+                .post("/internal/verify").then().statusCode(200)
+                .body("session_epoch", equalTo(1)).body("kept_session_id", nullValue());
+        return new String[] { id, email };
+    }
+
+    static io.restassured.response.Response identity(String id) {
+        return VerifyAndAuthenticateTest.internal().get("/internal/users/" + id);
+    }
+
+    static long epoch(String id) {
+        return identity(id).then().statusCode(200).extract().jsonPath().getLong("session_epoch");
+    }
+
+    static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON);
+    }
+
+    static io.restassured.response.Response login(String email, String password) {
+        return VerifyAndAuthenticateTest.internal().body(Map.of("email", email, "password", password, "aud", ""))
+                .post("/internal/authenticate");
+    }
+
+    @Test
+    void aPasswordChangeEndsTheOtherSessionsAndKeepsTheCallers() {
+        String email = "epoch-put-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+        String session = UUID.randomUUID().toString();
+        String bearer = "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email,
+                Instant.now().plusSeconds(600), Map.of("session_id", session));
+
+        given().header("Authorization", bearer).contentType(ContentType.JSON).body(Map.of("data", Map.of("x", 1)))
+                .put("/user").then().statusCode(200);
+        assertEquals(1, epoch(id), "a metadata change ends nothing");
+
+        given().header("Authorization", bearer).contentType(ContentType.JSON).body(Map.of("password", "a changed password"))
+                .put("/user").then().statusCode(200);
+        identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(session));
+        login(email, "a changed password").then().statusCode(200)
+                .body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(session));
+
+        // A token without session_id keeps no session.
+        given().header("Authorization", "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email))
+                .contentType(ContentType.JSON).body(Map.of("password", "a third password")).put("/user")
+                .then().statusCode(200);
+        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", nullValue());
+    }
+
+    @Test
+    void recoveryAndAnAdminPasswordResetEndEverySession() {
+        String email = "epoch-recover-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        VerifyAndAuthenticateTest.internal()
+                .body(Map.of("type", "recovery", "token", MailTokens.newest(stack, id, "RECOVERY")))
+                .post("/internal/verify").then().statusCode(200)
+                .body("session_epoch", equalTo(2)).body("kept_session_id", nullValue());
+
+        operator().body(Map.of("user_metadata", Map.of("team", "red"))).put("/admin/users/" + id).then().statusCode(200);
+        assertEquals(2, epoch(id), "a metadata change ends nothing");
+        operator().body(Map.of("password", "reset by an admin")).put("/admin/users/" + id).then().statusCode(200);
+        assertEquals(3, epoch(id));
+        login(email, "reset by an admin").then().statusCode(200).body("session_epoch", equalTo(3));
+    }
+
+    @Test
+    void anAdminConfirmationEndsTheSessionsToo() {
+        String email = "epoch-admin-" + UUID.randomUUID() + "@example.com";
+        String id = operator().body(Map.of("email", email, "password", PASSWORD)).post("/admin/users")
+                .then().statusCode(200).extract().path("id");
+        assertEquals(0, epoch(id));
+        operator().body(Map.of("confirm", true)).put("/admin/users/" + id).then().statusCode(200);
+        assertEquals(1, epoch(id));
+        operator().body(Map.of("confirm", true)).put("/admin/users/" + id).then().statusCode(200);
+        assertEquals(1, epoch(id), "only the first confirmation");
+    }
+
+    @Test
+    void aBanEndsTheSessionsAndKeepsTheUserFromSigningInUntilItIsLifted() {
+        String email = "banned-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+
+        operator().body(Map.of("ban_duration", "24h")).put("/admin/users/" + id).then().statusCode(200)
+                .body("banned_until", notNullValue());
+        JsonPath banned = operator().get("/admin/users/" + id).then().statusCode(200).extract().jsonPath();
+        Instant until = Instant.parse(banned.getString("banned_until"));
+        assertTrue(until.isAfter(Instant.now().plusSeconds(23 * 3600)), until.toString());
+        assertEquals(2, epoch(id));
+
+        login(email, PASSWORD).then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("User is banned"));
+        login(email, "not the password").then().statusCode(400)
+                .body("error_description", equalTo("No user found with that email, or password invalid."));
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        VerifyAndAuthenticateTest.internal()
+                .body(Map.of("type", "recovery", "token", MailTokens.newest(stack, id, "RECOVERY")))
+                .post("/internal/verify").then().statusCode(403).body("msg", equalTo("User is banned"));
+        VerifyAndAuthenticateTest.internal().body(Map.of("provider", "github", "aud", "",
+                "emails", List.of(Map.of("email", email, "verified", true, "primary", true)), "profile", Map.of()))
+                .post("/internal/external-login").then().statusCode(403).body("msg", equalTo("User is banned"));
+
+        for (String bad : List.of("forever", "-1h", "0", "")) {
+            operator().body(Map.of("ban_duration", bad)).put("/admin/users/" + id).then().statusCode(400)
+                    .body("msg", equalTo("ban_duration must be \"none\" or a positive duration such as \"24h\""));
+        }
+        operator().body(Map.of("ban_duration", "none")).put("/admin/users/" + id).then().statusCode(200)
+                .body("banned_until", nullValue());
+        assertEquals(2, epoch(id), "lifting a ban ends nothing");
+        login(email, PASSWORD).then().statusCode(200);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.tessera.user.signup;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestStack;
+import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.account.AccountTest;
+import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.MailTokens;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Pre-account takeover (issue 15): someone signs up first with another person's address and a password of their
+ * own. Whoever signs up last with another password holds the unconfirmed account, every earlier link is void, and
+ * only a link from the mailbox confirms it, so the one who can read the mail decides.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
+class SignupAgainTest {
+
+    static final String STRANGER = "stranger's own secret";
+    static final String OWNER = "owner's own secret";
+
+    @InjectTestStack
+    TestStack stack;
+
+    static String signup(String email, String password, Map<String, Object> data) {
+        return given().contentType(ContentType.JSON).body(Map.of("email", email, "password", password, "data", data))
+                .post("/signup").then().statusCode(200).extract().path("id");
+    }
+
+    static int login(String email, String password) {
+        return VerifyAndAuthenticateTest.internal().body(Map.of("email", email, "password", password, "aud", ""))
+                .post("/internal/authenticate").then().extract().statusCode();
+    }
+
+    static int verify(String token) {
+        return VerifyAndAuthenticateTest.internal().body(Map.of("type", "signup", "token", token))
+                .post("/internal/verify").then().extract().statusCode();
+    }
+
+    List<String> confirmationTokens(String userId, int count) {
+        return MailTokens.of(stack, userId, "CONFIRMATION", count);
+    }
+
+    @Test
+    void theOwnerSigningUpAfterAStrangerHoldsTheAccountAndTheStrangersPasswordOpensNothing() {
+        String email = "owner-" + UUID.randomUUID() + "@example.com";
+        String id = signup(email, STRANGER, Map.of("planted", "by the stranger"));
+        String sameId = given().contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", OWNER, "data", Map.of("full_name", "Owner")))
+                .post("/signup").then().statusCode(200)
+                .body("user_metadata", equalTo(Map.of("full_name", "Owner")))
+                .extract().path("id");
+        assertEquals(id, sameId, "one account per address");
+
+        // Mailed at once, inside GOTRUE_SMTP_MAX_FREQUENCY: the stranger's link is void.
+        theOwnersLinkConfirmsAndOnlyTheOwnersPasswordOpens(id, email, 2);
+    }
+
+    @Test
+    void aStrangerSigningUpAfterTheOwnerVoidsTheOwnersLinkButCannotConfirm() {
+        String email = "first-" + UUID.randomUUID() + "@example.com";
+        String id = signup(email, OWNER, Map.of("full_name", "Owner"));
+        signup(email, STRANGER, Map.of());
+
+        List<String> tokens = confirmationTokens(id, 2);
+        assertEquals(404, verify(tokens.get(0)), "the owner's first link is void after another password");
+        // Unconfirmed, so the stranger's password opens nothing; the owner's neither, until they sign up again.
+        VerifyAndAuthenticateTest.internal().body(Map.of("email", email, "password", STRANGER, "aud", ""))
+                .post("/internal/authenticate").then().statusCode(400)
+                .body("error_description", equalTo("Email not confirmed"));
+
+        signup(email, OWNER, Map.of("full_name", "Owner"));
+        theOwnersLinkConfirmsAndOnlyTheOwnersPasswordOpens(id, email, 3);
+    }
+
+    /** The last of {@code links} links (the owner's) confirms, the stranger's before it is void. */
+    void theOwnersLinkConfirmsAndOnlyTheOwnersPasswordOpens(String id, String email, int links) {
+        List<String> tokens = confirmationTokens(id, links);
+        assertEquals(404, verify(tokens.get(links - 2)), "the link of the stranger's signup is void");
+        assertEquals(200, verify(tokens.get(links - 1)));
+        assertEquals(400, login(email, STRANGER));
+        assertEquals(200, login(email, OWNER));
+    }
+
+    @Test
+    void theSamePasswordAgainKeepsTheLinkAndSendsNoSecondMailInsideTheThrottle() {
+        String email = "again-" + UUID.randomUUID() + "@example.com";
+        String id = signup(email, OWNER, Map.of("a", 1));
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", OWNER, "data", Map.of("b", 2)))
+                .post("/signup").then().statusCode(200)
+                .body("user_metadata", equalTo(Map.of("a", 1, "b", 2)));
+
+        String first = confirmationTokens(id, 1).get(0);
+        assertEquals(200, verify(first), "the earlier link stays valid");
+        // A later mail of the same user: once it is on the topic, a resent confirmation would be before it.
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        long confirmations = stack.awaitRecords(Topic.MAIL, seen -> seen.stream()
+                .anyMatch(r -> AccountTest.matches(r, id, "RECOVERY", null)), Duration.ofSeconds(30)).stream()
+                .filter(r -> AccountTest.matches(r, id, "CONFIRMATION", null)).count();
+        assertEquals(1, confirmations, "the resend was throttled");
+        assertEquals(200, login(email, OWNER));
+    }
+}

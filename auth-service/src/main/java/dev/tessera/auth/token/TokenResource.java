@@ -55,9 +55,7 @@ public class TokenResource {
     public Uni<Response> token(byte[] body, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context UriInfo uri, @HeaderParam(SessionCookie.REQUEST_HEADER) String useCookie,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
-        if (config.external().email().disabled()) {
-            throw ApiError.badRequest("Unsupported email provider");
-        }
+        config.external().email().requireEnabled();
         FormValues form = FormValues.of(body, contentType, uri.getQueryParameters());
         return limits.token(form.get("grant_type"), form.get("username"), audience.resolve(audienceHeader, null),
                 clientAddress.of(request)).chain(() -> grant(form, useCookie, audienceHeader));

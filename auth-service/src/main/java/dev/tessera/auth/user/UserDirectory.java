@@ -1,9 +1,10 @@
 package dev.tessera.auth.user;
 
+import static dev.tessera.platform.internal.InternalErrors.unavailableAs503;
+
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -20,6 +21,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class UserDirectory {
 
+    private static final String USER_SERVICE = "User service";
+
     private final UserServiceClient client;
 
     public UserDirectory(@RestClient UserServiceClient client) {
@@ -27,31 +30,26 @@ public class UserDirectory {
     }
 
     public Uni<UserIdentity> authenticate(String email, String password, String aud) {
-        return unavailableAs503(client.authenticate(new PasswordCheck(email, password, aud)));
+        return unavailableAs503(USER_SERVICE, client.authenticate(new PasswordCheck(email, password, aud)));
     }
 
     public Uni<UserIdentity> verify(String type, String token, String password) {
-        return unavailableAs503(client.verify(new TokenVerification(type, token, password)));
+        return unavailableAs503(USER_SERVICE, client.verify(new TokenVerification(type, token, password)));
     }
 
     /** Signs in (and if need be creates or confirms) the person an OAuth provider vouched for. */
     public Uni<ExternalLoginResult> externalLogin(ExternalLogin login) {
-        return unavailableAs503(client.externalLogin(login));
+        return unavailableAs503(USER_SERVICE, client.externalLogin(login));
     }
 
     /** Succeeds when the invite token is still redeemable; 404 otherwise. */
     public Uni<Void> checkInvite(String token) {
-        return unavailableAs503(client.checkInvite(new InviteCheck(token)));
+        return unavailableAs503(USER_SERVICE, client.checkInvite(new InviteCheck(token)));
     }
 
     /** The user's current identity, or null when the user no longer exists. */
     public Uni<UserIdentity> find(UUID id) {
-        return unavailableAs503(client.get(id))
+        return unavailableAs503(USER_SERVICE, client.get(id))
                 .onFailure(e -> e instanceof ApiError api && api.status() == 404).recoverWithNull();
-    }
-
-    private static <T> Uni<T> unavailableAs503(Uni<T> call) {
-        return call.onFailure(ProcessingException.class)
-                .transform(e -> ApiError.of(503, "User service unavailable, try again later"));
     }
 }

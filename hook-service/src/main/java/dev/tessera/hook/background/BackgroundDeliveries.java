@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,6 +24,7 @@ import dev.tessera.hook.delivery.HookSigner;
 import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.hook.targets.HookTarget;
 import dev.tessera.hook.targets.HookTargets;
+import dev.tessera.platform.retry.Backoff;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 
@@ -50,6 +52,7 @@ public class BackgroundDeliveries {
     private final ObjectMapper mapper;
     private final HooksConfig.Background config;
     private final Backoff backoff;
+    private final Backoff storeBackoff;
 
     public BackgroundDeliveries(HookTargets targets, HookClient client, CircuitBreakers breakers, HookSigner signer,
             HookMetrics metrics, DeliveryLog log, DeadLetters deadLetters, ObjectMapper mapper, HooksConfig config) {
@@ -62,7 +65,8 @@ public class BackgroundDeliveries {
         this.deadLetters = deadLetters;
         this.mapper = mapper;
         this.config = config.background();
-        this.backoff = new Backoff(this.config.initialBackoff(), this.config.maxBackoff());
+        this.backoff = Backoff.of(this.config.retry());
+        this.storeBackoff = backoff.withAttempts(STORE_ATTEMPTS);
     }
 
     /** Delivers the event to every background target it has; completes when all are delivered or dead-lettered. */
@@ -143,11 +147,11 @@ public class BackgroundDeliveries {
                                             () -> log.finish(delivery.id, Delivery.DELIVERED));
                                 }
                                 String reason = error != null ? error : target.name() + " answered " + status;
-                                if (attempt < config.attempts()) {
-                                    Duration wait = backoff.before(attempt + 1);
+                                if (attempt < backoff.attempts()) {
+                                    Duration wait = backoff.delayBefore(attempt + 1);
                                     LOG.infof("Background %s hook for event %s to %s failed (%s); attempt %d of %d"
                                             + " in %d ms", hook.wireName(), event.id(), target, reason, attempt + 1,
-                                            config.attempts(), wait.toMillis());
+                                            backoff.attempts(), wait.toMillis());
                                     return Backoff.sleep(context, wait).chain(() -> attempt(delivery, event, key,
                                             hook, target, message, attempt + 1, context));
                                 }
@@ -159,7 +163,7 @@ public class BackgroundDeliveries {
     private Uni<Void> deadLetter(Delivery delivery, String key, HookEvent hook, HookTarget target, String reason,
             Context context) {
         LOG.warnf("Background %s hook for event %s to %s failed %d attempts (%s); it goes to the dead-letter topic",
-                hook.wireName(), delivery.eventId, target, config.attempts(), reason);
+                hook.wireName(), delivery.eventId, target, backoff.attempts(), reason);
         metrics.finished("background", hook.wireName(), target.name(), "dead_lettered");
         return store(context, "dead-letter " + delivery.id,
                 () -> deadLetters.publish(delivery, key == null ? delivery.userId : key, reason)
@@ -186,18 +190,9 @@ public class BackgroundDeliveries {
     }
 
     /** Runs a database or broker step, retrying with backoff so that a short outage does not fail the record. */
-    private <T> Uni<T> store(Context context, String what, java.util.function.Supplier<Uni<T>> step) {
-        return store(context, what, step, 1);
-    }
-
-    private <T> Uni<T> store(Context context, String what, java.util.function.Supplier<Uni<T>> step, int attempt) {
-        return Uni.createFrom().<T>deferred(step::get).onFailure().recoverWithUni(failure -> {
-            if (attempt >= STORE_ATTEMPTS) {
-                return Uni.createFrom().failure(failure);
-            }
-            Duration wait = backoff.before(attempt + 1);
-            LOG.warnf("Could not %s (%s); retrying in %d ms", what, failure.toString(), wait.toMillis());
-            return Backoff.sleep(context, wait).chain(() -> store(context, what, step, attempt + 1));
-        });
+    private <T> Uni<T> store(Context context, String what, Supplier<Uni<T>> step) {
+        return storeBackoff.run(context, attempt -> step.get(), failure -> true,
+                (attempt, failure, wait) -> LOG.warnf("Could not %s (%s); retrying in %d ms", what, failure.toString(),
+                        wait.toMillis()));
     }
 }

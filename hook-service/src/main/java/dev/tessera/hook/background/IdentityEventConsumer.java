@@ -10,10 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.hook.config.HooksConfig;
 import dev.tessera.hook.delivery.HookMetrics;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
+import dev.tessera.platform.messaging.ConsumerContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -57,14 +55,6 @@ public class IdentityEventConsumer {
             metrics.finished("background", "unknown", "none", "unreadable");
             return Uni.createFrom().voidItem();
         }
-        Context current = Vertx.currentContext();
-        if (current != null && VertxContext.isDuplicatedContext(current)) {
-            return deliveries.deliver(event, record.key(), current);
-        }
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        return Uni.createFrom().<Void>emitter(emitter -> context.runOnContext(ignored -> deliveries
-                .deliver(event, record.key(), context)
-                .subscribe().with(emitter::complete, emitter::fail)));
+        return ConsumerContext.run(vertx, context -> deliveries.deliver(event, record.key(), context));
     }
 }

@@ -3,10 +3,12 @@ package dev.tessera.hook.config;
 import java.time.Duration;
 
 import dev.tessera.platform.config.GoDurationConverter;
+import dev.tessera.platform.retry.RetryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /** How hook-service calls hook targets (Tessera's own settings; GoTrue has none of these). Durations: Go syntax. */
 @ConfigMapping(prefix = "tessera.hooks")
@@ -80,20 +82,12 @@ public interface HooksConfig {
         @WithDefault("true")
         boolean enabled();
 
-        /** Attempts per delivery, the first included; after the last the event goes to the dead-letter topic. */
-        @WithDefault("5")
-        int attempts();
-
-        /** Wait before the second attempt; each further wait doubles, up to {@link #maxBackoff()}. */
-        @WithName("initial-backoff")
-        @WithDefault("1s")
-        @WithConverter(GoDurationConverter.class)
-        Duration initialBackoff();
-
-        @WithName("max-backoff")
-        @WithDefault("30s")
-        @WithConverter(GoDurationConverter.class)
-        Duration maxBackoff();
+        /**
+         * The retry series of one delivery, under this group's own names ({@code tessera.hooks.background.attempts},
+         * {@code .initial-backoff}, {@code .max-backoff}); the defaults (5, 1s, 30s) are in application.properties.
+         */
+        @WithParentName
+        RetryConfig retry();
 
         /**
          * Where a consumer group with no committed offset starts ({@code latest}: new events only, so a first

@@ -3,6 +3,7 @@ package dev.tessera.mail.delivery;
 import java.time.Duration;
 
 import dev.tessera.platform.config.GoDurationConverter;
+import dev.tessera.platform.retry.RetryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -12,7 +13,11 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "tessera.mail")
 public interface DeliveryConfig {
 
-    Retry retry();
+    /**
+     * SMTP attempts per mail and the backoff between them ({@code tessera.mail.retry.*}); the defaults (10, 1s, 60s)
+     * are in application.properties.
+     */
+    RetryConfig retry();
 
     /**
      * How long one SMTP attempt may take before it counts as failed. The reactive mail client has no timeout of its
@@ -28,21 +33,4 @@ public interface DeliveryConfig {
     @WithDefault("720h")
     @WithConverter(GoDurationConverter.class)
     Duration ledgerRetention();
-
-    interface Retry {
-        /** Attempts per delivery, the first included; after the last the request is dead-lettered. */
-        @WithDefault("4")
-        int attempts();
-
-        /** Wait before the second attempt; each further wait doubles, up to {@link #maxBackoff()}. */
-        @WithName("initial-backoff")
-        @WithDefault("1s")
-        @WithConverter(GoDurationConverter.class)
-        Duration initialBackoff();
-
-        @WithName("max-backoff")
-        @WithDefault("8s")
-        @WithConverter(GoDurationConverter.class)
-        Duration maxBackoff();
-    }
 }

@@ -14,6 +14,7 @@ import dev.tessera.mail.ledger.SentMailLedger;
 import dev.tessera.mail.template.MailRenderer;
 import dev.tessera.platform.mail.MailRequest;
 import dev.tessera.platform.mail.TokenSeal;
+import dev.tessera.platform.retry.Backoff;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 

@@ -8,10 +8,8 @@ import org.jboss.logging.Logger;
 
 import dev.tessera.mail.delivery.DeliveryMetrics.Outcome;
 import dev.tessera.platform.mail.MailRequest;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
+import dev.tessera.platform.messaging.ConsumerContext;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
@@ -47,15 +45,6 @@ public class MailRequestConsumer {
             metrics.count(null, Outcome.DEAD_LETTERED);
             return Uni.createFrom().failure(poison);
         }
-        Context current = Vertx.currentContext();
-        if (current != null && VertxContext.isDuplicatedContext(current)) {
-            return delivery.deliver(request, current);
-        }
-        // The connector normally calls us on a duplicated context; if not, make one, since Hibernate Reactive needs it.
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        return Uni.createFrom().<Void>emitter(emitter -> context.runOnContext(ignored -> delivery
-                .deliver(request, context)
-                .subscribe().with(emitter::complete, emitter::fail)));
+        return ConsumerContext.run(vertx, context -> delivery.deliver(request, context));
     }
 }

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.tessera.mail.template.MailContent;
 import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.retry.Backoff;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,7 @@
 package dev.tessera.mail.template;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.tessera.platform.mail.MailKind;
 import io.smallrye.config.ConfigMapping;
@@ -48,14 +49,8 @@ public interface MailerTemplateConfig {
         String passwordChangedNotification();
 
         default String of(MailKind kind) {
-            return switch (kind) {
-                case INVITE -> invite();
-                case CONFIRMATION -> confirmation();
-                case RECOVERY -> recovery();
-                case EMAIL_CHANGE -> emailChange();
-                case EMAIL_CHANGED_NOTIFICATION -> emailChangedNotification();
-                case PASSWORD_CHANGED_NOTIFICATION -> passwordChangedNotification();
-            };
+            return byKind(kind, this::invite, this::confirmation, this::recovery, this::emailChange,
+                    this::emailChangedNotification, this::passwordChangedNotification);
         }
     }
 
@@ -76,14 +71,8 @@ public interface MailerTemplateConfig {
         Optional<String> passwordChangedNotification();
 
         default Optional<String> of(MailKind kind) {
-            return switch (kind) {
-                case INVITE -> invite();
-                case CONFIRMATION -> confirmation();
-                case RECOVERY -> recovery();
-                case EMAIL_CHANGE -> emailChange();
-                case EMAIL_CHANGED_NOTIFICATION -> emailChangedNotification();
-                case PASSWORD_CHANGED_NOTIFICATION -> passwordChangedNotification();
-            };
+            return byKind(kind, this::invite, this::confirmation, this::recovery, this::emailChange,
+                    this::emailChangedNotification, this::passwordChangedNotification);
         }
     }
 
@@ -103,14 +92,24 @@ public interface MailerTemplateConfig {
 
         /** Notices carry no link, so they have no path. */
         default String of(MailKind kind) {
-            return switch (kind) {
-                case INVITE -> invite();
-                case CONFIRMATION -> confirmation();
-                case RECOVERY -> recovery();
-                case EMAIL_CHANGE -> emailChange();
-                case EMAIL_CHANGED_NOTIFICATION, PASSWORD_CHANGED_NOTIFICATION ->
-                    throw new IllegalArgumentException(kind + " has no link");
+            Supplier<String> none = () -> {
+                throw new IllegalArgumentException(kind + " has no link");
             };
+            return byKind(kind, this::invite, this::confirmation, this::recovery, this::emailChange, none, none);
         }
+    }
+
+    /** The one switch over the kinds: each group names its setting per kind, and a new kind stops the build here. */
+    private static <T> T byKind(MailKind kind, Supplier<T> invite, Supplier<T> confirmation, Supplier<T> recovery,
+            Supplier<T> emailChange, Supplier<T> emailChangedNotification, Supplier<T> passwordChangedNotification) {
+        Supplier<T> setting = switch (kind) {
+            case INVITE -> invite;
+            case CONFIRMATION -> confirmation;
+            case RECOVERY -> recovery;
+            case EMAIL_CHANGE -> emailChange;
+            case EMAIL_CHANGED_NOTIFICATION -> emailChangedNotification;
+            case PASSWORD_CHANGED_NOTIFICATION -> passwordChangedNotification;
+        };
+        return setting.get();
     }
 }

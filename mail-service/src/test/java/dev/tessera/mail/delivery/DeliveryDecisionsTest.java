@@ -16,9 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.inject.Vetoed;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.tessera.mail.MailTopic;
 import dev.tessera.mail.ledger.SentMail;
@@ -29,12 +28,12 @@ import dev.tessera.mail.template.MailRenderer;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.platform.mail.MailRequest;
 import dev.tessera.platform.mail.TokenSeal;
+import dev.tessera.platform.retry.Backoff;
+import dev.tessera.platform.testing.TestVertx;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.ext.mail.SMTPException;
 
 /**
@@ -44,17 +43,8 @@ import io.vertx.ext.mail.SMTPException;
  */
 class DeliveryDecisionsTest {
 
-    private static Vertx vertx;
-
-    @BeforeAll
-    static void startVertx() {
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopVertx() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
+    @RegisterExtension
+    static final TestVertx VERTX = new TestVertx();
 
     final InMemoryLedger ledger = new InMemoryLedger();
     final ScriptedMailer mailer = new ScriptedMailer();
@@ -68,10 +58,7 @@ class DeliveryDecisionsTest {
     }
 
     static void deliver(MailDelivery delivery, MailRequest request) {
-        Context context = vertx.getOrCreateContext();
-        Uni.createFrom().<Void>emitter(emitter -> context.runOnContext(ignored -> delivery.deliver(request, context)
-                .subscribe().with(emitter::complete, emitter::fail)))
-                .await().atMost(Duration.ofSeconds(10));
+        VERTX.await(context -> delivery.deliver(request, context));
     }
 
     static MailRequest request() {

@@ -1,6 +1,7 @@
 package dev.tessera.mail.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -35,6 +36,8 @@ class MailerTemplateConfigTest {
         for (MailKind kind : MailKind.values()) {
             if (kind.carriesToken()) {
                 assertEquals("/", config.urlPaths().of(kind));
+            } else {
+                assertThrows(IllegalArgumentException.class, () -> config.urlPaths().of(kind), "a notice has no link");
             }
             assertTrue(config.templates().of(kind).isEmpty());
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.ratelimit.Rate;
 import dev.tessera.platform.ratelimit.RateConverter;
 import io.smallrye.config.ConfigMapping;
@@ -211,6 +212,13 @@ public interface GoTrueConfig {
             /** Turns off the email provider: signup, recover and /token answer 400. */
             @WithDefault("false")
             boolean disabled();
+
+            /** The guard of every route of the email provider: GoTrue's 400 while it is turned off. */
+            default void requireEnabled() {
+                if (disabled()) {
+                    throw ApiError.badRequest("Unsupported email provider");
+                }
+            }
         }
     }
 

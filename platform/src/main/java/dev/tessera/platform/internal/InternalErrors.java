@@ -2,6 +2,7 @@ package dev.tessera.platform.internal;
 
 import java.time.Duration;
 
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
@@ -9,18 +10,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.error.ApiError;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Turns an error answer of another service's internal API back into the {@link ApiError} it rendered. Internal
- * answers are GoTrue-shaped already and meant for the client ("Failed to handle signup webhook", "Email not
- * confirmed"), so they are relayed with their status and {@code Retry-After}; an answer that is not GoTrue-shaped is
- * a server-side failure.
+ * Turns a failed call to another service's internal API into the {@link ApiError} the client sees. An error answer
+ * is GoTrue-shaped already and meant for the client ("Failed to handle signup webhook", "Email not confirmed"), so it
+ * is relayed with its status and {@code Retry-After}; an answer that is not GoTrue-shaped is a server-side failure;
+ * no answer at all is a 503.
  */
 public final class InternalErrors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InternalErrors() {
+    }
+
+    /**
+     * A call that got no answer (the REST client's {@link ProcessingException}: refused, reset) fails with
+     * {@code 503 "<service> unavailable, try again later"}, not a 500; any other failure is left as it is.
+     *
+     * @param service the callee as a client may read it, e.g. {@code "User service"}
+     */
+    public static <T> Uni<T> unavailableAs503(String service, Uni<T> call) {
+        return call.onFailure(ProcessingException.class)
+                .transform(e -> ApiError.of(503, service + " unavailable, try again later"));
     }
 
     public static ApiError relay(Response response, String service) {

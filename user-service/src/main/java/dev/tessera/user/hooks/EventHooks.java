@@ -1,12 +1,13 @@
 package dev.tessera.user.hooks;
 
+import static dev.tessera.platform.internal.InternalErrors.unavailableAs503;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -14,7 +15,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.user.model.User;
@@ -35,6 +35,7 @@ public class EventHooks {
     public static final String SIGNUP = "signup";
     public static final String LOGIN = "login";
 
+    private static final String HOOK_SERVICE = "Hook service";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -65,7 +66,7 @@ public class EventHooks {
                 return Uni.createFrom().item(HookOutcome.UNCHANGED);
             }
             Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
-            return unavailableAs503(client.run(event, new HookInvocation(event, view)))
+            return unavailableAs503(HOOK_SERVICE, client.run(event, new HookInvocation(event, view)))
                     .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
         });
     }
@@ -75,16 +76,11 @@ public class EventHooks {
         if (System.nanoTime() - current.until() < 0) {
             return Uni.createFrom().item(current.events().contains(event));
         }
-        return unavailableAs503(client.subscriptions()).map(answer -> {
+        return unavailableAs503(HOOK_SERVICE, client.subscriptions()).map(answer -> {
             Set<String> events = answer == null || answer.events() == null ? Set.of() : Set.copyOf(answer.events());
             subscriptions = new Subscriptions(events, System.nanoTime() + subscriptionsTtl.toNanos());
             return events.contains(event);
         });
-    }
-
-    private static <T> Uni<T> unavailableAs503(Uni<T> call) {
-        return call.onFailure(ProcessingException.class)
-                .transform(e -> ApiError.of(503, "Hook service unavailable, try again later"));
     }
 
     /** Whether an outcome changes anything: only then is a stored user written again. */

@@ -51,9 +51,7 @@ public class RecoverResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Map<String, Object>> recover(byte[] body, @HeaderParam(RequestAudience.HEADER) String audienceHeader,
             @Context HttpServerRequest request) {
-        if (config.external().email().disabled()) {
-            throw ApiError.badRequest("Unsupported email provider");
-        }
+        config.external().email().requireEnabled();
         RecoverParams params = json.read(body, RecoverParams.class, "Recover");
         if (params.email() == null || params.email().isBlank()) {
             throw ApiError.unprocessable("Password recovery requires an email");

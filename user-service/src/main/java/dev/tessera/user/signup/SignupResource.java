@@ -47,9 +47,7 @@ public class SignupResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> signup(byte[] body, @HeaderParam(RequestAudience.HEADER) String audienceHeader,
             @Context HttpServerRequest request) {
-        if (config.external().email().disabled()) {
-            throw ApiError.badRequest("Unsupported email provider");
-        }
+        config.external().email().requireEnabled();
         // GoTrue answers this before reading the body.
         if (config.disableSignup()) {
             throw ApiError.forbidden("Signups not allowed for this instance");

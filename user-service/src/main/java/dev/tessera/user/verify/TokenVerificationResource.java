@@ -20,11 +20,11 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/internal/verify")
 @InternalApi
-public class VerifyResource {
+public class TokenVerificationResource {
 
     private final VerifyFlow flow;
 
-    public VerifyResource(VerifyFlow flow) {
+    public TokenVerificationResource(VerifyFlow flow) {
         this.flow = flow;
     }
 

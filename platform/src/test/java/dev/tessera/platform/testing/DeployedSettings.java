@@ -1,0 +1,51 @@
+package dev.tessera.platform.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import io.smallrye.config.EnvConfigSource;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * A config mapping as a deployment reads it, without booting Quarkus: the service's own
+ * {@code application.properties} (its defaults; no profile applies, so {@code %test.} lines count for nothing) under
+ * the given environment variables, which win as they do in production. Shows that an operator's variable names and
+ * the documented defaults reach a mapping.
+ */
+public final class DeployedSettings {
+
+    private DeployedSettings() {
+    }
+
+    public static <T> T read(Class<T> mapping, Map<String, String> environment) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(applicationProperties(), "application.properties", 250))
+                .withSources(new EnvConfigSource(environment, 300))
+                .withMapping(mapping)
+                .withValidateUnknown(false)
+                .build();
+        return config.getConfigMapping(mapping);
+    }
+
+    private static Map<String, String> applicationProperties() {
+        Properties file = new Properties();
+        try (InputStream in = Thread.currentThread().getContextClassLoader()
+                .getResourceAsStream("application.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("no application.properties on the class path");
+            }
+            file.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> values = new HashMap<>();
+        file.stringPropertyNames().forEach(name -> values.put(name, file.getProperty(name)));
+        return values;
+    }
+}

@@ -20,9 +20,9 @@ import dev.tessera.hook.delivery.HookClient;
 import dev.tessera.hook.delivery.HookMessage;
 import dev.tessera.hook.delivery.HookMetrics;
 import dev.tessera.hook.delivery.HookSigner;
-import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.hook.targets.HookTarget;
 import dev.tessera.hook.targets.HookTargets;
+import dev.tessera.platform.event.HookEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 

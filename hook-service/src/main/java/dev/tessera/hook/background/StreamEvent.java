@@ -8,8 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.HookEvent;
 
 /**
  * One CloudEvent of the public topic, as far as background hooks need it.
@@ -51,19 +51,11 @@ public record StreamEvent(String id, String type, String subject, Map<String, Ob
     }
 
     /**
-     * The hook event this event type triggers in the background: a created user (signup, invite) is
-     * {@code validate}, a confirmation is {@code signup}, a password grant is {@code login}, a changed user is
-     * {@code usermodified}, a deleted one {@code userdeleted}. Other types trigger nothing.
+     * The hook event this event triggers in the background ({@link HookEvent#triggeredBy}); a type this build does
+     * not know (a newer producer's) triggers nothing.
      */
     public Optional<HookEvent> hookEvent() {
-        return EventType.fromType(type).flatMap(t -> switch (t) {
-            case SIGNUP, INVITED -> Optional.of(HookEvent.VALIDATE);
-            case CONFIRMED -> Optional.of(HookEvent.SIGNUP);
-            case LOGIN -> Optional.of(HookEvent.LOGIN);
-            case USER_UPDATED, PASSWORD_CHANGED, EMAIL_CHANGED -> Optional.of(HookEvent.USER_MODIFIED);
-            case USER_DELETED -> Optional.of(HookEvent.USER_DELETED);
-            default -> Optional.empty();
-        });
+        return EventType.fromType(type).flatMap(HookEvent::triggeredBy);
     }
 
     /**

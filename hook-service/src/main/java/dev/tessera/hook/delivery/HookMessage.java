@@ -6,7 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.hook.targets.HookEvent;
+import dev.tessera.platform.event.HookEvent;
 
 /**
  * The body of one hook request, serialised once so that the signature covers exactly the bytes sent: GoTrue's

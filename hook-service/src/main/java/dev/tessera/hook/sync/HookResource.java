@@ -13,9 +13,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.internal.HookSubscriptions;

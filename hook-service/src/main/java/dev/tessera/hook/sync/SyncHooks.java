@@ -22,10 +22,10 @@ import dev.tessera.hook.delivery.HookMessage;
 import dev.tessera.hook.delivery.HookMetrics;
 import dev.tessera.hook.delivery.HookSigner;
 import dev.tessera.hook.delivery.MetadataReplacement;
-import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.hook.targets.HookTarget;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.HookOutcome;
 import io.smallrye.mutiny.Uni;
 

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import dev.tessera.hook.config.FunctionsConfig;
 import dev.tessera.hook.config.WebhookConfig;
 import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.event.HookEvent;
 
 /**
  * Which targets an event goes to, in the order they run.

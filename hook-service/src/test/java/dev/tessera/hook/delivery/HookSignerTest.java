@@ -13,8 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.tessera.hook.config.HooksConfig;
-import dev.tessera.hook.targets.HookEvent;
 import dev.tessera.hook.targets.HookTarget;
+import dev.tessera.platform.event.HookEvent;
 
 /** Pins the worked signature example of hook-service/README.md to what the code sends. */
 class HookSignerTest {

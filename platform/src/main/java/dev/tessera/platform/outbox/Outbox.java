@@ -17,8 +17,11 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Appends messages to the outbox inside the caller's transaction, so the event commits (or rolls back) with the
- * state change it describes. Must be called within {@code @WithTransaction}.
+ * Makes the outbox rows and writes them in the caller's transaction, so the event commits (or rolls back) with the
+ * state change it describes. The row goes through the client that writes that change: {@link #publish} and
+ * {@link #requestMail} within a Hibernate Reactive transaction ({@code Panache.withTransaction}), {@link #prepare}
+ * with {@link OutboxRow} into a statement on the reactive SQL client
+ * ({@code docs/decisions/2026-12-01-persistence-styles.md}).
  */
 @ApplicationScoped
 public class Outbox {

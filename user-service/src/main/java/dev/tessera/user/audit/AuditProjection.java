@@ -86,8 +86,9 @@ public class AuditProjection {
             payload.put("actor_email", userEmail);
             text(user.path("user_metadata").path("full_name")).ifPresent(name -> payload.put("actor_name", name));
         }
-        payload.put("action", type.get().auditAction());
-        payload.put("log_type", type.get().logType());
+        AuditAction action = AuditAction.of(type.get());
+        payload.put("action", action.action());
+        payload.put("log_type", action.logType());
         AuditEntry entry = new AuditEntry(UUID.fromString(event.path("id").asText()), payload, time);
         // auth-service's events name the user but not its audience: the audit log looks it up as it writes.
         String aud = user.path("aud").isTextual() ? user.path("aud").asText() : null;

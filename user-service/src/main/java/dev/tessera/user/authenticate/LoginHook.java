@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -36,7 +37,7 @@ public class LoginHook {
      * @return the user as the token should show it
      */
     public Uni<User> run(User user, Supplier<ApiError> gone) {
-        return hooks.run(EventHooks.LOGIN, user).chain(outcome -> {
+        return hooks.run(HookEvent.LOGIN, user).chain(outcome -> {
             if (!EventHooks.changes(outcome)) {
                 return Uni.createFrom().item(user);
             }

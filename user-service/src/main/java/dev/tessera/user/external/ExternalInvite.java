@@ -5,6 +5,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.Metadata;
@@ -39,7 +40,7 @@ class ExternalInvite {
                 return Uni.createFrom().failure(ApiError.badRequest(EMAIL_MISMATCH));
             }
             // The function sees the user as it will be stored; the locked row is changed the same way below.
-            return hooks.run(EventHooks.SIGNUP, adopt(found, signIn)).chain(outcome ->
+            return hooks.run(HookEvent.SIGNUP, adopt(found, signIn)).chain(outcome ->
                     confirmations.redeem(found, user -> EventHooks.apply(outcome, adopt(user, signIn))));
         });
     }

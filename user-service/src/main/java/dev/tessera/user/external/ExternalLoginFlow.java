@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.ExternalLoginResult;
 import dev.tessera.platform.internal.ExternalLoginResult.Outcome;
 import dev.tessera.user.authenticate.Identities;
@@ -91,7 +92,7 @@ class ExternalLoginFlow {
      * the password is cleared and the account's owner can set one through recovery. The pending link goes too.
      */
     private Uni<User> confirm(User found) {
-        return hooks.run(EventHooks.SIGNUP, found).chain(outcome -> Panache.withTransaction(() -> users.lock(found.id)
+        return hooks.run(HookEvent.SIGNUP, found).chain(outcome -> Panache.withTransaction(() -> users.lock(found.id)
                 .chain(user -> {
                     if (user == null) {
                         return Uni.createFrom().failure(ApiError.notFound("User not found"));

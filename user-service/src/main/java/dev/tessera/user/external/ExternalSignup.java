@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.ExternalEmail;
 import dev.tessera.platform.internal.ExternalLoginResult;
 import dev.tessera.platform.internal.ExternalLoginResult.Outcome;
@@ -58,7 +59,7 @@ class ExternalSignup {
             }
             User user = User.create(signIn.aud(), chosen.email(), config.jwt().defaultGroupName().orElse(""),
                     signIn.provider(), signIn.profileCopy());
-            return hooks.run(EventHooks.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
+            return hooks.run(HookEvent.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
                     .chain(() -> chosen.verified() || config.mailer().autoconfirm()
                             ? confirmed(user)
                             : awaitingMail(user));
@@ -66,7 +67,7 @@ class ExternalSignup {
     }
 
     private Uni<ExternalLoginResult> confirmed(User user) {
-        return hooks.run(EventHooks.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
+        return hooks.run(HookEvent.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
                 .chain(() -> store(user, confirmations::confirm))
                 .map(stored -> ExternalLoginFlow.answer(Outcome.CONFIRMED, stored));
     }

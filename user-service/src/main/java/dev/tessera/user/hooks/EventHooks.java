@@ -15,6 +15,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.user.model.User;
@@ -30,10 +31,6 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class EventHooks {
-
-    public static final String VALIDATE = "validate";
-    public static final String SIGNUP = "signup";
-    public static final String LOGIN = "login";
 
     private static final String HOOK_SERVICE = "Hook service";
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
@@ -60,13 +57,13 @@ public class EventHooks {
      * event without a target costs no call, once hook-service has said which events have one (asked again every
      * {@code tessera.hooks.subscriptions-ttl}).
      */
-    public Uni<HookOutcome> run(String event, User user) {
-        return subscribed(event).chain(subscribed -> {
+    public Uni<HookOutcome> run(HookEvent event, User user) {
+        return subscribed(event.wireName()).chain(subscribed -> {
             if (!subscribed) {
                 return Uni.createFrom().item(HookOutcome.UNCHANGED);
             }
             Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
-            return unavailableAs503(HOOK_SERVICE, client.run(event, new HookInvocation(event, view)))
+            return unavailableAs503(HOOK_SERVICE, client.run(event.wireName(), new HookInvocation(event.wireName(), view)))
                     .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
         });
     }

@@ -8,9 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.mail.MailKind;
-import dev.tessera.user.admin.Caller;
 import dev.tessera.platform.token.OpaqueToken;
+import dev.tessera.user.admin.Caller;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.UniqueViolation;
@@ -50,7 +51,7 @@ public class InviteFlow {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
             User user = newUser(admin, email, data);
-            return hooks.run(EventHooks.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
+            return hooks.run(HookEvent.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
                     .chain(() -> Panache.withTransaction(() -> {
                         OpaqueToken token = OpaqueToken.generate();
                         user.confirmationTokenHash = token.hash();

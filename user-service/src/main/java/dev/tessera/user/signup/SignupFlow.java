@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.crypto.PasswordHasher;
@@ -73,9 +74,9 @@ public class SignupFlow {
     private Uni<User> create(SignupParams params, String aud) {
         return hasher.hash(params.password())
                 .map(hash -> newUser(params, aud, hash))
-                .call(user -> hooks.run(EventHooks.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user)))
+                .call(user -> hooks.run(HookEvent.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user)))
                 .call(user -> config.mailer().autoconfirm()
-                        ? hooks.run(EventHooks.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
+                        ? hooks.run(HookEvent.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
                         : Uni.createFrom().voidItem())
                 .chain(user -> Panache.withTransaction(() -> users.persist(user)
                         .chain(() -> events.publish(EventType.SIGNUP, user))
@@ -132,7 +133,7 @@ public class SignupFlow {
             return Uni.createFrom().item(HookOutcome.UNCHANGED);
         }
         change.accept(found);
-        return hooks.run(EventHooks.SIGNUP, found);
+        return hooks.run(HookEvent.SIGNUP, found);
     }
 
     /** Applies a signup again to the locked row, unless the user was confirmed or deleted meanwhile. */

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.confirm.Confirmations;
@@ -62,7 +63,7 @@ public class VerifyFlow {
                 passwords.check(password);
             }
             Uni<String> newHash = needsPassword ? hasher.hash(password) : Uni.createFrom().nullItem();
-            return newHash.chain(passwordHash -> hooks.run(EventHooks.SIGNUP, found).chain(outcome ->
+            return newHash.chain(passwordHash -> hooks.run(HookEvent.SIGNUP, found).chain(outcome ->
                     confirmations.redeem(found, user -> {
                         if (passwordHash != null) {
                             user.encryptedPassword = passwordHash;
@@ -89,7 +90,7 @@ public class VerifyFlow {
             Bans.refuse(found);
             // Recovery confirms an unconfirmed user, so the signup hook decides first.
             Uni<HookOutcome> hook = found.isConfirmed() ? Uni.createFrom().item(HookOutcome.UNCHANGED)
-                    : hooks.run(EventHooks.SIGNUP, found);
+                    : hooks.run(HookEvent.SIGNUP, found);
             return hook.chain(outcome -> redeemRecovery(found, hash, user -> {
                 user.recoveryTokenHash = null;
                 user.endSessions(null);

@@ -1,0 +1,82 @@
+package dev.tessera.platform.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a service that publishes keeps true of its migrations: its outbox table comes from platform's shared
+ * location; a database migrated before that location existed validates and migrates with it; a fresh database ends
+ * with the outbox table V1 created; and V1 stays what every existing database applied. A service's test extends
+ * this as a {@code @QuarkusTest} and names V1's checksum.
+ */
+public abstract class OutboxMigrationContract {
+
+    private final MigrationLayout layout = MigrationLayout.ofService();
+
+    /**
+     * V1's checksum as every existing database of the service recorded it in {@code flyway_schema_history}. Flyway
+     * refuses to start a service whose applied migration no longer matches it, so V1 (with its copy of the outbox
+     * table) is never edited.
+     */
+    protected abstract int appliedV1Checksum();
+
+    /** The service's Flyway, as Quarkus configured it and migrated the test database at start. */
+    protected abstract Flyway serviceFlyway();
+
+    @Test
+    void theServiceMigratedPlatformsOutbox() {
+        assertTrue(layout.locations().contains(MigrationLayout.OUTBOX), "quarkus.flyway.locations: " + layout.locations());
+        Optional<MigrationInfo> outbox = Arrays.stream(serviceFlyway().info().applied())
+                .filter(m -> m.getVersion() == null && "outbox".equals(m.getDescription())).findFirst();
+        assertTrue(outbox.isPresent(), "Quarkus found R__outbox.sql in platform's jar");
+        assertEquals(MigrationState.SUCCESS, outbox.get().getState());
+    }
+
+    @Test
+    void v1IsWhatExistingDatabasesApplied() {
+        try (TestDatabase db = TestDatabase.create()) {
+            MigrationInfo v1 = Arrays.stream(layout.flyway(db).info().all())
+                    .filter(m -> m.getVersion() != null && "1".equals(m.getVersion().getVersion())).findFirst()
+                    .orElseThrow();
+            assertEquals(appliedV1Checksum(), v1.getChecksum(), v1.getScript() + " changed");
+        }
+    }
+
+    @Test
+    void aDatabaseMigratedBeforeTheSharedOutboxValidatesAndMigrates() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            MigrationLayout before = layout.without(MigrationLayout.OUTBOX);
+            before.flyway(db).migrate();
+            List<String> outbox = before.table(db, "outbox");
+
+            assertTrue(layout.flyway(db).migrate().success);
+            layout.flyway(db).validate();
+            assertEquals(outbox, layout.table(db, "outbox"));
+        }
+    }
+
+    @Test
+    void aFreshDatabaseEndsWithTheOutboxV1Created() throws Exception {
+        try (TestDatabase before = TestDatabase.create(); TestDatabase fresh = TestDatabase.create();
+                TestDatabase sharedOnly = TestDatabase.create()) {
+            layout.without(MigrationLayout.OUTBOX).flyway(before).migrate();
+            layout.flyway(fresh).migrate();
+            layout.withLocations(MigrationLayout.OUTBOX).flyway(sharedOnly).migrate();
+
+            List<String> v1 = layout.table(before, "outbox");
+            assertFalse(v1.isEmpty(), "V1 created the outbox");
+            assertEquals(v1, layout.table(fresh, "outbox"));
+            assertEquals(v1, layout.table(sharedOnly, "outbox"), "a service whose migrations have no outbox gets the same");
+        }
+    }
+}

@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 
 import org.flywaydb.core.Flyway;
 
+import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.testing.OutboxMigrationContract;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -6,6 +6,7 @@ import org.flywaydb.core.Flyway;
 
 import dev.tessera.platform.testing.OutboxMigrationContract;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.testing.HookServiceStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 

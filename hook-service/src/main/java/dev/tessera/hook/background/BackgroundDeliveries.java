@@ -3,6 +3,7 @@ package dev.tessera.hook.background;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -179,7 +180,7 @@ public class BackgroundDeliveries {
         if (CircuitBreakers.isOpen(failure)) {
             return "circuit_open";
         }
-        return failure instanceof CallFailure call ? call.kind().name().toLowerCase(java.util.Locale.ROOT) : "error";
+        return failure instanceof CallFailure call ? call.kind().name().toLowerCase(Locale.ROOT) : "error";
     }
 
     private static String describe(Throwable failure) {

@@ -1,12 +1,17 @@
 package dev.tessera.hook.background;
 
+import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hibernate.reactive.mutiny.Mutiny;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.smallrye.mutiny.Uni;
 
@@ -129,18 +134,18 @@ public class DeliveryLog {
     }
 
     /** One attempt as stored. */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AttemptRow(int attempt,
-            @com.fasterxml.jackson.annotation.JsonProperty("started_at") Instant startedAt,
-            @com.fasterxml.jackson.annotation.JsonProperty("duration_ms") long durationMs,
-            @com.fasterxml.jackson.annotation.JsonProperty("http_status") Integer httpStatus,
+            @JsonProperty("started_at") Instant startedAt,
+            @JsonProperty("duration_ms") long durationMs,
+            @JsonProperty("http_status") Integer httpStatus,
             String error) {
 
         static AttemptRow of(Object[] row) {
             Object started = row[1];
             Instant startedAt = started instanceof Instant i ? i
-                    : started instanceof java.time.OffsetDateTime o ? o.toInstant()
-                    : started instanceof java.sql.Timestamp t ? t.toInstant()
+                    : started instanceof OffsetDateTime o ? o.toInstant()
+                    : started instanceof Timestamp t ? t.toInstant()
                     : Instant.parse(started.toString());
             return new AttemptRow(((Number) row[0]).intValue(), startedAt, ((Number) row[2]).longValue(),
                     row[3] == null ? null : ((Number) row[3]).intValue(), (String) row[4]);

@@ -1,6 +1,7 @@
 package dev.tessera.hook.config;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import dev.tessera.platform.config.GoDurationConverter;
 import dev.tessera.platform.retry.RetryConfig;
@@ -115,6 +116,6 @@ public interface HooksConfig {
 
     /** The instance id as text, checked to be a UUID. */
     default String instanceIdText() {
-        return java.util.UUID.fromString(instanceId()).toString();
+        return UUID.fromString(instanceId()).toString();
     }
 }

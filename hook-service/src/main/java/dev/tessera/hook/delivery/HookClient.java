@@ -4,8 +4,11 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -86,8 +89,8 @@ public class HookClient {
             Map<String, String> headers = signer.headers(target, message, Instant.now());
             headers.forEach(options::putHeader);
             if (url.getRawUserInfo() != null) {
-                options.putHeader("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                        url.getUserInfo().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                options.putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        url.getUserInfo().getBytes(StandardCharsets.UTF_8)));
             }
 
             Promise<Answer> outcome = Promise.promise();
@@ -155,7 +158,7 @@ public class HookClient {
             return timedOut(target, timeout);
         }
         if (cause instanceof ConnectException || cause instanceof UnknownHostException
-                || cause instanceof java.nio.channels.UnresolvedAddressException) {
+                || cause instanceof UnresolvedAddressException) {
             return CallFailure.notConnected("cannot connect to " + target + ": " + cause.getMessage(), cause);
         }
         // A TLS handshake failure and the like: the connection was not usable, so it was never made.

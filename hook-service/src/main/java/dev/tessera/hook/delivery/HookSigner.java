@@ -13,6 +13,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -41,7 +42,7 @@ public class HookSigner {
     private final HooksConfig.Signature mode;
     private final String instanceId;
 
-    @jakarta.inject.Inject
+    @Inject
     public HookSigner(HooksConfig config) {
         this(config.signature(), config.instanceIdText());
     }

@@ -3,6 +3,7 @@ package dev.tessera.hook.delivery;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +52,7 @@ public record MetadataReplacement(Map<String, Object> appMetadata, Map<String, O
             throw malformed(key + " is not a JSON object");
         }
         Map<String, Object> all = mapper.convertValue(node, LinkedHashMap.class);
-        all.values().removeIf(java.util.Objects::isNull);
+        all.values().removeIf(Objects::isNull);
         return all;
     }
 

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import jakarta.annotation.PreDestroy;
@@ -24,6 +25,7 @@ import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.hook.targets.TargetAddresses;
 import dev.tessera.platform.error.ErrorBody;
 import dev.tessera.platform.web.SecurityHeaders;
+import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -170,8 +172,8 @@ public class FunctionGateway {
                 .compose(upstreamRequest -> body == null ? upstreamRequest.send() : upstreamRequest.send(body))
                 .onSuccess(response -> relay(ctx, response))
                 .onFailure(failure -> {
-                    boolean timeout = failure instanceof java.util.concurrent.TimeoutException
-                            || failure instanceof io.netty.channel.ConnectTimeoutException;
+                    boolean timeout = failure instanceof TimeoutException
+                            || failure instanceof ConnectTimeoutException;
                     LOG.debugf("Function request to %s failed: %s", upstream, failure.toString());
                     if (timeout) {
                         error(ctx, 504, "Function did not answer in time");

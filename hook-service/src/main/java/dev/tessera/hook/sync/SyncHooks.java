@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -133,7 +134,7 @@ public class SyncHooks {
             metrics.finished("sync", event.wireName(), target.name(), "error");
             return Uni.createFrom().failure(failure);
         }
-        metrics.attempt(event.wireName(), target.name(), call.kind().name().toLowerCase(java.util.Locale.ROOT), took);
+        metrics.attempt(event.wireName(), target.name(), call.kind().name().toLowerCase(Locale.ROOT), took);
         LOG.infof("%s hook %s failed on attempt %d of %d: %s", event.wireName(), target, attempt, attempts,
                 call.getMessage());
         switch (call.kind()) {

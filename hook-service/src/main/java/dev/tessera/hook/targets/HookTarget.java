@@ -1,6 +1,7 @@
 package dev.tessera.hook.targets;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Where one hook goes: an identity event function on the function host, or GoTrue's webhook.
@@ -26,7 +27,7 @@ public record HookTarget(String name, URI url, String secret) {
         try {
             return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getRawPath(), url.getRawQuery(),
                     null).toString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             return url.getScheme() + "://" + url.getHost();
         }
     }

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -142,7 +143,7 @@ public class HookTargets {
                 throw new IllegalArgumentException(setting + " cannot be resolved against GOTRUE_SITE_URL", e);
             }
         }
-        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             throw new IllegalArgumentException(setting + " must be an http(s) URL: " + value);
         }

@@ -3,6 +3,7 @@ package dev.tessera.user.admin;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -110,7 +111,7 @@ public class AdminUsersResource {
      * {@code aud} takes part in the check, as on GoTrue.
      */
     private <T> Uni<T> withBody(byte[] body, String authorization, String audienceHeader,
-            java.util.function.BiFunction<Caller, AdminUserParams, Uni<T>> action) {
+            BiFunction<Caller, AdminUserParams, Uni<T>> action) {
         AdminUserParams parsed;
         ApiError unreadable = null;
         try {

@@ -12,6 +12,7 @@ import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.authenticate.Identities;
 import dev.tessera.user.crypto.PasswordHasher;
+import dev.tessera.user.model.User;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,7 +40,7 @@ public class TokenVerificationResource {
             throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
         }
         String token = params.token().trim();
-        Uni<dev.tessera.user.model.User> verified = switch (params.type() == null ? "" : params.type()) {
+        Uni<User> verified = switch (params.type() == null ? "" : params.type()) {
             case "signup" -> flow.confirm(token, params.password());
             case "recovery" -> flow.recover(token);
             default -> throw ApiError.unprocessable("Verify requires a verification type");

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import dev.tessera.platform.event.Topic;
 /** Every overlay renders, and every workload in it is probed, bounded, unprivileged, scalable and stops cleanly. */
 class WorkloadTest {
 
+    private static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
     private static final Map<String, String> PROBE_PATHS = Map.of("startup", "/q/health/started", "liveness",
             "/q/health/live", "readiness", "/q/health/ready");
 
@@ -144,6 +146,47 @@ class WorkloadTest {
             var rolling = deployment.getSpec().getStrategy().getRollingUpdate();
             assertEquals(0, rolling.getMaxUnavailable().getIntVal(), service + ": rollouts keep every replica");
         }
+    }
+
+    /**
+     * A service that consumes Kafka (an incoming channel in its application.properties) runs its consumers as static
+     * group members named after the pod, so a restarted container takes its partitions back at once. The name must
+     * come from each pod: one shared value (say in the ConfigMap) would make the replicas fence each other.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void everyKafkaConsumerIsAStaticGroupMemberNamedAfterItsPod(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        assertFalse(m.tesseraConfig().getData().containsKey(GROUP_INSTANCE_ID), overlay + ": " + GROUP_INSTANCE_ID
+                + " in the ConfigMap names every replica alike");
+        Set<String> consumers = new TreeSet<>();
+        for (String service : Manifests.SERVICES) {
+            String properties = DeployFiles.read(DeployFiles.repoRoot().resolve(service
+                    + "/src/main/resources/application.properties"));
+            List<String> channels = properties.lines()
+                    .filter(line -> line.startsWith("mp.messaging.incoming.") && line.contains(".connector="))
+                    .map(line -> line.substring("mp.messaging.incoming.".length(), line.indexOf(".connector=")))
+                    .toList();
+            for (String channel : channels) {
+                assertTrue(properties.contains("mp.messaging.incoming." + channel
+                        + ".group.instance.id=${tessera.kafka.group-instance-id:}"), service + ": channel " + channel
+                                + " does not take its member name from " + GROUP_INSTANCE_ID);
+            }
+            var env = m.get(Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .getEnv().stream().filter(e -> e.getName().equals(GROUP_INSTANCE_ID)).findFirst();
+            if (channels.isEmpty()) {
+                assertTrue(env.isEmpty(), overlay + "/" + service + " consumes nothing but sets " + GROUP_INSTANCE_ID);
+                continue;
+            }
+            consumers.add(service);
+            assertTrue(env.isPresent(), overlay + "/" + service + " consumes " + channels + " but does not set "
+                    + GROUP_INSTANCE_ID);
+            assertNull(env.get().getValue(), overlay + "/" + service + ": " + GROUP_INSTANCE_ID + " is one value for "
+                    + "every replica");
+            assertEquals("metadata.name", env.get().getValueFrom().getFieldRef().getFieldPath(), overlay + "/"
+                    + service + ": " + GROUP_INSTANCE_ID + " is the pod's name");
+        }
+        assertEquals(Set.of("hook-service", "mail-service", "user-service"), consumers, overlay);
     }
 
     @ParameterizedTest

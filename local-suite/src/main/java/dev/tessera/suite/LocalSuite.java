@@ -37,23 +37,26 @@ import io.vertx.core.VertxOptions;
 
 /**
  * Runs the whole suite on one machine: PostgreSQL, a Kafka KRaft broker, an SMTP inbox, the four services as child
- * processes and the gateway that serves them behind one base URL. Ctrl-C (or SIGTERM) stops everything it started.
+ * processes and the gateway that serves them behind one base URL. Ctrl-C (or SIGTERM) stops everything it started,
+ * the services before the broker, whose consumers' last offset commits must still reach it. The broker and the
+ * services run in sessions of their own, so a terminal's Ctrl-C reaches only the launcher, which keeps that order.
  *
  * <pre>
- * LocalSuite [run] [--root DIR]                  the suite (default command)
- * LocalSuite kafka-broker [--exit-with PID]      only a throw-away broker on a free port, for the test script
+ * LocalSuite [run] [--root DIR] [--exit-with PID]  the suite (default command)
+ * LocalSuite kafka-broker [--exit-with PID]        only a throw-away broker on a free port, for the test script
  * </pre>
  */
 public final class LocalSuite {
 
     private static final String USAGE = """
-            usage: LocalSuite [run] [--root DIR]
+            usage: LocalSuite [run] [--root DIR] [--exit-with PID]
                    LocalSuite kafka-broker [--exit-with PID]
 
-              run           start the whole suite behind one base URL (default); see local-suite/README.md
-              kafka-broker  start only a Kafka broker on a free port with a throw-away data directory, print
-                            KAFKA_BOOTSTRAP_SERVERS=<host:port> and stay up until killed (or until PID exits)
-              --root DIR    the repository root (default: TESSERA_REPO_ROOT, else the current directory)
+              run              start the whole suite behind one base URL (default); see local-suite/README.md
+              kafka-broker     start only a Kafka broker on a free port with a throw-away data directory, print
+                               KAFKA_BOOTSTRAP_SERVERS=<host:port> and stay up until killed (or until PID exits)
+              --root DIR       the repository root (default: TESSERA_REPO_ROOT, else the current directory)
+              --exit-with PID  stop everything, as Ctrl-C does, once process PID has ended
             """;
     /** The line the test script reads the broker address from. */
     public static final String BOOTSTRAP_LINE_PREFIX = "KAFKA_BOOTSTRAP_SERVERS=";
@@ -82,7 +85,7 @@ public final class LocalSuite {
             if (arguments.command().equals("kafka-broker")) {
                 suite.brokerOnly(arguments.exitWith());
             } else {
-                suite.run(SuiteSettings.from(System.getenv(), arguments.root()));
+                suite.run(SuiteSettings.from(System.getenv(), arguments.root()), arguments.exitWith());
             }
         } catch (SuiteException e) {
             System.err.println();
@@ -109,7 +112,7 @@ public final class LocalSuite {
         }
     }
 
-    private void run(SuiteSettings settings) {
+    private void run(SuiteSettings settings, Long exitWith) {
         Map<String, String> env = System.getenv();
         boolean ownBroker = blank(env.get("KAFKA_BOOTSTRAP_SERVERS"));
         boolean ownSmtp = blank(env.get("GOTRUE_SMTP_HOST"));
@@ -148,16 +151,18 @@ public final class LocalSuite {
         say("Starting " + replicaPorts.entrySet().stream().map(e -> e.getValue().size() == 1 ? e.getKey().module()
                 : e.getValue().size() + " x " + e.getKey().module()).collect(Collectors.joining(", "))
                 + " (logs in " + settings.logDir() + ") ...");
+        // Added after the broker, so stopped before it: each service's consumers commit their last offsets while
+        // the broker still answers.
         ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
                 replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
-                settings.startTimeout()), this::say));
+                settings.startTimeout(), true), this::say));
         cleanup.add("gateway", Gateway.startReplicated(vertx, settings.host(), settings.gatewayPort(),
                 fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log")),
                 serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER")));
 
         printBanner(settings, database, kafka, mail, secrets);
         watchForCrashes(fleet);
-        awaitStop();
+        awaitStop(exitWith);
     }
 
     /** A started part: where the services reach it (null when they do not) and what the banner says. */
@@ -265,15 +270,16 @@ public final class LocalSuite {
         out.println(BOOTSTRAP_LINE_PREFIX + broker.bootstrapServers());
         out.println("broker log: " + broker.log() + " (pid " + broker.pid() + ")");
         out.flush();
-        if (exitWith != null) {
-            ProcessHandle.of(exitWith).ifPresent(parent -> parent.onExit().join());
-            say("process " + exitWith + " ended; stopping the broker");
-            System.exit(0);
-        }
-        awaitStop();
+        awaitStop(exitWith);
     }
 
-    private void awaitStop() {
+    /** Until the shutdown hook runs, or until process {@code exitWith} (when given) ends, which then runs it. */
+    private void awaitStop(Long exitWith) {
+        if (exitWith != null) {
+            ProcessHandle.of(exitWith).ifPresent(parent -> parent.onExit().join());
+            say("process " + exitWith + " ended; stopping");
+            System.exit(0);
+        }
         try {
             new CountDownLatch(1).await();
         } catch (InterruptedException e) {

@@ -19,13 +19,16 @@ import dev.tessera.suite.service.SuiteService;
  * What a local run is configured with, read from the environment. Every port can be moved; none may be one of the
  * ports other servers on these machines own.
  *
- * @param repoRoot the repository whose modules' jars are run; {@code .run/} lives here
+ * @param repoRoot the repository whose modules' jars are run
+ * @param runDir the run's logs, broker data, embedded database and secrets: {@code TESSERA_RUN_DIR}, else
+ *            {@code .run/} in the repository
  * @param host the host name the public URLs use and the gateway and inbox listen on
  * @param servicePorts each service's internal address: its one process, or the balancer in front of its replicas
  * @param replicas how many processes of each service run (1 unless {@code TESSERA_<SERVICE>_REPLICAS} says more)
  */
 public record SuiteSettings(
         Path repoRoot,
+        Path runDir,
         String host,
         int gatewayPort,
         int inboxPort,
@@ -61,8 +64,11 @@ public record SuiteSettings(
             }
             replicas.put(service, count);
         }
+        Path root = repoRoot.toAbsolutePath().normalize();
         SuiteSettings settings = new SuiteSettings(
-                repoRoot.toAbsolutePath().normalize(),
+                root,
+                first(env, "TESSERA_RUN_DIR").map(dir -> Path.of(dir).toAbsolutePath().normalize())
+                        .orElse(root.resolve(".run")),
                 first(env, "TESSERA_HOST", "GOTRUE_API_HOST").orElse("localhost"),
                 port(env, 8081, "TESSERA_PORT", "GOTRUE_API_PORT", "PORT"),
                 port(env, 8025, "TESSERA_INBOX_PORT"),
@@ -177,10 +183,6 @@ public record SuiteSettings(
                     + "an earlier run still up? (ss -ltnp | grep :" + setting.port() + ") Or move it with "
                     + setting.variable() + ".");
         }
-    }
-
-    public Path runDir() {
-        return repoRoot.resolve(".run");
     }
 
     public Path logDir() {

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.tessera.suite.service.SuiteService;
 
-/** Replicas in the launcher's settings: one process by default, else ports spaced by ten and checked like any. */
+/**
+ * Replicas in the launcher's settings: one process by default, else ports spaced by ten and checked like any. The run
+ * directory: {@code .run/} in the repository unless {@code TESSERA_RUN_DIR} moves it.
+ */
 class SuiteSettingsTest {
 
     @Test
@@ -40,5 +43,17 @@ class SuiteSettingsTest {
             assertThrows(SuiteException.class, () -> SuiteSettings.from(Map.of("TESSERA_MAIL_SERVICE_REPLICAS",
                     count), Path.of(".")), count);
         }
+    }
+
+    @Test
+    void theRunDirectoryIsInTheRepositoryUnlessMoved() {
+        Path root = Path.of("some", "checkout").toAbsolutePath();
+        SuiteSettings inRepository = SuiteSettings.from(Map.of(), root);
+        assertEquals(root.resolve(".run"), inRepository.runDir());
+        assertEquals(root.resolve(".run/logs"), inRepository.logDir());
+        SuiteSettings moved = SuiteSettings.from(Map.of("TESSERA_RUN_DIR", "elsewhere/run"), root);
+        assertEquals(Path.of("elsewhere/run").toAbsolutePath(), moved.runDir());
+        assertEquals(Path.of("elsewhere/run/secrets").toAbsolutePath(), moved.secretsDir());
+        assertEquals(root, moved.repoRoot(), "the jars still come from the repository");
     }
 }

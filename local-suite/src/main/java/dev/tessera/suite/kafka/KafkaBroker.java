@@ -62,8 +62,11 @@ public final class KafkaBroker implements AutoCloseable {
         if (!Files.exists(logDir(settings).resolve("meta.properties"))) {
             format(settings, classpath, config);
         }
-        ChildProcess process = ChildProcess.start("kafka", JavaCommand.of(brokerJvmOptions(settings), "-cp",
-                classpath, "kafka.Kafka", config.toString()), System.getenv(), settings.dataDir(), settings.log());
+        // In a session of its own: a terminal's Ctrl-C reaches only the launcher, which stops the broker after
+        // everything that uses it.
+        ChildProcess process = ChildProcess.startInOwnSession("kafka", JavaCommand.of(brokerJvmOptions(settings),
+                "-cp", classpath, "kafka.Kafka", config.toString()), System.getenv(), settings.dataDir(),
+                settings.log());
         KafkaBroker broker = new KafkaBroker(process, HOST + ":" + settings.port());
         try {
             broker.awaitReady(settings.readyTimeout());

@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.tessera.suite.SuiteException;
 
@@ -20,6 +23,13 @@ public final class ChildProcess implements AutoCloseable {
 
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(20);
     private static final int TAIL_BYTES = 64 * 1024;
+    /**
+     * setsid(1) calls setsid(2) and executes the command in its own place, so the process this class holds (its
+     * pid, its SIGTERM) is the command itself. It forks first only when it leads a process group already, which a
+     * child of the JVM never does.
+     */
+    private static final Optional<Path> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+            .filter(Files::isExecutable).findFirst();
 
     private final String name;
     private final Process process;
@@ -35,9 +45,32 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Starts {@code command} with exactly {@code environment}, in {@code workDir}, sending standard output and
-     * error to {@code log} (truncated first).
+     * error to {@code log} (truncated first). The process stays in this one's process group, so a terminal's
+     * Ctrl-C, which goes to the whole group, ends it too: right for the tests, which may never get to stop it.
      */
     public static ChildProcess start(String name, List<String> command, Map<String, String> environment,
+            Path workDir, Path log) {
+        return launch(name, command, environment, workDir, log);
+    }
+
+    /**
+     * Like {@link #start}, but the process leads a session (and process group) of its own, through setsid(1) where
+     * the system has it (util-linux; without it, as on macOS, this is {@link #start}): what a terminal sends to its
+     * foreground group (Ctrl-C's SIGINT, SIGHUP when it closes) reaches only this process, which then stops the
+     * child in the order it chooses. The local run starts its broker and services so: otherwise Ctrl-C ends the
+     * broker at the same moment as the services, whose last offset commits and group departures then never arrive.
+     * Only a parent that stops its children on every exit it survives may use this: a child in its own session
+     * outlives a parent killed with SIGKILL.
+     */
+    public static ChildProcess startInOwnSession(String name, List<String> command, Map<String, String> environment,
+            Path workDir, Path log) {
+        List<String> detached = new ArrayList<>();
+        SETSID.ifPresent(setsid -> detached.add(setsid.toString()));
+        detached.addAll(command);
+        return launch(name, detached, environment, workDir, log);
+    }
+
+    private static ChildProcess launch(String name, List<String> command, Map<String, String> environment,
             Path workDir, Path log) {
         try {
             Files.createDirectories(log.getParent());

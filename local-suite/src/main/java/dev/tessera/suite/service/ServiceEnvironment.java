@@ -17,6 +17,11 @@ public final class ServiceEnvironment {
      */
     public static final String LOCAL_RUN = "TESSERA_LOCAL_RUN";
     public static final String DEFAULT_ADMIN_EMAIL = "noreply@localhost";
+    /**
+     * The name under which a service's Kafka consumers are static members of their groups
+     * (docs/decisions/2026-12-01-consumer-group-membership.md).
+     */
+    public static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
     /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
 
@@ -69,11 +74,19 @@ public final class ServiceEnvironment {
         return env;
     }
 
-    /** The environment of one service: the shared one plus its own HTTP port, bound to loopback only. */
-    public static Map<String, String> forService(Map<String, String> shared, int port) {
+    /**
+     * The environment of one service process: the shared one plus its own HTTP port, bound to loopback only, and its
+     * name as the static member of its Kafka consumer groups ({@value #GROUP_INSTANCE_ID}), as a pod's name is in a
+     * cluster. A process started again under the same name takes its predecessor's partitions back at once, even
+     * after a SIGKILL, instead of waiting for the predecessor's session to time out.
+     *
+     * @param instance the process's name, unique among the processes of the run (user-service-2)
+     */
+    public static Map<String, String> forService(Map<String, String> shared, String instance, int port) {
         Map<String, String> env = new HashMap<>(shared);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put(GROUP_INSTANCE_ID, instance);
         return env;
     }
 }

@@ -46,9 +46,18 @@ public final class ServiceFleet implements AutoCloseable {
      * What to start and how.
      *
      * @param replicaPorts for each service, the port of each of its replicas (one port: one process)
+     * @param ownSessions each process in a session of its own (see {@link ChildProcess#startInOwnSession}), for a
+     *            caller that always stops the fleet itself (the launcher); otherwise they share the caller's process
+     *            group and a terminal's Ctrl-C ends them with it (the tests)
      */
     public record Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
-            List<String> jvmOptions, Path logDir, Duration readyTimeout) {
+            List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions) {
+
+        /** Processes in the caller's process group. */
+        public Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
+                List<String> jvmOptions, Path logDir, Duration readyTimeout) {
+            this(repoRoot, replicaPorts, environment, jvmOptions, logDir, readyTimeout, false);
+        }
 
         /** One process per service, on the given port. */
         public static Launch oneEach(Path repoRoot, Map<SuiteService, Integer> ports, Map<String, String> environment,
@@ -80,10 +89,13 @@ public final class ServiceFleet implements AutoCloseable {
                 for (int i = 0; i < replicas.size(); i++) {
                     String name = service.replicaName(i, replicas.size());
                     int port = replicas.get(i);
-                    ChildProcess process = ChildProcess.start(name, JavaCommand.of(launch.jvmOptions(), "-jar",
-                            service.runnableJar(launch.repoRoot()).toString()),
-                            ServiceEnvironment.forService(launch.environment(), port), launch.repoRoot(),
-                            launch.logDir().resolve(name + ".log"));
+                    List<String> command = JavaCommand.of(launch.jvmOptions(), "-jar",
+                            service.runnableJar(launch.repoRoot()).toString());
+                    Map<String, String> env = ServiceEnvironment.forService(launch.environment(), name, port);
+                    Path log = launch.logDir().resolve(name + ".log");
+                    ChildProcess process = launch.ownSessions()
+                            ? ChildProcess.startInOwnSession(name, command, env, launch.repoRoot(), log)
+                            : ChildProcess.start(name, command, env, launch.repoRoot(), log);
                     processes.add(process);
                     waits.add(() -> {
                         awaitReady(http, name, process, port, launch.readyTimeout());

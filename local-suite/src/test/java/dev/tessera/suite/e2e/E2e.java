@@ -78,11 +78,15 @@ final class E2e {
         }
     }
 
-    /** Starts one process of {@code service} from its built jar, logging to {@code logs/<logName>.log}. */
+    /**
+     * Starts one process of {@code service} from its built jar, logging to {@code logs/<logName>.log}. Its Kafka
+     * consumers are static group members named {@code instance}: a process started again under the same name takes
+     * its predecessor's partitions over at once, as a restarted container of the same pod does.
+     */
     static ChildProcess startService(Path root, SuiteService service, List<String> jvmOptions,
-            Map<String, String> env, int port, Path logs, String logName) {
+            Map<String, String> env, int port, Path logs, String instance, String logName) {
         return ChildProcess.start(logName, JavaCommand.of(jvmOptions, "-jar", service.runnableJar(root).toString()),
-                ServiceEnvironment.forService(env, port), root, logs.resolve(logName + ".log"));
+                ServiceEnvironment.forService(env, instance, port), root, logs.resolve(logName + ".log"));
     }
 
     /** Waits until the process answers {@code /q/health/ready}; fails at once, with its log, if it exits. */

@@ -519,9 +519,10 @@ class FunctionsEndToEndTest {
         return calls(event).stream().filter(c -> c.getInteger("answered") == 200).count();
     }
 
+    /** A restart keeps the service's name, as a restarted container keeps its pod's: it is the same group member. */
     private void start(SuiteService service, String logName) {
         processes.put(service, E2e.startService(root, service, E2e.JVM_OPTIONS, serviceEnv, ports.get(service), LOGS,
-                logName));
+                service.module(), logName));
     }
 
     private void awaitReady(SuiteService service) {

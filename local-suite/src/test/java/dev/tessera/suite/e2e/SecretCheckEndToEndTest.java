@@ -53,25 +53,25 @@ class SecretCheckEndToEndTest {
         stack.close();
     }
 
-    /** The environment the launcher gives a service, with this secret. */
-    private Map<String, String> localRun(String secret, int port) {
+    /** The environment the launcher gives the service process {@code name}, with this secret. */
+    private Map<String, String> localRun(String name, String secret, int port) {
         return ServiceEnvironment.forService(ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), null, 0, "http://localhost:8081"), Map.of(),
-                LocalSecrets.given(secret, "e2e-operator-token-secret-check")), port);
+                LocalSecrets.given(secret, "e2e-operator-token-secret-check")), name, port);
     }
 
     /** The same outside a local run, as a deployment starts it. */
-    private Map<String, String> deployment(String secret, int port) {
-        Map<String, String> env = localRun(secret, port);
+    private Map<String, String> deployment(String name, String secret, int port) {
+        Map<String, String> env = localRun(name, secret, port);
         env.remove(ServiceEnvironment.LOCAL_RUN);
         return env;
     }
 
     @Test
     void outsideTheLocalRunAPublishedOrShortSecretStopsTheStartWithOneLine() throws Exception {
-        Process published = start("published", deployment(PUBLISHED, E2e.freePort()));
-        Process tooShort = start("short", deployment(THIRTY_ONE_BYTES, E2e.freePort()));
+        Process published = start("published", deployment("published", PUBLISHED, E2e.freePort()));
+        Process tooShort = start("short", deployment("short", THIRTY_ONE_BYTES, E2e.freePort()));
         assertRefused(published, "published", "Refusing to start: GOTRUE_JWT_SECRET is a published example value, "
                 + "so anyone can sign tokens with it; set a random one of at least 32 bytes, e.g. "
                 + "$(openssl rand -base64 48)");
@@ -85,8 +85,9 @@ class SecretCheckEndToEndTest {
         HttpClient http = HttpClient.newHttpClient();
         int shortPort = E2e.freePort();
         int publishedPort = E2e.freePort();
-        ChildProcess withShort = startService("local-short", localRun(THIRTY_ONE_BYTES, shortPort));
-        ChildProcess withPublished = startService("local-published", localRun(PUBLISHED, publishedPort));
+        ChildProcess withShort = startService("local-short", localRun("local-short", THIRTY_ONE_BYTES, shortPort));
+        ChildProcess withPublished = startService("local-published", localRun("local-published", PUBLISHED,
+                publishedPort));
         E2e.awaitReady(http, SuiteService.MAIL, withShort, shortPort);
         E2e.awaitReady(http, SuiteService.MAIL, withPublished, publishedPort);
         assertTrue(Files.readString(withShort.log()).contains("GOTRUE_JWT_SECRET is 31 bytes long, HS256 needs at "

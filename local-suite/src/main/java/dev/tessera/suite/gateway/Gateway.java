@@ -2,6 +2,7 @@ package dev.tessera.suite.gateway;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -271,7 +272,7 @@ public final class Gateway implements AutoCloseable {
 
     /** Copies every header except hop-by-hop ones and those the Connection header names; keeps repeated ones. */
     private static void copyHeaders(MultiMap from, MultiMap to) {
-        Set<String> connectionScoped = new java.util.HashSet<>(HOP_BY_HOP);
+        Set<String> connectionScoped = new HashSet<>(HOP_BY_HOP);
         for (String value : from.getAll(HttpHeaders.CONNECTION)) {
             for (String name : value.split(",")) {
                 connectionScoped.add(name.trim().toLowerCase(Locale.ROOT));

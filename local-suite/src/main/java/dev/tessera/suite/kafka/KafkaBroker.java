@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +134,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private static List<String> brokerJvmOptions(Settings settings) {
-        List<String> options = new java.util.ArrayList<>(settings.jvmOptions());
+        List<String> options = new ArrayList<>(settings.jvmOptions());
         // The broker logs through slf4j-simple (on the same classpath): timestamps, INFO and up, to its log file.
         options.addAll(List.of(
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",

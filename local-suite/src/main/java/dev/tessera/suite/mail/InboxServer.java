@@ -1,6 +1,7 @@
 package dev.tessera.suite.mail;
 
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import dev.tessera.suite.http.HttpListeners;
 import dev.tessera.suite.http.JsonErrors;
@@ -68,7 +69,7 @@ public final class InboxServer implements AutoCloseable {
     }
 
     /** Reading and parsing the mails happens on a worker thread, never on the event loop. */
-    private void answer(HttpServerRequest request, String contentType, java.util.concurrent.Callable<String> body) {
+    private void answer(HttpServerRequest request, String contentType, Callable<String> body) {
         vertx.executeBlocking(body).onComplete(done -> {
             if (done.failed()) {
                 JsonErrors.send(request.response(), 500, "Could not read the inbox: " + done.cause().getMessage());

@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 import dev.tessera.suite.SuiteException;
@@ -107,7 +108,7 @@ public final class ServiceFleet implements AutoCloseable {
             List<CompletableFuture<Void>> ready = waits.stream().map(CompletableFuture::runAsync).toList();
             try {
                 CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof SuiteException suite ? suite : new SuiteException(e.getMessage(), e);
             }
             return fleet;

@@ -16,17 +16,15 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
-import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.testing.HookServiceStub;
-import dev.tessera.user.testing.ServiceCredentialForTests;
+import dev.tessera.user.testing.InternalCalls;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -41,7 +39,7 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 public class HooksTest {
 
-    static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    static final String SECRET = InternalCalls.SECRET;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @InjectTestStack
@@ -52,8 +50,7 @@ public class HooksTest {
     }
 
     static RequestSpecification internal() {
-        return given().header("Authorization", "Bearer " + ServiceCredentialForTests.derive(SECRET))
-                .contentType(ContentType.JSON);
+        return InternalCalls.internal();
     }
 
     static List<String> ran(String email) {
@@ -61,11 +58,7 @@ public class HooksTest {
     }
 
     String confirmationToken(String userId) throws Exception {
-        var records = stack.awaitRecords(Topic.MAIL, seen -> seen.stream().anyMatch(r -> r.key().equals(userId)),
-                Duration.ofSeconds(30));
-        JsonNode mail = JSON.readTree(records.stream().filter(r -> r.key().equals(userId)).reduce((a, b) -> b)
-                .orElseThrow().value());
-        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
+        return InternalCalls.newestMailToken(stack, userId);
     }
 
     long users(String email) throws Exception {

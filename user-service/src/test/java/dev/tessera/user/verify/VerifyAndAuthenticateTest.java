@@ -25,13 +25,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
-import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.testing.HookServiceStub;
-import dev.tessera.user.testing.ServiceCredentialForTests;
+import dev.tessera.user.testing.InternalCalls;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -47,15 +46,14 @@ import io.restassured.specification.RequestSpecification;
 @QuarkusTestResource(value = HookServiceStub.class, restrictToAnnotatedClass = false)
 public class VerifyAndAuthenticateTest {
 
-    public static final String SECRET = "test-secret-test-secret-test-secret-0123456789";
+    public static final String SECRET = InternalCalls.SECRET;
     public static final ObjectMapper JSON = new ObjectMapper();
 
     @InjectTestStack
     TestStack stack;
 
     public static RequestSpecification internal() {
-        return given().header("Authorization", "Bearer " + ServiceCredentialForTests.derive(SECRET))
-                .contentType(ContentType.JSON);
+        return InternalCalls.internal();
     }
 
     String signup(String email, String password) {
@@ -64,11 +62,7 @@ public class VerifyAndAuthenticateTest {
     }
 
     String confirmationToken(String userId) throws Exception {
-        var records = stack.awaitRecords(Topic.MAIL, seen -> seen.stream().anyMatch(r -> r.key().equals(userId)),
-                Duration.ofSeconds(30));
-        JsonNode mail = JSON.readTree(records.stream().filter(r -> r.key().equals(userId)).reduce((a, b) -> b)
-                .orElseThrow().value());
-        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
+        return InternalCalls.newestMailToken(stack, userId);
     }
 
     @Test

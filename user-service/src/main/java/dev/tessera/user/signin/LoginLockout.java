@@ -114,9 +114,9 @@ public class LoginLockout {
 
         static final Attempt UNCOUNTED = new Attempt(null, 0, 0, 0, Instant.MAX);
 
-        /** Nothing to forget: no failures, no lockouts, no other attempt under way. */
-        boolean clean() {
-            return failuresBefore == 0 && underWayBefore == 0 && lockoutsBefore == 0;
+        /** No streak to forget: no failures, no lockouts. */
+        boolean noStreak() {
+            return failuresBefore == 0 && lockoutsBefore == 0;
         }
     }
 
@@ -150,10 +150,18 @@ public class LoginLockout {
                 : pool.preparedQuery(fail).execute(Tuple.of(attempt.key())).replaceWithVoid();
     }
 
-    /** The password matched: the streak is over. A clean reservation needs no write. */
+    /**
+     * The password matched: the streak is over. Without a streak to forget, the slot is given back only when other
+     * attempts were under way (alone, it lapses unwritten); the update changes no indexed column, so PostgreSQL
+     * makes it in place, where deleting the row and inserting it again at the next login left a dead row and index
+     * entries behind each time (an account signing in often, such as a service's, did that at every login).
+     */
     public Uni<Void> succeeded(Attempt attempt) {
-        return attempt.key() == null || attempt.clean() ? Uni.createFrom().voidItem()
-                : pool.preparedQuery(clear).execute(Tuple.of(attempt.key())).replaceWithVoid();
+        if (attempt.key() == null || attempt.noStreak() && attempt.underWayBefore() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        String statement = attempt.noStreak() ? release : clear;
+        return pool.preparedQuery(statement).execute(Tuple.of(attempt.key())).replaceWithVoid();
     }
 
     /** No password was checked (the service was too busy): the slot is given back. */

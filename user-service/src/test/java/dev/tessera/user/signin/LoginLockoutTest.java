@@ -125,6 +125,32 @@ public class LoginLockoutTest {
         assertEquals(expected(10, 1), guesses(email, 11));
     }
 
+    /**
+     * An account that signs in again and again, several logins at once (a service's account, say), is never
+     * refused: every success gives back the slot its reservation took, so no count builds up.
+     */
+    @Test
+    void anAccountSigningInOftenIsNeverHeldBack() throws Exception {
+        String email = confirmedUser(stack).email();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<String> outcomes = new ArrayList<>();
+            for (int round = 0; round < 8; round++) {
+                List<Callable<Integer>> logins = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    logins.add(() -> login(email, PASSWORD).statusCode());
+                }
+                for (Future<Integer> answer : pool.invokeAll(logins)) {
+                    outcomes.add(String.valueOf(answer.get()));
+                }
+            }
+            assertEquals(List.of("200"), outcomes.stream().distinct().toList(), outcomes.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("400 " + NO_MATCH, outcome(login(email, "one wrong guess")), "and a guess is still checked");
+    }
+
     @Test
     void aCompletedRecoveryLiftsTheLockout() {
         Account account = confirmedUser(stack);

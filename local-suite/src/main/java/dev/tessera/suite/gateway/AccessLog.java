@@ -40,6 +40,24 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A request's path and the names of its query parameters, without their values: a query carries one-time tokens
+     * ({@code /verify?token=}), OAuth codes and states, and refused credentials ({@code /token?password=}), which must
+     * not reach a log file.
+     */
+    public static String withoutValues(String path, String query) {
+        if (query == null || query.isEmpty()) {
+            return path;
+        }
+        StringBuilder names = new StringBuilder(path).append('?');
+        String[] pairs = query.split("&", -1);
+        for (int i = 0; i < pairs.length; i++) {
+            int equals = pairs[i].indexOf('=');
+            names.append(i == 0 ? "" : "&").append(equals < 0 ? pairs[i] : pairs[i].substring(0, equals));
+        }
+        return names.toString();
+    }
+
     public void log(String line) {
         if (writer == null) {
             return;

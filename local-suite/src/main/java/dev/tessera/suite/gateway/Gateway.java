@@ -297,8 +297,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void log(HttpServerRequest request, String upstream, int status, long started) {
-        accessLog.log(request.method() + " " + request.uri() + " -> " + upstream + " " + status + " "
-                + (System.nanoTime() - started) / 1_000_000 + " ms");
+        accessLog.log(request.method() + " " + AccessLog.withoutValues(request.path(), request.query()) + " -> "
+                + upstream + " " + status + " " + (System.nanoTime() - started) / 1_000_000 + " ms");
     }
 
     @Override

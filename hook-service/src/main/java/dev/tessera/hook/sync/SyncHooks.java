@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,7 @@ import dev.tessera.hook.targets.HookTarget;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.HookEvent;
+import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.internal.HookOutcome;
 import io.smallrye.mutiny.Uni;
 
@@ -39,11 +41,17 @@ import io.smallrye.mutiny.Uni;
  * {@code 422 "Failed to handle signup webhook"}; a timeout is retried, and on the last attempt is 504; a connection
  * that cannot be made is 502 at once; a connection that breaks is 500; an open circuit breaker is 503. The first
  * error ends the call: the caller passes it to the client and rolls back.
+ *
+ * <p>When the caller sent a budget ({@link Deadline}), the attempts fit in it: an attempt waits at most what is left,
+ * and none starts with less than {@link #SHORTEST_ATTEMPT} left; running out answers the same 504 as a last attempt's
+ * timeout, in time for the caller to pass it on rather than give up first.
  */
 @ApplicationScoped
 public class SyncHooks {
 
     private static final Logger LOG = Logger.getLogger(SyncHooks.class);
+    /** Less time than this left in the caller's budget starts no attempt: no function answers that fast over HTTP. */
+    static final Duration SHORTEST_ATTEMPT = Duration.ofMillis(100);
 
     private final HookTargets targets;
     private final HookClient client;
@@ -73,18 +81,19 @@ public class SyncHooks {
             return Uni.createFrom().item(HookOutcome.UNCHANGED);
         }
         String id = UUID.randomUUID().toString();
-        return runFrom(event, id, chain, 0, new LinkedHashMap<>(user), MetadataReplacement.NONE)
+        Optional<Instant> until = Deadline.remaining().map(left -> Instant.now().plus(left).minus(Deadline.MARGIN));
+        return runFrom(event, id, until, chain, 0, new LinkedHashMap<>(user), MetadataReplacement.NONE)
                 .map(result -> new HookOutcome(result.appMetadata(), result.userMetadata()));
     }
 
-    private Uni<MetadataReplacement> runFrom(HookEvent event, String id, List<HookTarget> chain, int index,
-            Map<String, Object> user, MetadataReplacement sofar) {
+    private Uni<MetadataReplacement> runFrom(HookEvent event, String id, Optional<Instant> until,
+            List<HookTarget> chain, int index, Map<String, Object> user, MetadataReplacement sofar) {
         if (index == chain.size()) {
             return Uni.createFrom().item(sofar);
         }
         HookTarget target = chain.get(index);
         HookMessage message = HookMessage.of(mapper, event, id, false, signer.instanceId(), user);
-        return call(event, target, message, 1).chain(answer -> {
+        return call(event, target, message, until, 1).chain(answer -> {
             MetadataReplacement replacement = MetadataReplacement.of(mapper, answer);
             MetadataReplacement merged = sofar;
             if (replacement.appMetadata() != null) {
@@ -95,13 +104,26 @@ public class SyncHooks {
                 user.put("user_metadata", replacement.userMetadata());
                 merged = new MetadataReplacement(merged.appMetadata(), replacement.userMetadata());
             }
-            return runFrom(event, id, chain, index + 1, user, merged);
+            return runFrom(event, id, until, chain, index + 1, user, merged);
         });
     }
 
-    private Uni<Answer> call(HookEvent event, HookTarget target, HookMessage message, int attempt) {
+    private Uni<Answer> call(HookEvent event, HookTarget target, HookMessage message, Optional<Instant> until,
+            int attempt) {
         Instant started = Instant.now();
-        return breakers.guard(target, () -> client.post(target, message, timeout))
+        Duration wait = timeout;
+        if (until.isPresent()) {
+            Duration left = Duration.between(started, until.get());
+            if (left.compareTo(SHORTEST_ATTEMPT) < 0) {
+                LOG.infof("%s hook %s: the caller's time ran out before attempt %d of %d", event.wireName(), target,
+                        attempt, attempts);
+                metrics.finished("sync", event.wireName(), target.name(), "timeout");
+                return Uni.createFrom().failure(outOfTime());
+            }
+            wait = left.compareTo(timeout) < 0 ? left : timeout;
+        }
+        Duration attemptTimeout = wait;
+        return breakers.guard(target, () -> client.post(target, message, attemptTimeout))
                 .onItemOrFailure().transformToUni((answer, failure) -> {
                     Duration took = Duration.between(started, Instant.now());
                     if (failure == null) {
@@ -113,17 +135,17 @@ public class SyncHooks {
                         LOG.infof("%s hook %s answered %d on attempt %d of %d", event.wireName(), target,
                                 answer.status(), attempt, attempts);
                         if (attempt < attempts) {
-                            return call(event, target, message, attempt + 1);
+                            return call(event, target, message, until, attempt + 1);
                         }
                         metrics.finished("sync", event.wireName(), target.name(), "blocked");
                         return Uni.createFrom().failure(ApiError.unprocessable("Failed to handle signup webhook"));
                     }
-                    return failed(event, target, message, attempt, failure, took);
+                    return failed(event, target, message, until, attempt, failure, took);
                 });
     }
 
-    private Uni<Answer> failed(HookEvent event, HookTarget target, HookMessage message, int attempt,
-            Throwable failure, Duration took) {
+    private Uni<Answer> failed(HookEvent event, HookTarget target, HookMessage message, Optional<Instant> until,
+            int attempt, Throwable failure, Duration took) {
         if (CircuitBreakers.isOpen(failure)) {
             metrics.attempt(event.wireName(), target.name(), "circuit_open", took);
             metrics.finished("sync", event.wireName(), target.name(), "circuit_open");
@@ -140,11 +162,10 @@ public class SyncHooks {
         switch (call.kind()) {
             case TIMEOUT:
                 if (attempt < attempts) {
-                    return call(event, target, message, attempt + 1);
+                    return call(event, target, message, until, attempt + 1);
                 }
                 metrics.finished("sync", event.wireName(), target.name(), "timeout");
-                return Uni.createFrom().failure(ApiError.of(504,
-                        "Failed to perform webhook in time frame (" + timeout.toSeconds() + " seconds)"));
+                return Uni.createFrom().failure(outOfTime());
             case BROKEN:
                 metrics.finished("sync", event.wireName(), target.name(), "broken");
                 return Uni.createFrom().failure(ApiError.internal("Failed to trigger webhook to "
@@ -158,5 +179,9 @@ public class SyncHooks {
                 metrics.finished("sync", event.wireName(), target.name(), "connect");
                 return Uni.createFrom().failure(ApiError.of(502, "Failed to connect to " + target.displayUrl()));
         }
+    }
+
+    private ApiError outOfTime() {
+        return ApiError.of(504, "Failed to perform webhook in time frame (" + timeout.toSeconds() + " seconds)");
     }
 }

@@ -28,6 +28,7 @@ import dev.tessera.hook.testing.FunctionServer.Reply;
 import dev.tessera.hook.testing.FunctionServerResource;
 import dev.tessera.hook.testing.InjectFunctionServer;
 import dev.tessera.hook.testing.Signatures;
+import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.internal.ServiceCredential;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -177,6 +178,22 @@ class SyncHooksTest {
         assertTrue(took.compareTo(Duration.ofMillis(2900)) > 0 && took.compareTo(Duration.ofSeconds(8)) < 0,
                 "three attempts of one second each, took " + took);
         assertEquals(0, mine("/webhook").size());
+    }
+
+    /**
+     * The caller (user-service, with auth-service behind it) gives 1.6 s: the attempts fit in that (one of at most a
+     * second, then what is left less the margin), so the 504 comes without the three full attempts that a call
+     * without a budget gets. Counted, not timed: a loaded machine stretches every duration but not the count.
+     */
+    @Test
+    void theAttemptsFitInTheCallersBudget() throws Exception {
+        functions.on("/fn/identity-login", (r, n) -> Reply.status(204).after(Duration.ofMillis(2500)));
+        authorized().header(Deadline.HEADER, "1600").body(Map.of("event", "login", "user", user))
+                .post("/internal/hooks/login").then().statusCode(504)
+                .body("msg", equalTo("Failed to perform webhook in time frame (1 seconds)"));
+        Thread.sleep(1500);
+        int attempts = mine("/fn/identity-login").size();
+        assertTrue(attempts >= 1 && attempts <= 2, attempts + " attempts: " + functions.describe());
     }
 
     @Test

@@ -16,8 +16,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.HookEvent;
+import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
+import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserView;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +30,10 @@ import io.smallrye.mutiny.Uni;
  * after a password check. A refusal fails the action with hook-service's GoTrue error; an answer's maps replace the
  * user's, so the response, the token and the event show them. hook-service unreachable fails closed (503), as
  * GoTrue does when its hook target is down.
+ *
+ * <p>The functions get what is left of this request's time ({@link Deadline}): hook-service fits its attempts in it,
+ * this service stops waiting when its own caller would, and an answer that comes after that fails the action with
+ * 504 instead of letting it commit for a client that was already told it failed.
  */
 @ApplicationScoped
 public class EventHooks {
@@ -37,6 +43,7 @@ public class EventHooks {
     };
 
     private final HookServiceClient client;
+    private final ServiceCredentialHeaders calls;
     private final ObjectMapper mapper;
     private final Duration subscriptionsTtl;
     private volatile Subscriptions subscriptions = new Subscriptions(Set.of(), 0);
@@ -45,9 +52,10 @@ public class EventHooks {
     private record Subscriptions(Set<String> events, long until) {
     }
 
-    public EventHooks(@RestClient HookServiceClient client, ObjectMapper mapper,
+    public EventHooks(@RestClient HookServiceClient client, ServiceCredentialHeaders calls, ObjectMapper mapper,
             @ConfigProperty(name = "tessera.hooks.subscriptions-ttl", defaultValue = "PT10S") Duration subscriptionsTtl) {
         this.client = client;
+        this.calls = calls;
         this.mapper = mapper;
         this.subscriptionsTtl = subscriptionsTtl;
     }
@@ -63,7 +71,11 @@ public class EventHooks {
                 return Uni.createFrom().item(HookOutcome.UNCHANGED);
             }
             Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
+            String what = "The " + event.wireName() + " hook";
+            Duration wait = calls.callBudget().plus(Deadline.MARGIN);
             return unavailableAs503(HOOK_SERVICE, client.run(event.wireName(), new HookInvocation(event.wireName(), view)))
+                    .ifNoItem().after(wait).failWith(() -> Deadline.timedOut(what))
+                    .invoke(() -> Deadline.requireTimeLeft(what))
                     .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
         });
     }

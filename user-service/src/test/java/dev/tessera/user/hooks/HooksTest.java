@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
@@ -132,6 +133,38 @@ public class HooksTest {
                 && r.value().contains("user.updated")), Duration.ofSeconds(30));
         assertTrue(events.stream().filter(r -> r.key().equals(id) && r.value().contains("user.updated"))
                 .anyMatch(r -> r.value().contains("\"roles\":[\"admin\"]")), "the event carries the stored values");
+    }
+
+    /**
+     * auth-service gives the password check 1.2 s; the login function answers with new metadata after 2.5 s. The check
+     * answers 504 when the budget ends, and the late answer is never stored: the client was told the login failed.
+     */
+    @Test
+    void aLoginFunctionSlowerThanTheCallersBudgetChangesNothing() throws Exception {
+        String email = email();
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "hook-test-password"))
+                .post("/signup").then().statusCode(200).extract().path("id");
+        internal().body(Map.of("type", "signup", "token", confirmationToken(id))).post("/internal/verify")
+                .then().statusCode(200);
+        String login = HookServiceStub.key("login", email);
+        HookServiceStub.ANSWERS.put(login, Answer.ok(Map.of("app_metadata", Map.of("roles", List.of("late")))));
+        HookServiceStub.DELAYS.put(login, Duration.ofMillis(2500));
+        try {
+            internal().header(Deadline.HEADER, "1200")
+                    .body(Map.of("email", email, "password", "hook-test-password", "aud", ""))
+                    .post("/internal/authenticate").then().statusCode(504).body("code", equalTo(504));
+            Thread.sleep(2500);
+            try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                    "select app_metadata::text from users.users where id = ?")) {
+                s.setObject(1, UUID.fromString(id));
+                ResultSet rs = s.executeQuery();
+                rs.next();
+                assertTrue(JSON.readTree(rs.getString(1)).path("roles").isMissingNode(), rs.getString(1));
+            }
+        } finally {
+            HookServiceStub.DELAYS.remove(login);
+            HookServiceStub.ANSWERS.remove(login);
+        }
     }
 
     @Test

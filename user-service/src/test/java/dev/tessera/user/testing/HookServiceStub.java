@@ -1,5 +1,6 @@
 package dev.tessera.user.testing;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,8 @@ public class HookServiceStub extends InternalApiStub {
 
     /** "event email" → answer. */
     public static final Map<String, Answer> ANSWERS = new ConcurrentHashMap<>();
+    /** "event email" → how long the answer takes (a slow function). */
+    public static final Map<String, Duration> DELAYS = new ConcurrentHashMap<>();
     /** "event email" of every hook call, in order. */
     static final List<String> RAN = new CopyOnWriteArrayList<>();
 
@@ -46,6 +49,14 @@ public class HookServiceStub extends InternalApiStub {
             String event = path.substring("/internal/hooks/".length());
             String key = key(event, body.path("user").path("email").asText());
             RAN.add(key);
+            Duration delay = DELAYS.get(key);
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return ANSWERS.getOrDefault(key, Answer.ok(Map.of()));
         });
     }

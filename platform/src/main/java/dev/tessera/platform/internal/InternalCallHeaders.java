@@ -7,15 +7,22 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
 
+import dev.tessera.platform.web.RequestIds;
 
-/** Presents the service credential on every call to another service's internal API. */
+/**
+ * The headers of every call to another service's internal API: the service credential, and the id of the request
+ * being handled, so the callee logs (and answers a server error) under the same id. The trace context goes along by
+ * itself: the REST client is instrumented.
+ */
 @ApplicationScoped
-public class ServiceCredentialHeaders implements ClientHeadersFactory {
+public class InternalCallHeaders implements ClientHeadersFactory {
 
     private final ServiceCredential credential;
+    private final RequestIds requestIds;
 
-    public ServiceCredentialHeaders(ServiceCredential credential) {
+    public InternalCallHeaders(ServiceCredential credential, RequestIds requestIds) {
         this.credential = credential;
+        this.requestIds = requestIds;
     }
 
     @Override
@@ -23,6 +30,10 @@ public class ServiceCredentialHeaders implements ClientHeadersFactory {
             MultivaluedMap<String, String> outgoing) {
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
         headers.putSingle(HttpHeaders.AUTHORIZATION, credential.authorizationHeader());
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            headers.putSingle(requestIds.header(), requestId);
+        }
         return headers;
     }
 }

@@ -16,3 +16,7 @@ create table if not exists outbox (
     created_at   timestamptz not null
 );
 create index if not exists outbox_by_seq on outbox (seq);
+-- The W3C trace context (traceparent) of the request that wrote the row: the relay puts the record it publishes into
+-- that trace, so a signup's mail is part of the signup's trace. Nullable and without a default, so adding it only
+-- changes the catalogue, and a replica of the previous release, which names its columns, goes on inserting rows.
+alter table outbox add column if not exists traceparent text;

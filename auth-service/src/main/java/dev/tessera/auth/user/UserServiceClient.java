@@ -16,10 +16,10 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import dev.tessera.platform.internal.ExternalLogin;
 import dev.tessera.platform.internal.ExternalLoginResult;
+import dev.tessera.platform.internal.InternalCallHeaders;
 import dev.tessera.platform.internal.InternalErrors;
 import dev.tessera.platform.internal.InviteCheck;
 import dev.tessera.platform.internal.PasswordCheck;
-import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
@@ -29,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  * user-service's internal API. Its errors are already GoTrue-shaped and are passed on to the client unchanged.
  */
 @RegisterRestClient(configKey = "user-service")
-@RegisterClientHeaders(ServiceCredentialHeaders.class)
+@RegisterClientHeaders(InternalCallHeaders.class)
 @Path("/internal")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

@@ -26,6 +26,8 @@ public class UserServiceStub extends InternalApiStub {
     public static final Map<String, Object[]> INVITES = new ConcurrentHashMap<>();
     /** The Authorization header of the last call. */
     public static volatile String lastAuthorization;
+    /** The last call, with its headers. */
+    public static volatile Call lastCall;
 
     @Override
     protected String urlProperty() {
@@ -49,7 +51,8 @@ public class UserServiceStub extends InternalApiStub {
     }
 
     private Answer lookup(Map<String, Object[]> table, String key) {
-        lastAuthorization = calls().get(calls().size() - 1).authorization();
+        lastCall = calls().get(calls().size() - 1);
+        lastAuthorization = lastCall.authorization();
         Object[] answer = table.get(key);
         return answer == null ? Answer.error(404, "User not found") : new Answer((Integer) answer[0], answer[1]);
     }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -24,6 +23,7 @@ import dev.tessera.hook.delivery.CallFailure;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.hook.targets.TargetAddresses;
 import dev.tessera.platform.error.ErrorBody;
+import dev.tessera.platform.web.RequestIds;
 import dev.tessera.platform.web.SecurityHeaders;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Vertx;
@@ -215,7 +215,7 @@ public class FunctionGateway {
             response.reset();
             return;
         }
-        String errorId = status >= 500 ? UUID.randomUUID().toString() : null;
+        String errorId = status >= 500 ? RequestIds.errorId() : null;
         try {
             response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(mapper.writeValueAsString(new ErrorBody(status, message, errorId)));

@@ -24,6 +24,8 @@ public final class ServiceEnvironment {
     public static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
     /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
+    /** JSON log lines are for a deployment's log collector; a local run's logs are read by a person. */
+    public static final String LOG_JSON = "TESSERA_LOG_JSON";
 
     private ServiceEnvironment() {
     }
@@ -70,6 +72,7 @@ public final class ServiceEnvironment {
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
+        env.putIfAbsent(LOG_JSON, "false");
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
         return env;
     }

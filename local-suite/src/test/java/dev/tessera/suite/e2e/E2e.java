@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,11 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.tessera.platform.testing.TestStack;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 import io.vertx.core.Vertx;
@@ -62,6 +65,7 @@ final class E2e {
         System.getenv().forEach((name, value) -> {
             boolean suiteSetting = name.startsWith("GOTRUE_") || name.startsWith("TESSERA_")
                     || name.startsWith("QUARKUS_") || name.startsWith("KAFKA_") || name.startsWith("MP_MESSAGING_")
+                    || name.startsWith("OTEL_")
                     || name.equals("DATABASE_URL") || name.equals("PORT");
             if (!suiteSetting) {
                 env.put(name, value);
@@ -76,6 +80,27 @@ final class E2e {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A free port for each service. */
+    static Map<SuiteService, Integer> freePorts() {
+        Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
+        for (SuiteService service : SuiteService.values()) {
+            ports.put(service, freePort());
+        }
+        return ports;
+    }
+
+    /**
+     * The environment the launcher gives the services, on the test's database, broker prefix and GreenMail, with the
+     * gateway at {@code base} and each service's internal address at {@code addresses}.
+     */
+    static Map<String, String> suiteEnvironment(TestStack stack, String base, Map<SuiteService, Integer> addresses,
+            String jwtSecret, String operatorToken) {
+        return ServiceEnvironment.compose(inheritedEnvironment(),
+                new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
+                        stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
+                addresses, LocalSecrets.given(jwtSecret, operatorToken));
     }
 
     /**
@@ -118,6 +143,17 @@ final class E2e {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return Admin.create(props);
+    }
+
+    /**
+     * Waits until a member of {@code group} has partitions of {@code topic}: a consumer that starts at the end of its
+     * topic (hook-service's) reads only what is published after that.
+     */
+    static void awaitReading(Admin admin, String group, String topic, Duration timeout) {
+        Poll.until(group + " was assigned no partition of " + topic, timeout).every(Duration.ofMillis(500))
+                .check(() -> admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group)
+                        .members().stream().anyMatch(member -> member.assignment().topicPartitions().stream()
+                                .anyMatch(partition -> partition.topic().equals(topic))));
     }
 
     /** Records of {@code topic} the group has not committed yet. */

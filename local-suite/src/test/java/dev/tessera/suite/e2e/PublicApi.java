@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class PublicApi {
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(method + " " + path, response.statusCode(), response.body(),
                 response.headers().firstValue(Gateway.UPSTREAM_HEADER).orElse(null),
-                response.headers().firstValue("Retry-After").orElse(null), logs);
+                response.headers().firstValue("Retry-After").orElse(null), response.headers(), logs);
     }
 
     /** Asserts a 200 and hands the reply on. */
@@ -59,8 +60,15 @@ final class PublicApi {
     /**
      * @param replica the replica that answered ({@code X-Tessera-Upstream}), null for a service that runs once
      * @param retryAfter the {@code Retry-After} header, or null
+     * @param headers every header of the answer
      */
-    record Reply(String request, int status, String body, String replica, String retryAfter, Path logs) {
+    record Reply(String request, int status, String body, String replica, String retryAfter, HttpHeaders headers,
+            Path logs) {
+
+        /** The first value of a header, or null. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
 
         JsonObject json() {
             try {

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +50,6 @@ import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.Poll;
-import dev.tessera.suite.service.LocalSecrets;
-import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
 import io.vertx.core.Vertx;
@@ -98,14 +95,8 @@ class WalkingSkeletonTest {
         base = "http://localhost:" + gatewayPort;
         api = new PublicApi(base, Path.of("target", "e2e-logs").toAbsolutePath());
 
-        Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
-        for (SuiteService service : SuiteService.values()) {
-            ports.put(service, E2e.freePort());
-        }
-        Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
-                new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
-                        stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),
-                ports, LocalSecrets.given(SECRET, OPERATOR_TOKEN));
+        Map<SuiteService, Integer> ports = E2e.freePorts();
+        Map<String, String> env = E2e.suiteEnvironment(stack, base, ports, SECRET, OPERATOR_TOKEN);
         env.put("GOTRUE_JWT_EXP", String.valueOf(JWT_EXP));
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "false");
         env.put("GOTRUE_SITE_URL", base);

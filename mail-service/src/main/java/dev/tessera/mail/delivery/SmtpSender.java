@@ -13,6 +13,12 @@ import org.jboss.logging.Logger;
 import dev.tessera.mail.template.MailContent;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.retry.Backoff;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
@@ -28,6 +34,9 @@ import io.vertx.ext.mail.SMTPException;
 public class SmtpSender {
 
     private static final Logger LOG = Logger.getLogger(SmtpSender.class);
+    static final String SPAN = "smtp send";
+    private static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("tessera.mail.request_id");
+    private static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("tessera.mail.smtp_attempts");
 
     private final ReactiveMailer mailer;
     private final Backoff backoff;
@@ -35,14 +44,22 @@ public class SmtpSender {
     private final String from;
     private final String messageIdDomain;
     private final boolean configured;
+    private final Tracer tracer;
 
     @Inject
-    public SmtpSender(ReactiveMailer mailer, GoTrueConfig config, DeliveryConfig delivery) {
+    public SmtpSender(ReactiveMailer mailer, GoTrueConfig config, DeliveryConfig delivery, Tracer tracer) {
         this(mailer, config.smtp().host().filter(host -> !host.isBlank()).isPresent(), config.smtp().adminEmail(),
-                Backoff.of(delivery.retry()), delivery.smtpTimeout());
+                Backoff.of(delivery.retry()), delivery.smtpTimeout(), tracer);
     }
 
+    /** Without tracing, for tests that run no Quarkus. */
     SmtpSender(ReactiveMailer mailer, boolean configured, String from, Backoff backoff, Duration attemptTimeout) {
+        this(mailer, configured, from, backoff, attemptTimeout, TracerProvider.noop().get(SmtpSender.class.getName()));
+    }
+
+    private SmtpSender(ReactiveMailer mailer, boolean configured, String from, Backoff backoff,
+            Duration attemptTimeout, Tracer tracer) {
+        this.tracer = tracer;
         this.mailer = mailer;
         this.backoff = backoff;
         this.attemptTimeout = attemptTimeout;
@@ -63,12 +80,32 @@ public class SmtpSender {
     }
 
     /**
-     * Sends the mail; emits the number of attempts it took.
+     * Sends the mail; emits the number of attempts it took. The send, retries included, is one span of the trace
+     * the mail request belongs to (the request that asked for the mail, through the outbox and the topic), named
+     * {@value #SPAN}; it carries the request id and the attempts, never the recipient.
      *
      * @param context where retries resume (the caller's Vert.x context)
      * @throws SmtpDeliveryFailed (as the failure) once the attempts are used up or the server refused for good
      */
     public Uni<Integer> send(UUID requestId, String to, MailContent content, Context context) {
+        return Uni.createFrom().deferred(() -> {
+            Span span = tracer.spanBuilder(SPAN).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute(REQUEST_ID, requestId.toString()).startSpan();
+            return attempts(requestId, to, content, context)
+                    .onItemOrFailure().invoke((tries, failure) -> {
+                        if (failure == null) {
+                            span.setAttribute(ATTEMPTS, tries.longValue());
+                        } else {
+                            // The class only: an SMTP reply may quote the recipient.
+                            span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+                        }
+                        span.end();
+                    })
+                    .onCancellation().invoke(span::end);
+        });
+    }
+
+    private Uni<Integer> attempts(UUID requestId, String to, MailContent content, Context context) {
         Mail mail = Mail.withHtml(to, content.subject(), content.html())
                 .setText(content.text())
                 .setFrom(from)

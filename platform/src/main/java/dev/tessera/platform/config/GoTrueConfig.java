@@ -51,6 +51,8 @@ public interface GoTrueConfig {
 
     Cookie cookie();
 
+    Api api();
+
     /**
      * The request header that names the client, read only from a trusted proxy ({@code TESSERA_TRUSTED_PROXIES});
      * unset means {@code X-Forwarded-For}. See {@code dev.tessera.platform.web.ClientAddress}.
@@ -229,5 +231,15 @@ public interface GoTrueConfig {
         /** Seconds; 0 means the default, a negative value turns cookies off. */
         @WithDefault("86400")
         long duration();
+    }
+
+    interface Api {
+        /**
+         * {@code GOTRUE_API_REQUEST_ID_HEADER} (or GoTrue's bare {@code REQUEST_ID_HEADER}): the request header whose
+         * value becomes the request id, set by the proxy in front; unset, each request gets a fresh id. See
+         * {@code dev.tessera.platform.web.RequestIds}.
+         */
+        @WithName("request-id-header")
+        Optional<String> requestIdHeader();
     }
 }

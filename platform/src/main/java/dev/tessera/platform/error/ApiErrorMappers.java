@@ -1,7 +1,5 @@
 package dev.tessera.platform.error;
 
-import java.util.UUID;
-
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -12,11 +10,13 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JacksonException;
 
+import dev.tessera.platform.web.RequestIds;
 import dev.tessera.platform.web.SessionCookie;
 
 /**
  * The one place where failures become responses. Clients see GoTrue's shapes only: never a Java class name or a
- * stack trace. Unclassified failures are logged with an error id that the client also receives.
+ * stack trace. Unclassified failures are logged with an error id that the client also receives: the request id, as on
+ * GoTrue ({@link RequestIds}).
  */
 public class ApiErrorMappers {
 
@@ -52,7 +52,7 @@ public class ApiErrorMappers {
         if (error instanceof ApiError api) {
             return render(api);
         }
-        String errorId = UUID.randomUUID().toString();
+        String errorId = RequestIds.errorId();
         LOG.errorf(error, "Unhandled failure, error_id=%s", errorId);
         return json(500, new ErrorBody(500, "Internal server error", errorId)).build();
     }
@@ -64,7 +64,7 @@ public class ApiErrorMappers {
         } else {
             String errorId = null;
             if (error.status() >= 500) {
-                errorId = UUID.randomUUID().toString();
+                errorId = RequestIds.errorId();
                 LOG.errorf(error.getCause(), "%s, error_id=%s", error.getMessage(), errorId);
             }
             response = json(error.status(), new ErrorBody(error.status(), error.getMessage(), errorId));

@@ -8,6 +8,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.tessera.platform.tracing.TraceParent;
+
 /**
  * A message waiting to be published. Written in the same transaction as the state change it announces; deleted by
  * {@link OutboxRelay} once the broker has acknowledged it. The table also has a {@code seq} bigserial column that
@@ -35,9 +37,17 @@ public class OutboxMessage {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    /**
+     * The W3C trace context of the request that wrote the row, which the relay continues on Kafka; null outside a
+     * trace (see {@link TraceParent}).
+     */
+    @Column(name = "traceparent")
+    public String traceparent;
+
     public OutboxMessage() {
     }
 
+    /** A message written now, in the trace of the current span (if any). */
     public OutboxMessage(UUID id, String topic, String key, String payload, String contentType) {
         this.id = id;
         this.topic = topic;
@@ -45,5 +55,6 @@ public class OutboxMessage {
         this.payload = payload;
         this.contentType = contentType;
         this.createdAt = Instant.now();
+        this.traceparent = TraceParent.current();
     }
 }

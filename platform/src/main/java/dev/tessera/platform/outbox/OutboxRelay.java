@@ -19,12 +19,14 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 import dev.tessera.platform.db.SchemaTable;
+import dev.tessera.platform.tracing.TraceParent;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -102,7 +104,7 @@ public class OutboxRelay {
         this.vacuumAfter = vacuumAfter;
         String table = OutboxRow.table(schema);
         this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
-        this.select = "select id, topic, msg_key, payload, content_type from " + table
+        this.select = "select id, topic, msg_key, payload, content_type, traceparent from " + table
                 + " order by seq limit $1 for update skip locked";
         this.delete = "delete from " + table + " where id = any($1)";
         this.vacuum = "vacuum (skip_locked) " + table;
@@ -182,7 +184,7 @@ public class OutboxRelay {
                             List<Pending> pending = new ArrayList<>(rows.size());
                             for (Row row : rows) {
                                 pending.add(new Pending(row.getUUID(0), row.getString(1), row.getString(2),
-                                        row.getString(3), row.getString(4)));
+                                        row.getString(3), row.getString(4), row.getString(5)));
                             }
                             return publish(pending).chain(() -> delete(connection, pending));
                         }));
@@ -205,7 +207,11 @@ public class OutboxRelay {
                         new RecordHeader("content-type", row.contentType().getBytes(StandardCharsets.UTF_8)),
                         new RecordHeader("message-id", row.id().toString().getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return emitter.sendMessage(Message.of(row.payload()).addMetadata(metadata));
+        Message<String> message = Message.of(row.payload()).addMetadata(metadata);
+        // The record continues the trace of the request that wrote the row, not the relay's (which has none): the
+        // connector's producer span takes this context as its parent and puts its own traceparent on the record.
+        var trace = TraceParent.restore(row.traceparent());
+        return emitter.sendMessage(trace == null ? message : message.addMetadata(TracingMetadata.withCurrent(trace)));
     }
 
     private Uni<Integer> delete(SqlConnection connection, List<Pending> rows) {
@@ -216,6 +222,7 @@ public class OutboxRelay {
         return connection.preparedQuery(delete).execute(Tuple.of(ids)).map(result -> rows.size());
     }
 
-    private record Pending(UUID id, String topic, String key, String payload, String contentType) {
+    private record Pending(UUID id, String topic, String key, String payload, String contentType,
+            String traceparent) {
     }
 }

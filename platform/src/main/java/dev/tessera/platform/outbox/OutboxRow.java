@@ -12,9 +12,9 @@ import dev.tessera.platform.db.SchemaTable;
  */
 public final class OutboxRow {
 
-    private static final String COLUMNS = "(id, topic, msg_key, payload, content_type, created_at)";
+    private static final String COLUMNS = "(id, topic, msg_key, payload, content_type, created_at, traceparent)";
     /** Cast, since a parameter in a SELECT list has no type for PostgreSQL to infer. */
-    private static final String[] TYPES = {"uuid", "text", "text", "text", "text", "timestamptz"};
+    private static final String[] TYPES = {"uuid", "text", "text", "text", "text", "timestamptz", "text"};
 
     private OutboxRow() {
     }
@@ -37,8 +37,9 @@ public final class OutboxRow {
         params.add(message.payload);
         params.add(message.contentType);
         params.add(message.createdAt.atOffset(ZoneOffset.UTC));
+        params.add(message.traceparent);
         StringBuilder values = new StringBuilder();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < TYPES.length; i++) {
             values.append(i == 0 ? "" : ", ").append('$').append(first + i).append("::").append(TYPES[i]);
         }
         return "insert into " + table + " " + COLUMNS + " select " + values + (source == null ? "" : " from " + source);

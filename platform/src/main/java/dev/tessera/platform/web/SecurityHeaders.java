@@ -28,7 +28,7 @@ public class SecurityHeaders {
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(ctx -> {
             ctx.addHeadersEndHandler(ignored -> {
-                if (ctx.get(UPSTREAM) == null) {
+                if (!leftToUpstream(ctx)) {
                     addDefaults(ctx.response().headers());
                 }
             });
@@ -39,6 +39,11 @@ public class SecurityHeaders {
     /** The answer of this request is relayed as another server wrote it; these defaults stay off it. */
     public static void leaveToUpstream(RoutingContext ctx) {
         ctx.put(UPSTREAM, Boolean.TRUE);
+    }
+
+    /** Whether this request's answer is relayed as another server wrote it ({@link #leaveToUpstream}). */
+    static boolean leftToUpstream(RoutingContext ctx) {
+        return ctx.get(UPSTREAM) != null;
     }
 
     private static void addDefaults(MultiMap headers) {

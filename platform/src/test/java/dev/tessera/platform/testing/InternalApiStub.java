@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
@@ -22,8 +24,13 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public abstract class InternalApiStub implements QuarkusTestResourceLifecycleManager {
 
-    /** One call the stub received. */
-    public record Call(String path, String authorization, JsonNode body) {
+    /** One call the stub received, with its headers (names in lower case). */
+    public record Call(String path, String authorization, JsonNode body, Map<String, String> headers) {
+
+        /** The first value of a header, whatever its case, or null. */
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
     }
 
     /** An answer: status and JSON body. */
@@ -64,7 +71,10 @@ public abstract class InternalApiStub implements QuarkusTestResourceLifecycleMan
             byte[] request = exchange.getRequestBody().readAllBytes();
             JsonNode body = request.length == 0 ? JSON.nullNode() : JSON.readTree(request);
             String path = exchange.getRequestURI().getPath();
-            calls.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), body));
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT),
+                    values.isEmpty() ? "" : values.get(0)));
+            calls.add(new Call(path, exchange.getRequestHeaders().getFirst("Authorization"), body, Map.copyOf(headers)));
             Answer reply = answer.apply(path, body);
             if (reply.status() == 204) {
                 exchange.sendResponseHeaders(204, -1);

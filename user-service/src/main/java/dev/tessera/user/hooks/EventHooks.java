@@ -19,7 +19,7 @@ import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
-import dev.tessera.platform.internal.ServiceCredentialHeaders;
+import dev.tessera.platform.internal.InternalCallHeaders;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserView;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +43,7 @@ public class EventHooks {
     };
 
     private final HookServiceClient client;
-    private final ServiceCredentialHeaders calls;
+    private final InternalCallHeaders calls;
     private final ObjectMapper mapper;
     private final Duration subscriptionsTtl;
     private volatile Subscriptions subscriptions = new Subscriptions(Set.of(), 0);
@@ -52,7 +52,7 @@ public class EventHooks {
     private record Subscriptions(Set<String> events, long until) {
     }
 
-    public EventHooks(@RestClient HookServiceClient client, ServiceCredentialHeaders calls, ObjectMapper mapper,
+    public EventHooks(@RestClient HookServiceClient client, InternalCallHeaders calls, ObjectMapper mapper,
             @ConfigProperty(name = "tessera.hooks.subscriptions-ttl", defaultValue = "PT10S") Duration subscriptionsTtl) {
         this.client = client;
         this.calls = calls;

@@ -15,14 +15,14 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.internal.HookSubscriptions;
+import dev.tessera.platform.internal.InternalCallHeaders;
 import dev.tessera.platform.internal.InternalErrors;
-import dev.tessera.platform.internal.ServiceCredentialHeaders;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
 /** hook-service's synchronous hooks; its errors (422, 502, 504, …) are the client's answer. */
 @RegisterRestClient(configKey = "hook-service")
-@RegisterClientHeaders(ServiceCredentialHeaders.class)
+@RegisterClientHeaders(InternalCallHeaders.class)
 @Path("/internal/hooks")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)

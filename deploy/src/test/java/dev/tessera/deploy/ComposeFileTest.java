@@ -219,6 +219,13 @@ class ComposeFileTest {
         assertNotNull(environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
         assertNotNull(environment.get("CLUSTER_ID"));
         assertEquals("false", String.valueOf(environment.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")));
+        // The log lives on the named volume, not in the image's default /tmp, which goes with the container.
+        List<String> mounts = ((List<String>) kafka.get("volumes")).stream()
+                .filter(v -> v.startsWith("kafka-data:")).toList();
+        assertEquals(1, mounts.size(), "the kafka-data volume is mounted once: " + kafka.get("volumes"));
+        assertTrue(((Map<String, Object>) compose.get("volumes")).containsKey("kafka-data"), "a named volume");
+        assertEquals(mounts.get(0).substring("kafka-data:".length()), environment.get("KAFKA_LOG_DIRS"),
+                "KAFKA_LOG_DIRS is where the volume is mounted");
         assertTrue(String.valueOf(environment.get("KAFKA_ADVERTISED_LISTENERS")).contains("//kafka:9092"));
         environment.keySet().forEach(k -> assertFalse(k.contains("ZOOKEEPER"), "no ZooKeeper: " + k));
 

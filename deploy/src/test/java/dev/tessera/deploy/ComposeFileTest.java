@@ -79,6 +79,11 @@ class ComposeFileTest {
             });
         });
         for (String service : Manifests.SERVICES) {
+            // The services answer health on the management port (9000), as in Kubernetes; 8080 serves the API only.
+            String test = String.join(" ", (List<String>) ((Map<String, Object>) services.get(service)
+                    .get("healthcheck")).get("test"));
+            assertTrue(test.contains("/dev/tcp/127.0.0.1/9000") && test.contains("GET /q/health/ready "), service
+                    + ": readiness on the management port: " + test);
             Map<String, Object> dependsOn = (Map<String, Object>) services.get(service).get("depends_on");
             assertTrue(dependsOn.keySet().containsAll(Set.of("postgres", "kafka-init")), service + ": " + dependsOn);
         }

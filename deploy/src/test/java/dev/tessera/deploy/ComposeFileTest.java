@@ -79,6 +79,11 @@ class ComposeFileTest {
             });
         });
         for (String service : Manifests.SERVICES) {
+            // The services answer health on the management port (9000), as in Kubernetes; 8080 serves the API only.
+            String test = String.join(" ", (List<String>) ((Map<String, Object>) services.get(service)
+                    .get("healthcheck")).get("test"));
+            assertTrue(test.contains("/dev/tcp/127.0.0.1/9000") && test.contains("GET /q/health/ready "), service
+                    + ": readiness on the management port: " + test);
             Map<String, Object> dependsOn = (Map<String, Object>) services.get(service).get("depends_on");
             assertTrue(dependsOn.keySet().containsAll(Set.of("postgres", "kafka-init")), service + ": " + dependsOn);
         }
@@ -219,6 +224,13 @@ class ComposeFileTest {
         assertNotNull(environment.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
         assertNotNull(environment.get("CLUSTER_ID"));
         assertEquals("false", String.valueOf(environment.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE")));
+        // The log lives on the named volume, not in the image's default /tmp, which goes with the container.
+        List<String> mounts = ((List<String>) kafka.get("volumes")).stream()
+                .filter(v -> v.startsWith("kafka-data:")).toList();
+        assertEquals(1, mounts.size(), "the kafka-data volume is mounted once: " + kafka.get("volumes"));
+        assertTrue(((Map<String, Object>) compose.get("volumes")).containsKey("kafka-data"), "a named volume");
+        assertEquals(mounts.get(0).substring("kafka-data:".length()), environment.get("KAFKA_LOG_DIRS"),
+                "KAFKA_LOG_DIRS is where the volume is mounted");
         assertTrue(String.valueOf(environment.get("KAFKA_ADVERTISED_LISTENERS")).contains("//kafka:9092"));
         environment.keySet().forEach(k -> assertFalse(k.contains("ZOOKEEPER"), "no ZooKeeper: " + k));
 

@@ -34,7 +34,7 @@ class DockerfileTest {
         }
         List<String> users = lines.stream().filter(l -> l.startsWith("USER ")).toList();
         assertEquals(List.of("USER 185:185"), users, service + ": runs as uid 185, as the Deployments' runAsUser");
-        assertTrue(lines.contains("EXPOSE 8080"), service);
+        assertTrue(lines.contains("EXPOSE 8080 9000"), service + ": the API and the management interface");
         String entrypoint = lines.stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
         assertTrue(entrypoint.startsWith("ENTRYPOINT [\"java\"") && entrypoint.contains("/deployments/quarkus-run.jar"),
                 service + ": exec form, so java itself receives SIGTERM: " + entrypoint);

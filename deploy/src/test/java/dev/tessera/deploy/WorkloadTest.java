@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -37,6 +38,8 @@ import dev.tessera.platform.event.Topic;
 class WorkloadTest {
 
     private static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
+    private static final String MANAGEMENT = "management";
+    private static final int MANAGEMENT_PORT = 9000;
     private static final Map<String, String> PROBE_PATHS = Map.of("startup", "/q/health/started", "liveness",
             "/q/health/live", "readiness", "/q/health/ready");
 
@@ -121,10 +124,107 @@ class WorkloadTest {
         assertNotNull(probe, where + ": no " + kind + " probe");
         assertNotNull(probe.getHttpGet(), where + ": " + kind + " probe is not an HTTP GET");
         assertEquals(PROBE_PATHS.get(kind), probe.getHttpGet().getPath(), where + ": " + kind + " probe path");
-        var port = probe.getHttpGet().getPort();
-        boolean declared = container.getPorts().stream().anyMatch(p -> port.getIntVal() != null
-                ? port.getIntVal().equals(p.getContainerPort()) : port.getStrVal().equals(p.getName()));
-        assertTrue(declared, where + ": " + kind + " probe port " + port + " is not a container port");
+        assertEquals(MANAGEMENT, probe.getHttpGet().getPort().getStrVal(), where + ": " + kind + " probe on the "
+                + "management port");
+        assertEquals(MANAGEMENT_PORT, managementPort(where, container).getContainerPort(), where);
+    }
+
+    private static ContainerPort managementPort(String where, Container container) {
+        return container.getPorts().stream().filter(p -> MANAGEMENT.equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(where + ": no container port named " + MANAGEMENT));
+    }
+
+    /**
+     * Health and metrics are served on Quarkus' management interface (quarkus.management.enabled, port 9000), which no
+     * Service exposes and hence no Ingress can route; the API port serves neither. Prometheus finds the port by the
+     * pod annotations and, in prod, the PodMonitor.
+     */
+    @ParameterizedTest
+    @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
+    void healthAndMetricsAreOnAManagementPortThatNoServiceOrIngressRoutes(String overlay) {
+        Manifests m = Manifests.of(overlay);
+        for (String service : Manifests.SERVICES) {
+            String properties = applicationProperties(service);
+            assertTrue(properties.lines().anyMatch(l -> l.equals("quarkus.management.enabled=true")), service
+                    + ": health and metrics on the management interface");
+            Deployment deployment = m.get(Deployment.class, service);
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            ContainerPort management = managementPort(overlay + "/" + service, container);
+            var annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+            assertEquals(String.valueOf(management.getContainerPort()), annotations.get("prometheus.io/port"),
+                    overlay + "/" + service + ": Prometheus scrapes the management port");
+            for (Service s : m.services()) {
+                if (!Manifests.selects(s.getSpec().getSelector(), deployment.getSpec().getTemplate().getMetadata()
+                        .getLabels())) {
+                    continue;
+                }
+                for (ServicePort port : s.getSpec().getPorts()) {
+                    var target = port.getTargetPort();
+                    assertFalse(MANAGEMENT.equals(target.getStrVal()) || management.getContainerPort().equals(
+                            target.getIntVal()) || management.getContainerPort().equals(port.getPort()), overlay
+                                    + ": Service " + s.getMetadata().getName() + " exposes the management port");
+                }
+            }
+        }
+        if (overlay.equals("prod")) {
+            GenericKubernetesResource monitor = m.generic("PodMonitor").stream().findFirst()
+                    .orElseThrow(() -> new AssertionError("prod: no PodMonitor"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> endpoints = (List<Map<String, Object>>) spec.get("podMetricsEndpoints");
+            assertEquals(List.of(Map.of("port", MANAGEMENT, "path", "/q/metrics", "interval", "30s")), endpoints);
+            for (String service : Manifests.SERVICES) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> selector = (Map<String, String>) ((Map<String, Object>) spec.get("selector"))
+                        .get("matchLabels");
+                assertTrue(Manifests.selects(selector, m.get(Deployment.class, service).getSpec().getTemplate()
+                        .getMetadata().getLabels()), "prod: the PodMonitor selects " + service);
+            }
+        }
+    }
+
+    /**
+     * Readiness holds what the service needs to answer. The API services (auth, user, hook) need the database; a
+     * Kafka outage must leave them in the load balancer, since their outboxes keep the events, and hook-service's
+     * synchronous hooks and function gateway go on. Their Kafka clients are therefore left out of readiness (the
+     * Kafka admin check off, every channel's readiness off). mail-service's work is consuming: its readiness keeps
+     * Kafka. Neither startup nor liveness follows a dependency in any of them: no channel's startup asks for its
+     * broker connection (a pod started during an outage comes up), the database and Kafka checks are readiness
+     * checks, and a channel reports itself dead only once it has stopped for good.
+     */
+    @Test
+    void readinessFollowsOnlyWhatEachServiceNeedsToAnswer() {
+        for (String service : Manifests.SERVICES) {
+            String properties = applicationProperties(service);
+            List<String> channels = properties.lines()
+                    .filter(l -> l.matches("mp\\.messaging\\.(incoming|outgoing)\\.[a-z-]+\\.connector=.*"))
+                    .map(l -> l.substring(0, l.indexOf(".connector="))
+                            .replaceFirst("mp\\.messaging\\.[a-z]+\\.", ""))
+                    .toList();
+            assertFalse(channels.isEmpty(), service + " uses Kafka");
+            boolean consumesForALiving = service.equals("mail-service");
+            assertTrue(properties.contains("quarkus.kafka.health.enabled=" + consumesForALiving), service
+                    + ": the Kafka admin check belongs in readiness only where the work is consuming");
+            for (String channel : channels) {
+                String health = "quarkus.messaging.health." + channel;
+                assertEquals(!consumesForALiving, properties.contains(health + ".readiness.enabled=false"), service
+                        + ": " + channel + " in readiness");
+                assertTrue(properties.contains(health + ".startup.enabled=false"), service + ": " + channel
+                        + " in startup asks for the broker connection");
+                for (String off : List.of(health + ".enabled=false", health + ".liveness.enabled=false",
+                        "." + channel + ".health-enabled=false")) {
+                    assertFalse(properties.contains(off), service + ": " + channel + " keeps its liveness (a channel "
+                            + "that stopped for good)");
+                }
+            }
+            assertFalse(properties.contains("quarkus.datasource.health.enabled=false"), service
+                    + ": readiness covers the database");
+        }
+    }
+
+    static String applicationProperties(String service) {
+        return DeployFiles.read(DeployFiles.repoRoot().resolve(service + "/src/main/resources/application.properties"));
     }
 
     @ParameterizedTest
@@ -161,8 +261,7 @@ class WorkloadTest {
                 + " in the ConfigMap names every replica alike");
         Set<String> consumers = new TreeSet<>();
         for (String service : Manifests.SERVICES) {
-            String properties = DeployFiles.read(DeployFiles.repoRoot().resolve(service
-                    + "/src/main/resources/application.properties"));
+            String properties = applicationProperties(service);
             List<String> channels = properties.lines()
                     .filter(line -> line.startsWith("mp.messaging.incoming.") && line.contains(".connector="))
                     .map(line -> line.substring("mp.messaging.incoming.".length(), line.indexOf(".connector=")))

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,6 +55,7 @@ import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.platform.token.OpaqueToken;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -73,6 +75,9 @@ public class TokenTest {
     @Inject
     SessionSweep sweep;
 
+    /** Readiness is on the management port, which the ingress never routes. */
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
 
     public static Map<String, Object> identity(UUID id, String email) {
         return Grants.identity(id, email, 0, null);
@@ -495,7 +500,7 @@ public class TokenTest {
                 .body("disable_signup", equalTo(false))
                 .body("autoconfirm", equalTo(false));
         given().get("/health").then().statusCode(200).body("name", equalTo("GoTrue"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(ready).then().statusCode(200).body("status", equalTo("UP"));
     }
 
 

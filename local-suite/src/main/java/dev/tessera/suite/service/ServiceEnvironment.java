@@ -1,5 +1,6 @@
 package dev.tessera.suite.service;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +23,11 @@ public final class ServiceEnvironment {
      * (docs/decisions/2026-12-01-consumer-group-membership.md).
      */
     public static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
+    /**
+     * How far above its HTTP port a process serves health and metrics (Quarkus' management interface, 9000 in a
+     * container): user-service on 8183 has them on 9183. One host runs several services, so each needs its own.
+     */
+    public static final int MANAGEMENT_PORT_OFFSET = 1000;
     /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
     /** JSON log lines are for a deployment's log collector; a local run's logs are read by a person. */
@@ -78,7 +84,8 @@ public final class ServiceEnvironment {
     }
 
     /**
-     * The environment of one service process: the shared one plus its own HTTP port, bound to loopback only, and its
+     * The environment of one service process: the shared one plus its own HTTP and management ports
+     * ({@link #managementPort}), bound to loopback only, and its
      * name as the static member of its Kafka consumer groups ({@value #GROUP_INSTANCE_ID}), as a pod's name is in a
      * cluster. A process started again under the same name takes its predecessor's partitions back at once, even
      * after a SIGKILL, instead of waiting for the predecessor's session to time out.
@@ -89,7 +96,20 @@ public final class ServiceEnvironment {
         Map<String, String> env = new HashMap<>(shared);
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort(port)));
+        env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
         env.put(GROUP_INSTANCE_ID, instance);
         return env;
+    }
+
+    /** The port of the process's health and metrics ({@code /q/health/ready}, {@code /q/metrics}). */
+    public static int managementPort(int httpPort) {
+        int above = httpPort + MANAGEMENT_PORT_OFFSET;
+        return above <= 65535 ? above : httpPort - MANAGEMENT_PORT_OFFSET;
+    }
+
+    /** Where a process on {@code httpPort} answers its readiness probe. */
+    public static URI readiness(int httpPort) {
+        return URI.create("http://127.0.0.1:" + managementPort(httpPort) + "/q/health/ready");
     }
 }

@@ -24,7 +24,8 @@ import dev.tessera.suite.process.Poll;
 
 /**
  * The services, each as one process per replica ({@code java -jar <module>/target/quarkus-app/quarkus-run.jar} on
- * its own port), started together and waited for until each answers {@code /q/health/ready}. If one does not come
+ * its own port), started together and waited for until each answers {@code /q/health/ready} on its management port
+ * ({@link ServiceEnvironment#managementPort}). If one does not come
  * up, the tail of its log goes into the failure and every process started so far is stopped. A service that runs
  * once is named and logged as its module ({@code user-service.log}); replicas as {@code user-service-1},
  * {@code user-service-2}, ...
@@ -130,7 +131,7 @@ public final class ServiceFleet implements AutoCloseable {
     }
 
     private static void awaitReady(HttpClient http, String name, ChildProcess process, int port, Duration timeout) {
-        URI health = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        URI health = ServiceEnvironment.readiness(port);
         HttpRequest request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).GET().build();
         try {
             Poll.until(name + " did not become ready at " + health, timeout)

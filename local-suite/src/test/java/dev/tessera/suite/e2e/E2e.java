@@ -3,7 +3,6 @@ package dev.tessera.suite.e2e;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -114,9 +113,12 @@ final class E2e {
                 ServiceEnvironment.forService(env, instance, port), root, logs.resolve(logName + ".log"));
     }
 
-    /** Waits until the process answers {@code /q/health/ready}; fails at once, with its log, if it exits. */
+    /**
+     * Waits until the process on {@code port} answers {@code /q/health/ready} on its management port; fails at once,
+     * with its log, if it exits.
+     */
     static void awaitReady(HttpClient http, SuiteService service, ChildProcess process, int port) {
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(ServiceEnvironment.readiness(port))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         Poll.until(service.module() + " did not become ready (" + process.log() + ")", Duration.ofMinutes(4))
                 .every(Duration.ofMillis(500))

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -257,6 +261,41 @@ class WalkingSkeletonTest {
                 assertEquals(notFound, reply.json(), method + " " + path);
             }
         }
+    }
+
+    /**
+     * Health and metrics answer on each process's management port only, never on the API port (which the gateway and
+     * the ingress route). Readiness holds what the service needs to answer: the database everywhere, Kafka only in
+     * mail-service, whose work is consuming; the API services stay ready through a Kafka outage.
+     */
+    @Test
+    @Order(2)
+    void healthAndMetricsAnswerOnTheManagementPortOnly() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (SuiteService service : SuiteService.values()) {
+            int port = fleet.ports().get(service);
+            int management = ServiceEnvironment.managementPort(port);
+            HttpResponse<String> ready = get(http, management, "/q/health/ready");
+            assertEquals(200, ready.statusCode(), service + ": " + ready.body());
+            JsonObject health = new JsonObject(ready.body());
+            Set<String> checks = health.getJsonArray("checks").stream()
+                    .map(c -> ((JsonObject) c).getString("name")).collect(Collectors.toSet());
+            assertTrue(checks.contains("Reactive PostgreSQL connections health check"), service + ": " + checks);
+            assertEquals(service == SuiteService.MAIL, checks.contains("Kafka connection health check"), service
+                    + ": Kafka in readiness only where the work is consuming: " + checks);
+            assertEquals(200, get(http, management, "/q/health/live").statusCode(), service + ": liveness");
+            HttpResponse<String> metrics = get(http, management, "/q/metrics");
+            assertEquals(200, metrics.statusCode(), service + ": metrics");
+            assertTrue(metrics.body().contains("jvm_memory_used_bytes"), service + ": Prometheus metrics");
+            for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics")) {
+                assertEquals(404, get(http, port, path).statusCode(), service + ": " + path + " on the API port");
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**

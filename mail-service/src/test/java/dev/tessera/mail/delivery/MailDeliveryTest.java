@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -48,6 +50,10 @@ class MailDeliveryTest {
 
     @InjectTestStack
     TestStack stack;
+
+    /** Prometheus scrapes the management port. */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metricsUrl;
 
     Inbox inbox;
     Ledger ledger;
@@ -171,7 +177,7 @@ class MailDeliveryTest {
         assertEquals(1, inbox.to(to).size(), "the redelivery sent no second mail");
         assertEquals(1, ledger.count(request.id()));
         assertEquals("SENT", ledger.find(request.id()).orElseThrow().status());
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         assertTrue(metrics.lines().anyMatch(line -> line.startsWith("tessera_mail_requests_total{")
                 && line.contains("kind=\"confirmation\"") && line.contains("outcome=\"duplicate\"")),
                 "redeliveries are counted");

@@ -54,6 +54,7 @@ import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.Poll;
+import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
 import io.vertx.core.Vertx;

@@ -17,7 +17,10 @@ public sealed interface Decision {
     record Rewrite(String path, String query, int status, RedirectRule rule) implements Decision {
     }
 
-    /** Send the browser elsewhere: {@code status} with {@code location}, the query passed on unless {@code to} has one. */
+    /**
+     * Send the browser elsewhere: {@code status} with {@code location}, the query passed on unless {@code to} has
+     * one.
+     */
     record Redirect(String location, int status, RedirectRule rule) implements Decision {
     }
 

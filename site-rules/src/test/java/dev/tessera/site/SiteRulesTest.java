@@ -257,7 +257,8 @@ class SiteRulesTest {
                         "netlify.toml line 5: not valid TOML"),
                 Map.entry(SEED + "[[redirects]]\nfrom = \"/x\"\nto = \"/y\"\nstatus = 250\n",
                         "netlify.toml line 15: status = 250 is not supported"),
-                Map.entry("[[redirects]]\nfrom = \"/\"\nto = \"/anz\"\nstatus = 302\nconditions = {Country = [\"au\"]}\n",
+                Map.entry("[[redirects]]\nfrom = \"/\"\nto = \"/anz\"\nstatus = 302\n"
+                        + "conditions = {Country = [\"au\"]}\n",
                         "netlify.toml line 5: the Country condition is not supported"),
                 Map.entry("[[redirects]]\nfrom = \"/\"\nto = \"/fr\"\nconditions = {Language = [\"fr\"]}\n",
                         "netlify.toml line 4: the Language condition is not supported"),

@@ -172,8 +172,8 @@ class ForwardAuthTest {
         String valid = signed(claims, SECRET);
         for (Ingress ingress : Ingress.values()) {
             for (String token : List.of(expired, forged, "not-a-jwt")) {
-                ask(ingress, "/admin/", token, null).then().statusCode(ingress.redirect).header(ForwardAuthResource.USER_ID,
-                        equalTo(""));
+                ask(ingress, "/admin/", token, null).then().statusCode(ingress.redirect)
+                        .header(ForwardAuthResource.USER_ID, equalTo(""));
                 ask(ingress, "/drafts/1", null, token).then().statusCode(401);
             }
             ask(ingress, "/admin/", valid, null).then().statusCode(200);

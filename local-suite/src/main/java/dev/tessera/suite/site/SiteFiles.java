@@ -12,8 +12,8 @@ import java.util.Optional;
  * The files of a local site, looked up the way Netlify serves a publish directory: the file at the path, a
  * directory's {@code index.html}, and {@code /about} as {@code about.html} (pretty URLs). The site's directory also
  * holds its configuration, so {@code netlify.toml}, the {@code netlify/} folder (function sources) and every dot
- * file or folder but {@code .well-known} are never served. Nothing outside the directory is reached, symbolic links included. These lookups
- * touch the disk: call them off the event loop.
+ * file or folder but {@code .well-known} are never served. Nothing outside the directory is reached, symbolic links
+ * included. These lookups touch the disk: call them off the event loop.
  */
 public final class SiteFiles {
 

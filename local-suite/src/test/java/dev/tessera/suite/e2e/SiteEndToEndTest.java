@@ -37,10 +37,10 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * {@code ./run.sh --site DIR} end to end: user-service, auth-service and hook-service from their built jars behind
- * the gateway, which serves a site directory with the seed's two admin rules in its {@code netlify.toml}. Real users sign up
- * through the API, an operator gives one of them the admin role through the admin API, both log in, and then an
- * anonymous visitor, the member and the admin ask for the same pages, with the {@code nf_jwt} cookie the password
- * grant sets and with a bearer header: each gets what the rules say. Logs go to
+ * the gateway, which serves a site directory with the seed's two admin rules in its {@code netlify.toml}. Real users
+ * sign up through the API, an operator gives one of them the admin role through the admin API, both log in, and
+ * then an anonymous visitor, the member and the admin ask for the same pages, with the {@code nf_jwt} cookie the
+ * password grant sets and with a bearer header: each gets what the rules say. Logs go to
  * {@code local-suite/target/e2e-logs/site/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

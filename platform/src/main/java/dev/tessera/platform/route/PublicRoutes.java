@@ -175,7 +175,10 @@ public final class PublicRoutes {
         return fallback;
     }
 
-    /** True when {@code requestPath} goes to the fallback: the list has one, no route claims it, and it is not reserved. */
+    /**
+     * True when {@code requestPath} goes to the fallback: the list has one, no route claims it, and it is not
+     * reserved.
+     */
     public boolean fallsBack(String requestPath) {
         return fallback.isPresent() && requestPath != null && requestPath.startsWith("/")
                 && !(requestPath.equals(RESERVED) || requestPath.startsWith(RESERVED + "/"))

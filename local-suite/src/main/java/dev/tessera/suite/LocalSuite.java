@@ -202,6 +202,8 @@ public final class LocalSuite {
             throw new UncheckedIOException(e);
         }
         serviceEnv.put("TESSERA_FUNCTIONS_URL", "http://127.0.0.1:" + port);
+        // The function host is on this machine, which hook-service refuses to call unless told otherwise.
+        serviceEnv.putIfAbsent("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
         Set<String> events = SiteFunctions.identityEvents(folder.get());
         if (!events.isEmpty()) {
             serviceEnv.put("TESSERA_FUNCTIONS_IDENTITY", String.join(",", events));

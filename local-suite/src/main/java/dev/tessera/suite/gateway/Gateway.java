@@ -171,12 +171,17 @@ public final class Gateway implements AutoCloseable {
                 ? Optional.of(new RouteTable.Route(passThrough, request.path(), ""))
                 : routes.resolve(request.path());
         if (found.isEmpty() && site != null && routes.isSitePath(request.path())) {
-            site.handle(request).onComplete(done -> {
+            site.handle(request, path -> routes.resolve(path).isPresent()).onComplete(done -> {
                 if (done.failed()) {
+                    request.resume();
                     String errorId = JsonErrors.send(request.response(), 500, "The site could not be served");
                     accessLog.log("error_id=" + errorId + " site: " + done.cause());
+                    log(request, "site", 500, started);
+                } else if (done.result().forwardTo() != null) {
+                    dispatch(request, routes.resolve(done.result().forwardTo()).orElseThrow(), started);
+                } else {
+                    log(request, "site", done.result().status(), started);
                 }
-                log(request, "site", done.succeeded() ? done.result() : 500, started);
             });
             return;
         }
@@ -185,7 +190,11 @@ public final class Gateway implements AutoCloseable {
             log(request, "-", 404, started);
             return;
         }
-        RouteTable.Route route = found.get();
+        dispatch(request, found.get(), started);
+    }
+
+    /** Sends a (paused) request to the service of {@code route}, replicas in turn. */
+    private void dispatch(HttpServerRequest request, RouteTable.Route route, long started) {
         List<Replica> replicas = upstreams.get(route.service());
         if (replicas == null) {
             badGateway(request, route, started, "is not running");

@@ -3,6 +3,7 @@ package dev.tessera.suite.site;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import dev.tessera.site.Decision;
 import dev.tessera.site.SitePath;
@@ -21,7 +22,8 @@ import io.vertx.core.http.HttpServerResponse;
  * custom 404 pages, and pages closed by {@code Role} conditions, for the visitor auth-service's forward-auth names
  * ({@link SiteVisitorLookup}). A page a Role rule closes, with no later rule for the visitor, is a 404, as on Netlify;
  * so is a missing file ({@code DIR/404.html} when there is one). Only paths the route list leaves to the fallback
- * come here; the identity API and the functions keep theirs.
+ * come here; the identity API and the functions keep theirs, and a 200 rewrite to one of their paths (a function
+ * behind {@code /api/*}) goes there through the gateway.
  */
 public final class LocalSite {
 
@@ -74,8 +76,23 @@ public final class LocalSite {
         return rules;
     }
 
-    /** Answers a request whose path the route list leaves to the site; completes with the status sent. */
-    public Future<Integer> handle(HttpServerRequest request) {
+    /**
+     * What the site did with a request.
+     *
+     * @param status the status it answered, when it answered
+     * @param forwardTo the API path a rewrite names (say {@code /.netlify/functions/hello} for
+     *            {@code /api/* /.netlify/functions/:splat 200}), which the gateway routes instead; null when answered
+     */
+    public record Answer(int status, String forwardTo) {
+    }
+
+    /**
+     * Answers a request whose path the route list leaves to the site, or names the API path a rewrite sends it to
+     * (the request then stays paused for the gateway to forward).
+     *
+     * @param api whether the gateway routes a path to a service
+     */
+    public Future<Answer> handle(HttpServerRequest request, Predicate<String> api) {
         Optional<String> path = SitePath.normalize(request.path());
         if (path.isEmpty()) {
             return page(request, 400, Optional.empty());
@@ -84,12 +101,14 @@ public final class LocalSite {
         Future<Visitor> visitor = rules.asksForRoles(path.get()) ? visitors.visitor(request.headers())
                 : Future.succeededFuture(Visitor.ANONYMOUS);
         return visitor.compose(who -> find(path.get()).compose(file -> {
-            request.resume();
             Decision decision = rules.decide(path.get(), request.query(), who, file.isPresent());
+            if (decision instanceof Decision.Rewrite rewrite && rewrite.status() == 200 && api.test(rewrite.path())) {
+                return Future.succeededFuture(new Answer(0, rewrite.path()));
+            }
+            request.resume();
             if (decision instanceof Decision.Redirect redirect) {
-                request.response().setStatusCode(redirect.status()).putHeader("Location", redirect.location())
-                        .putHeader("Cache-Control", "no-store").end();
-                return Future.succeededFuture(redirect.status());
+                return request.response().setStatusCode(redirect.status()).putHeader("Location", redirect.location())
+                        .putHeader("Cache-Control", "no-store").end().map(new Answer(redirect.status(), null));
             }
             if (decision instanceof Decision.Rewrite rewrite) {
                 return find(rewrite.path()).compose(target -> page(request, rewrite.status(), target));
@@ -106,7 +125,7 @@ public final class LocalSite {
     }
 
     /** Sends {@code file} with {@code status}; without a file, the site's 404 page (or a plain one) with 404. */
-    private Future<Integer> page(HttpServerRequest request, int status, Optional<Path> file) {
+    private Future<Answer> page(HttpServerRequest request, int status, Optional<Path> file) {
         if (file.isEmpty()) {
             if (status == 400) {
                 return send(request.response(), 400, Optional.empty());
@@ -116,15 +135,15 @@ public final class LocalSite {
         return send(request.response(), status, file);
     }
 
-    private static Future<Integer> send(HttpServerResponse response, int status, Optional<Path> file) {
+    private static Future<Answer> send(HttpServerResponse response, int status, Optional<Path> file) {
         // Pages may depend on the visitor's roles, so no cache keeps one for another visitor.
         response.setStatusCode(status).putHeader("Cache-Control", "no-cache");
         if (file.isEmpty()) {
             return response.putHeader("Content-Type", "text/plain; charset=utf-8")
-                    .end(status == 400 ? "Bad Request\n" : "Not Found\n").map(status);
+                    .end(status == 400 ? "Bad Request\n" : "Not Found\n").map(new Answer(status, null));
         }
         response.putHeader("Content-Type", SiteFiles.contentType(file.get()));
-        return response.sendFile(file.get().toString()).map(status);
+        return response.sendFile(file.get().toString()).map(new Answer(status, null));
     }
 
     public void close() {

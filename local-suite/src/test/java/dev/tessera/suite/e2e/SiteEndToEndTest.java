@@ -32,6 +32,7 @@ import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 import dev.tessera.suite.site.LocalSite;
+import dev.tessera.suite.site.SiteFunctions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -64,11 +65,20 @@ class SiteEndToEndTest {
             to = "/"
             status = 302
             """;
+    /** A rewrite to the site's functions, as Netlify sites write it. */
+    static final String API_RULE = """
+
+            [[redirects]]
+            from = "/api/*"
+            to = "/.netlify/functions/:splat"
+            status = 200
+            """;
 
     private Path root;
     private TestStack stack;
     private final Map<SuiteService, ChildProcess> processes = new EnumMap<>(SuiteService.class);
     private final Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
+    private ChildProcess functionHost;
     private Vertx vertx;
     private Gateway gateway;
     private PublicApi api;
@@ -94,6 +104,12 @@ class SiteEndToEndTest {
                 ports, LocalSecrets.given(SECRET, OPERATOR));
         env.put("GOTRUE_SITE_URL", base);
         env.put("GOTRUE_MAILER_AUTOCONFIRM", "true");
+        // The site's functions, run as the launcher runs them.
+        Files.createDirectories(LOGS);
+        functionHost = SiteFunctions.start(root, SiteFunctions.folder(site).orElseThrow(), E2e.inheritedEnvironment(),
+                LOGS.resolve("functions.log"), Duration.ofSeconds(60));
+        env.put("TESSERA_FUNCTIONS_URL", "http://127.0.0.1:" + SiteFunctions.port(LOGS.resolve("functions.log")));
+        env.put("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
         for (SuiteService service : SERVICES) {
             processes.put(service, E2e.startService(root, service, E2e.JVM_OPTIONS, env, ports.get(service), LOGS,
                     service.module(), service.module()));
@@ -113,7 +129,10 @@ class SiteEndToEndTest {
     private static Path site() throws Exception {
         Path site = Path.of("target", "e2e-site-" + UUID.randomUUID()).toAbsolutePath();
         Files.createDirectories(site.resolve("admin"));
-        Files.writeString(site.resolve("netlify.toml"), SEED_RULES);
+        Files.writeString(site.resolve("netlify.toml"), SEED_RULES + API_RULE);
+        Files.createDirectories(site.resolve("netlify/functions"));
+        Files.writeString(site.resolve("netlify/functions/hello.mjs"),
+                "export default async () => Response.json({ hello: 'site' });\n");
         Files.writeString(site.resolve("index.html"), "<h1>home</h1>");
         Files.writeString(site.resolve("about.html"), "<h1>about</h1>");
         Files.writeString(site.resolve("admin/index.html"), "<h1>admin console</h1>");
@@ -127,6 +146,9 @@ class SiteEndToEndTest {
         E2e.closeInOrder(gateway, E2e.closing(vertx));
         processes.values().forEach(ChildProcess::requestStop);
         processes.values().forEach(p -> p.awaitStop(Duration.ofSeconds(20)));
+        if (functionHost != null) {
+            functionHost.stop(Duration.ofSeconds(10));
+        }
         if (stack != null) {
             stack.close();
         }
@@ -208,6 +230,10 @@ class SiteEndToEndTest {
         assertEquals(401, page("/admin/users").statusCode());
         assertEquals(200, page("/.netlify/identity/settings").statusCode());
         assertEquals(404, page("/.netlify/other").statusCode());
+        // A rewrite to a function reaches it through hook-service's gateway, as the function's own path does.
+        expect(wrong, "/api/hello", page("/api/hello"), "200 {\"hello\":\"site\"}");
+        expect(wrong, "/.netlify/functions/hello", page("/.netlify/functions/hello"),
+                "200 {\"hello\":\"site\"}");
         assertEquals(List.of(), wrong);
     }
 

@@ -14,11 +14,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.tessera.site.SiteRules;
 import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.gateway.RouteTable;
@@ -27,12 +30,15 @@ import dev.tessera.suite.kafka.KafkaTopics;
 import dev.tessera.suite.mail.InboxServer;
 import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.postgres.LocalDatabase;
+import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.Cleanup;
 import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
+import dev.tessera.suite.site.LocalSite;
+import dev.tessera.suite.site.SiteFunctions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -43,20 +49,22 @@ import io.vertx.core.VertxOptions;
  * services run in sessions of their own, so a terminal's Ctrl-C reaches only the launcher, which keeps that order.
  *
  * <pre>
- * LocalSuite [run] [--root DIR] [--exit-with PID]  the suite (default command)
+ * LocalSuite [run] [--root DIR] [--site DIR] [--exit-with PID]  the suite (default command)
  * LocalSuite kafka-broker [--exit-with PID]        only a throw-away broker on a free port, for the test script
  * </pre>
  */
 public final class LocalSuite {
 
     private static final String USAGE = """
-            usage: LocalSuite [run] [--root DIR] [--exit-with PID]
+            usage: LocalSuite [run] [--root DIR] [--site DIR] [--exit-with PID]
                    LocalSuite kafka-broker [--exit-with PID]
 
               run              start the whole suite behind one base URL (default); see local-suite/README.md
               kafka-broker     start only a Kafka broker on a free port with a throw-away data directory, print
                                KAFKA_BOOTSTRAP_SERVERS=<host:port> and stay up until killed (or until PID exits)
               --root DIR       the repository root (default: TESSERA_REPO_ROOT, else the current directory)
+              --site DIR       serve the static site in DIR at the base URL's root, with DIR/netlify.toml's
+                               [[redirects]] (Role conditions included) and the functions in DIR/netlify/functions
               --exit-with PID  stop everything, as Ctrl-C does, once process PID has ended
             """;
     /** The line the test script reads the broker address from. */
@@ -86,7 +94,8 @@ public final class LocalSuite {
             if (arguments.command().equals("kafka-broker")) {
                 suite.brokerOnly(arguments.exitWith());
             } else {
-                suite.run(SuiteSettings.from(System.getenv(), arguments.root()), arguments.exitWith());
+                suite.run(SuiteSettings.from(System.getenv(), arguments.root()), arguments.site(),
+                        arguments.exitWith());
             }
         } catch (SuiteException e) {
             System.err.println();
@@ -113,8 +122,10 @@ public final class LocalSuite {
         }
     }
 
-    private void run(SuiteSettings settings, Long exitWith) {
+    private void run(SuiteSettings settings, Path siteDir, Long exitWith) {
         Map<String, String> env = System.getenv();
+        // Read before anything starts: a netlify.toml the engine refuses stops the run with its one line.
+        SiteRules siteRules = siteDir == null ? null : LocalSite.rules(siteDir);
         boolean ownBroker = blank(env.get("KAFKA_BOOTSTRAP_SERVERS"));
         boolean ownSmtp = blank(env.get("GOTRUE_SMTP_HOST"));
         say("Tessera local suite, repository " + settings.repoRoot());
@@ -140,6 +151,7 @@ public final class LocalSuite {
         Map<String, String> serviceEnv = ServiceEnvironment.compose(env, new ServiceEnvironment.Infrastructure(
                 database.url(), kafka.address(), settings.topicPrefix(), mail.address(), settings.smtpPort(),
                 settings.baseUrl()), settings.servicePorts(), secrets);
+        String functions = siteDir == null ? null : startSiteFunctions(settings, siteDir, serviceEnv);
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         // A replicated service's internal address is a balancer in front of its replicas, as a Kubernetes Service.
         replicaPorts.forEach((service, ports) -> {
@@ -157,13 +169,47 @@ public final class LocalSuite {
         ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
                 replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
                 settings.startTimeout(), true), this::say));
+        LocalSite site = siteDir == null ? null
+                : LocalSite.open(vertx, siteDir, siteRules, settings.servicePorts().get(SuiteService.AUTH));
         cleanup.add("gateway", Gateway.startReplicated(vertx, settings.host(), settings.gatewayPort(),
                 fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log")),
-                serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER")));
+                serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER"), site));
 
-        printBanner(settings, database, kafka, mail, secrets);
+        printBanner(settings, database, kafka, mail, secrets, site == null ? null : settings.baseUrl() + "/ from "
+                + site.root() + " (" + siteRules.rules().size() + " rules" + (siteRules.rules().isEmpty() ? ""
+                : " of " + siteRules.source()) + ")" + (functions == null ? "" : "; " + functions));
         watchForCrashes(fleet);
         awaitStop(exitWith);
+    }
+
+    /**
+     * Runs the site's functions, when it has a {@code netlify/functions} folder, and points hook-service at them
+     * (set in {@code serviceEnv} before the services start); answers what the banner says, or null.
+     */
+    private String startSiteFunctions(SuiteSettings settings, Path siteDir, Map<String, String> serviceEnv) {
+        Optional<Path> folder = SiteFunctions.folder(siteDir);
+        if (folder.isEmpty()) {
+            return null;
+        }
+        Path log = settings.logDir().resolve("functions.log");
+        say("Functions: starting the Node function host for " + folder.get() + " ...");
+        ChildProcess host = cleanup.add("function host", SiteFunctions.start(settings.repoRoot(), folder.get(),
+                System.getenv(), log, settings.startTimeout()));
+        int port;
+        try {
+            port = SiteFunctions.port(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        serviceEnv.put("TESSERA_FUNCTIONS_URL", "http://127.0.0.1:" + port);
+        // The function host is on this machine, which hook-service refuses to call unless told otherwise.
+        serviceEnv.putIfAbsent("TESSERA_HOOKS_ALLOW_PRIVATE_TARGETS", "true");
+        Set<String> events = SiteFunctions.identityEvents(folder.get());
+        if (!events.isEmpty()) {
+            serviceEnv.put("TESSERA_FUNCTIONS_IDENTITY", String.join(",", events));
+        }
+        return "functions from " + folder.get() + " at /.netlify/functions/ (host pid " + host.pid() + ", log "
+                + log + (events.isEmpty() ? "" : "; identity events " + String.join(", ", events)) + ")";
     }
 
     /** A started part: where the services reach it (null when they do not) and what the banner says. */
@@ -202,8 +248,9 @@ public final class LocalSuite {
         }
     }
 
+    /** @param site what the banner says about the site ({@code --site}), or null */
     private void printBanner(SuiteSettings settings, LocalDatabase database, Part kafka, Part mail,
-            LocalSecrets secrets) {
+            LocalSecrets secrets, String site) {
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         String services = settings.servicePorts().entrySet().stream()
                 .map(e -> e.getKey().module() + " :" + e.getValue() + (replicaPorts.get(e.getKey()).size() == 1 ? ""
@@ -226,6 +273,9 @@ public final class LocalSuite {
         if (secrets.operatorToken().generated()) {
             out.println("   Admin token   " + secrets.operatorToken().value() + " (Authorization: Bearer; kept in "
                     + secrets.operatorToken().file() + ", GOTRUE_OPERATOR_TOKEN overrides it)");
+        }
+        if (site != null) {
+            out.println("   Site          " + site);
         }
         out.println(" Press Ctrl-C to stop everything.");
         out.println(rule);
@@ -340,11 +390,12 @@ public final class LocalSuite {
     }
 
     /** The command line. */
-    record Arguments(String command, Path root, Long exitWith, boolean help) {
+    record Arguments(String command, Path root, Path site, Long exitWith, boolean help) {
 
         static Arguments parse(String[] args) {
             String command = "run";
             Path root = null;
+            Path site = null;
             Long exitWith = null;
             boolean help = false;
             List<String> rest = new ArrayList<>(List.of(args));
@@ -356,6 +407,8 @@ public final class LocalSuite {
                     command = arg;
                 } else if (arg.equals("--root") || arg.startsWith("--root=")) {
                     root = Path.of(value(arg, rest));
+                } else if (arg.equals("--site") || arg.startsWith("--site=")) {
+                    site = Path.of(value(arg, rest)).toAbsolutePath().normalize();
                 } else if (arg.equals("--exit-with") || arg.startsWith("--exit-with=")) {
                     try {
                         exitWith = Long.parseLong(value(arg, rest));
@@ -370,7 +423,7 @@ public final class LocalSuite {
                 String fromEnv = System.getenv("TESSERA_REPO_ROOT");
                 root = Path.of(blank(fromEnv) ? "" : fromEnv).toAbsolutePath();
             }
-            return new Arguments(command, root, exitWith, help);
+            return new Arguments(command, root, site, exitWith, help);
         }
 
         private static String value(String arg, List<String> rest) {

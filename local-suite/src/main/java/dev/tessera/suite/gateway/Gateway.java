@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.tessera.suite.http.HttpListeners;
 import dev.tessera.suite.http.JsonErrors;
 import dev.tessera.suite.service.SuiteService;
+import dev.tessera.suite.site.LocalSite;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -69,10 +70,12 @@ public final class Gateway implements AutoCloseable {
     private final AccessLog accessLog;
     /** The header besides X-Forwarded-For that names the client to the services, or null. */
     private final String clientHeader;
+    /** The site that answers the paths the route list leaves to its fallback, or null (then they are 404). */
+    private final LocalSite site;
     private HttpListeners listeners;
 
     private Gateway(Vertx vertx, Map<SuiteService, List<Integer>> replicaPorts, SuiteService passThrough,
-            AccessLog accessLog, String clientHeader) {
+            AccessLog accessLog, String clientHeader, LocalSite site) {
         this.upstreams = new EnumMap<>(SuiteService.class);
         this.turns = new EnumMap<>(SuiteService.class);
         replicaPorts.forEach((service, ports) -> {
@@ -87,6 +90,7 @@ public final class Gateway implements AutoCloseable {
             }
         });
         this.passThrough = passThrough;
+        this.site = site;
         this.routes = RouteTable.load();
         this.accessLog = accessLog;
         this.clientHeader = clientHeader == null || clientHeader.isBlank()
@@ -126,7 +130,16 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway startReplicated(Vertx vertx, String host, int port,
             Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog, String clientHeader) {
-        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog, clientHeader));
+        return startReplicated(vertx, host, port, replicaPorts, accessLog, clientHeader, null);
+    }
+
+    /**
+     * The same, with {@code site} (when not null) answering every path the route list leaves to its fallback: the
+     * local run's {@code --site}.
+     */
+    public static Gateway startReplicated(Vertx vertx, String host, int port,
+            Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog, String clientHeader, LocalSite site) {
+        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog, clientHeader, site));
     }
 
     /**
@@ -138,7 +151,7 @@ public final class Gateway implements AutoCloseable {
             AccessLog accessLog) {
         Map<SuiteService, List<Integer>> one = new EnumMap<>(SuiteService.class);
         one.put(service, replicaPorts);
-        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog, null));
+        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog, null, null));
     }
 
     private static Gateway listen(Vertx vertx, String host, int port, Gateway gateway) {
@@ -157,12 +170,31 @@ public final class Gateway implements AutoCloseable {
         Optional<RouteTable.Route> found = passThrough != null
                 ? Optional.of(new RouteTable.Route(passThrough, request.path(), ""))
                 : routes.resolve(request.path());
+        if (found.isEmpty() && site != null && routes.isSitePath(request.path())) {
+            site.handle(request, path -> routes.resolve(path).isPresent()).onComplete(done -> {
+                if (done.failed()) {
+                    request.resume();
+                    String errorId = JsonErrors.send(request.response(), 500, "The site could not be served");
+                    accessLog.log("error_id=" + errorId + " site: " + done.cause());
+                    log(request, "site", 500, started);
+                } else if (done.result().forwardTo() != null) {
+                    dispatch(request, routes.resolve(done.result().forwardTo()).orElseThrow(), started);
+                } else {
+                    log(request, "site", done.result().status(), started);
+                }
+            });
+            return;
+        }
         if (found.isEmpty()) {
             JsonErrors.send(request.response(), 404, "Not Found");
             log(request, "-", 404, started);
             return;
         }
-        RouteTable.Route route = found.get();
+        dispatch(request, found.get(), started);
+    }
+
+    /** Sends a (paused) request to the service of {@code route}, replicas in turn. */
+    private void dispatch(HttpServerRequest request, RouteTable.Route route, long started) {
         List<Replica> replicas = upstreams.get(route.service());
         if (replicas == null) {
             badGateway(request, route, started, "is not running");
@@ -307,6 +339,9 @@ public final class Gateway implements AutoCloseable {
             listeners.close();
         }
         client.close();
+        if (site != null) {
+            site.close();
+        }
         accessLog.close();
     }
 }

@@ -61,6 +61,14 @@ public final class RouteTable {
                 upstream.strippedPrefix()));
     }
 
+    /**
+     * True when a raw request path is the site's: canonical, claimed by no route, and outside {@code /.netlify}
+     * (the route list's fallback).
+     */
+    public boolean isSitePath(String rawPath) {
+        return rawPath != null && isCanonical(rawPath) && routes.fallsBack(rawPath);
+    }
+
     /** The prefixes the API also answers under, stripped before a service (e.g. {@code /.netlify/identity}). */
     public Set<String> strippedPrefixes() {
         return routes.strippedBases();

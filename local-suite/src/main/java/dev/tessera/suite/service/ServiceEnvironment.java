@@ -75,6 +75,8 @@ public final class ServiceEnvironment {
         env.put("GOTRUE_JWT_SECRET", secrets.jwtSecret().value());
         env.put("GOTRUE_OPERATOR_TOKEN", secrets.operatorToken().value());
         env.put(LOCAL_RUN, "true");
+        // The local gateway applies a site's rules itself (--site); auth-service's forward-auth only names visitors.
+        env.remove("TESSERA_SITE_RULES");
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);

@@ -1,6 +1,7 @@
 package dev.tessera.suite.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -77,6 +78,23 @@ class RouteTableTest {
     })
     void refusesEverythingElse(String path) {
         assertEquals(Optional.empty(), TABLE.resolve(path), path);
+    }
+
+    /** With --site, the paths no route claims are the site's, except /.netlify/* and what a server would normalise. */
+    @ParameterizedTest
+    @ValueSource(strings = { "/", "/index.html", "/admin", "/admin/", "/admin/other", "/admin/usersx", "/unknown",
+            "/settings/", "/internal/verify", "/q/health", "/.well-known/other", "/caf%C3%A9.html" })
+    void theSitesPaths(String path) {
+        assertTrue(TABLE.isSitePath(path), path);
+        assertEquals(Optional.empty(), TABLE.resolve(path), path);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/token", "/admin/users", "/admin/users/7", "/.netlify/identity/token",
+            "/.netlify/identity", "/.netlify/identity/unknown", "/.netlify/functions/x", "/.netlify/other",
+            "/admin/../internal/verify", "//admin/", "/admin/%2e%2e/x", "/admin\\x", "", "relative" })
+    void notTheSitesPaths(String path) {
+        assertFalse(TABLE.isSitePath(path), path);
     }
 
     @ParameterizedTest

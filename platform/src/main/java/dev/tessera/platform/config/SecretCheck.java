@@ -76,9 +76,10 @@ public class SecretCheck {
      * One line for the operator, then the process ends at once. Quarkus offers no clean exit from inside its start:
      * an exception is printed with its stack trace, {@code System.exit} waits on Quarkus' own shutdown hook, which
      * waits for the start to finish, and stopping the remaining steps leaves a stack trace on the way out. Nothing
-     * is in flight yet: no consumer, relay or scheduler has started, and Flyway's migration has finished.
+     * is in flight yet: no consumer, relay or scheduler has started, and Flyway's migration has finished. Other
+     * settings a service cannot run with (auth-service's site rules) stop the start the same way.
      */
-    private static void refuse(String reason) {
+    public static void refuse(String reason) {
         System.out.flush();
         System.err.println(reason);
         System.err.flush();

@@ -22,7 +22,12 @@ public record PublicRoute(String path, Match match, String service, List<String>
         /** That path only. */
         EXACT,
         /** That path and every path below it (a service owns everything under it). */
-        PREFIX
+        PREFIX,
+        /**
+         * Every path no other line claims, outside {@value PublicRoutes#RESERVED}: the site, which is not one of
+         * the suite's services. At most one such line, for {@code /} at the root.
+         */
+        FALLBACK
     }
 
     public PublicRoute {

@@ -23,11 +23,14 @@ import dev.tessera.platform.route.PublicRoute.Match;
  *
  * <p>
  * No two lines may claim the same request path, so a request has at most one route, whatever order a router tries
- * them in.
+ * them in. One line may be a {@code fallback}: the site, which gets every path no other line claims, except those
+ * under {@value #RESERVED}, which Netlify keeps for the platform and so does this suite.
  */
 public final class PublicRoutes {
 
     static final String RESOURCE = "public-routes.txt";
+    /** Never the site's: the identity API, the functions and whatever the platform adds there. */
+    public static final String RESERVED = "/.netlify";
     private static final String PENDING = "pending";
     /** Segments of RFC 3986 unreserved characters: no slash at the end, no empty segment, nothing to decode. */
     private static final Pattern CANONICAL = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
@@ -48,11 +51,13 @@ public final class PublicRoutes {
     }
 
     private final List<PublicRoute> routes;
+    private final Optional<PublicRoute> fallback;
     private final Map<String, Entry> exact = new HashMap<>();
     private final List<Entry> prefixes = new ArrayList<>();
 
-    private PublicRoutes(List<PublicRoute> routes) {
+    private PublicRoutes(List<PublicRoute> routes, Optional<PublicRoute> fallback) {
         this.routes = List.copyOf(routes);
+        this.fallback = fallback;
         List<Entry> entries = new ArrayList<>();
         for (PublicRoute route : routes) {
             for (String base : route.bases()) {
@@ -94,15 +99,27 @@ public final class PublicRoutes {
      */
     public static PublicRoutes parse(String text) {
         List<PublicRoute> routes = new ArrayList<>();
+        PublicRoute fallback = null;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int comment = lines[i].indexOf('#');
             String line = (comment < 0 ? lines[i] : lines[i].substring(0, comment)).strip();
-            if (!line.isEmpty()) {
-                routes.add(route(line, i + 1));
+            if (line.isEmpty()) {
+                continue;
+            }
+            PublicRoute route = route(line, i + 1);
+            if (route.match() != Match.FALLBACK) {
+                routes.add(route);
+            } else if (fallback != null) {
+                throw invalid(i + 1, line, "there is one fallback at most");
+            } else if (!route.path().equals(PublicRoute.ROOT) || !route.bases().equals(List.of(PublicRoute.ROOT))
+                    || route.pending()) {
+                throw invalid(i + 1, line, "a fallback is / at the base /: / fallback <who> /");
+            } else {
+                fallback = route;
             }
         }
-        return new PublicRoutes(routes);
+        return new PublicRoutes(routes, Optional.ofNullable(fallback));
     }
 
     private static PublicRoute route(String line, int number) {
@@ -111,14 +128,15 @@ public final class PublicRoutes {
             throw invalid(number, line, "want: path match service bases [" + PENDING + "]");
         }
         String path = fields[0];
-        if (!isCanonical(path)) {
-            throw invalid(number, line, "the path must be canonical: /segment/segment, no trailing slash");
-        }
         Match match = switch (fields[1]) {
             case "exact" -> Match.EXACT;
             case "prefix" -> Match.PREFIX;
-            default -> throw invalid(number, line, "match is exact or prefix");
+            case "fallback" -> Match.FALLBACK;
+            default -> throw invalid(number, line, "match is exact, prefix or fallback");
         };
+        if (!isCanonical(path) && !(match == Match.FALLBACK && path.equals(PublicRoute.ROOT))) {
+            throw invalid(number, line, "the path must be canonical: /segment/segment, no trailing slash");
+        }
         if (!SERVICE.matcher(fields[2]).matches()) {
             throw invalid(number, line, "the service is a module name such as auth-service");
         }
@@ -147,9 +165,24 @@ public final class PublicRoutes {
         return new IllegalArgumentException(RESOURCE + " line " + number + " '" + line + "': " + why);
     }
 
-    /** Every route, in the order of the list. */
+    /** Every route to a service, in the order of the list; the fallback is not one ({@link #fallback()}). */
     public List<PublicRoute> all() {
         return routes;
+    }
+
+    /** The fallback line: who gets the paths no route claims (the site), if the list has one. */
+    public Optional<PublicRoute> fallback() {
+        return fallback;
+    }
+
+    /**
+     * True when {@code requestPath} goes to the fallback: the list has one, no route claims it, and it is not
+     * reserved.
+     */
+    public boolean fallsBack(String requestPath) {
+        return fallback.isPresent() && requestPath != null && requestPath.startsWith("/")
+                && !(requestPath.equals(RESERVED) || requestPath.startsWith(RESERVED + "/"))
+                && resolve(requestPath).isEmpty();
     }
 
     /** The bases some route answers under that are stripped: every base but the root. */

@@ -97,9 +97,36 @@ class PublicRoutesTest {
             "/admin/users exact user-service /\n/admin prefix user-service /",
             // A root route under a stripped base claims what the base route claims.
             "/token exact auth-service /base\n/base/token exact user-service /",
+            // One fallback, for / at the root.
+            "/ fallback site /\n/ fallback other /",
+            "/site fallback site /",
+            "/ fallback site /,/.netlify/identity",
+            "/ fallback site / pending",
     })
     void refusesWhatItCannotReadAndTwoRoutesForOnePath(String text) {
         assertThrows(IllegalArgumentException.class, () -> PublicRoutes.parse(text), text);
+    }
+
+    @Test
+    void theFallbackGetsWhatNoRouteClaimsOutsideDotNetlify() {
+        PublicRoutes withSite = PublicRoutes.parse("""
+                /token        exact   auth-service  /,/.netlify/identity
+                /admin/users  prefix  user-service  /,/.netlify/identity
+                /             fallback site         /
+                """);
+        assertEquals(Optional.of(new PublicRoute("/", Match.FALLBACK, "site", List.of("/"), false)),
+                withSite.fallback());
+        assertEquals(2, withSite.all().size(), "the fallback is not a route to a service");
+        for (String path : List.of("/", "/index.html", "/admin/", "/admin/usersx", "/tokens", "/internal/x",
+                "/.netlifyx")) {
+            assertTrue(withSite.fallsBack(path), path);
+        }
+        for (String path : List.of("/token", "/admin/users", "/admin/users/7", "/.netlify", "/.netlify/identity/x",
+                "/.netlify/functions/x", "/.netlify/other", "", "x")) {
+            assertFalse(withSite.fallsBack(path), path);
+        }
+        assertFalse(SAMPLE.fallsBack("/index.html"), "without a fallback line nothing falls back");
+        assertEquals(Optional.empty(), withSite.resolve("/index.html"), "resolve names services only");
     }
 
     @Test
@@ -108,5 +135,6 @@ class PublicRoutesTest {
         assertFalse(routes.all().isEmpty());
         assertEquals(Optional.of(new Upstream("auth-service", "/token", "/.netlify/identity")),
                 routes.resolve("/.netlify/identity/token"));
+        assertEquals("site", routes.fallback().orElseThrow().service());
     }
 }

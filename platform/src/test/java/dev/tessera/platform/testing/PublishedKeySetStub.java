@@ -1,58 +1,45 @@
 package dev.tessera.platform.testing;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
-import com.sun.net.httpserver.HttpServer;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Stands in for auth-service's published key set ({@code GET /.well-known/jwks.json}) in a verifier's tests: serves
- * whatever set a test gives {@link #serve} and counts the fetches, and points {@code TESSERA_JWT_KEYS_URL} at it.
+ * Stands in for auth-service's published key set in a verifier's tests: {@code TESSERA_JWT_KEYS_URL} points here,
+ * every fetch is counted, and the answer is whatever JWK set a test last gave {@link #serve}.
  */
-public class PublishedKeySetStub implements QuarkusTestResourceLifecycleManager {
+public class PublishedKeySetStub extends InternalApiStub {
 
-    public static final String PATH = "/.well-known/jwks.json";
-    private static volatile String served = "{\"keys\":[]}";
     /** Fetches so far. */
     public static final AtomicInteger FETCHES = new AtomicInteger();
 
-    private HttpServer server;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile Object served = Map.of("keys", List.of());
 
     /** From now on, answer this JWK set (JSON). */
     public static void serve(String jwkSet) {
-        served = jwkSet;
-    }
-
-    @Override
-    public Map<String, String> start() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            served = JSON.readValue(jwkSet, Map.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
         }
-        server.createContext(PATH, exchange -> {
-            FETCHES.incrementAndGet();
-            byte[] body = served.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return Map.of("tessera.jwt.keys-url", "http://127.0.0.1:" + server.getAddress().getPort() + PATH);
     }
 
     @Override
-    public void stop() {
-        if (server != null) {
-            server.stop(0);
-        }
+    protected String urlProperty() {
+        return "tessera.jwt.keys-url";
+    }
+
+    @Override
+    protected Map<String, BiFunction<String, JsonNode, Answer>> routes() {
+        return Map.of("/", (path, body) -> {
+            FETCHES.incrementAndGet();
+            return Answer.ok(served);
+        });
     }
 }

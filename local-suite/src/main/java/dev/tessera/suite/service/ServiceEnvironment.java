@@ -22,6 +22,8 @@ public final class ServiceEnvironment {
      * (docs/decisions/2026-12-01-consumer-group-membership.md).
      */
     public static final String GROUP_INSTANCE_ID = "TESSERA_KAFKA_GROUP_INSTANCE_ID";
+    /** Where the services fetch auth-service's published keys (platform's PublishedKeys). */
+    public static final String KEYS_URL = "TESSERA_JWT_KEYS_URL";
     /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
 
@@ -65,12 +67,20 @@ public final class ServiceEnvironment {
             env.put("GOTRUE_SMTP_PORT", String.valueOf(infra.smtpPort()));
         }
         env.put("GOTRUE_JWT_SECRET", secrets.jwtSecret().value());
+        if (secrets.jwtKeys() != null) {
+            env.put("GOTRUE_JWT_KEYS", secrets.jwtKeys().value());
+        }
         env.put("GOTRUE_OPERATOR_TOKEN", secrets.operatorToken().value());
         env.put(LOCAL_RUN, "true");
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
+        // Verifiers learn a key auth-service signs with before their own configuration names it.
+        Integer auth = ports.get(SuiteService.AUTH);
+        if (auth != null) {
+            env.putIfAbsent(KEYS_URL, "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
+        }
         return env;
     }
 

@@ -270,6 +270,12 @@ public final class LocalSuite {
         out.println("   Services      " + services + " (127.0.0.1 only)");
         out.println("   Logs          " + settings.logDir() + "/");
         out.println("   JWT secret    " + jwtSecretLine(secrets.jwtSecret()));
+        if (secrets.jwtKeys() != null) {
+            out.println("   Signing key   " + (secrets.jwtKeys().generated()
+                    ? "ES256, generated for this checkout, kept in " + secrets.jwtKeys().file()
+                            + " (GOTRUE_JWT_KEYS overrides it)"
+                    : "from GOTRUE_JWT_KEYS") + "; public keys at " + settings.baseUrl() + "/.well-known/jwks.json");
+        }
         if (secrets.operatorToken().generated()) {
             out.println("   Admin token   " + secrets.operatorToken().value() + " (Authorization: Bearer; kept in "
                     + secrets.operatorToken().file() + ", GOTRUE_OPERATOR_TOKEN overrides it)");

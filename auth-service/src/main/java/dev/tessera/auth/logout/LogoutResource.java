@@ -14,6 +14,7 @@ import dev.tessera.auth.session.Sessions;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
+import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.platform.web.SessionCookie;
 import io.smallrye.mutiny.Uni;
 
@@ -40,8 +41,12 @@ public class LogoutResource {
 
     @POST
     public Uni<Response> logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-            @QueryParam("scope") String scope) {
-        AccessTokenClaims claims = tokens.verifyHeader(authorization);
+            @HeaderParam(RequestAudience.HEADER) String audienceHeader, @QueryParam("scope") String scope) {
+        return tokens.verifyHeader(authorization, audienceHeader).chain(claims -> logout(claims, scope))
+                .map(done -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+    }
+
+    private Uni<Void> logout(AccessTokenClaims claims, String scope) {
         UUID userId = claims.userId()
                 .orElseThrow(() -> ApiError.unauthorized("Invalid user").clearingSessionCookie());
         String name = scope == null || scope.isEmpty() ? "global" : scope;
@@ -52,8 +57,8 @@ public class LogoutResource {
             default -> throw ApiError.badRequest("Unsupported logout scope; use global, local or others");
         };
         UUID session = which == SessionStore.Scope.ALL ? null : claims.session().orElseThrow(() -> ApiError.badRequest(
-                "Logout scope " + name + " needs an access token with a session_id; this one has none (use scope=global)"));
-        return sessions.logout(userId, claims.email(), which, session, name)
-                .map(done -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+                "Logout scope " + name
+                        + " needs an access token with a session_id; this one has none (use scope=global)"));
+        return sessions.logout(userId, claims.email(), which, session, name).replaceWithVoid();
     }
 }

@@ -19,6 +19,7 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.error.ErrorBody;
 import dev.tessera.site.Decision;
 import dev.tessera.site.Visitor;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Forward-auth for an ingress controller in front of a site: it asks here before every page and gets the site's
@@ -55,43 +56,42 @@ public class ForwardAuthResource {
 
     // An ingress asks with the page's method (ingress-nginx) or with GET (Traefik); every method gets one answer.
     @GET
-    public Response get(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> get(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @HEAD
-    public Response head(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> head(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @POST
-    public Response post(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> post(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @PUT
-    public Response put(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> put(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @PATCH
-    public Response patch(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> patch(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @DELETE
-    public Response delete(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> delete(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
     @OPTIONS
-    public Response options(@Context HttpHeaders headers) {
-        return answer(headers);
+    public Uni<Response> options(@Context HttpHeaders headers) {
+        return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 
-    private Response answer(HttpHeaders headers) {
+    private Response answer(HttpHeaders headers, Visitor visitor) {
         ForwardedRequest page = ForwardedRequest.of(headers);
-        Visitor visitor = visitors.of(headers);
         Decision decision = rules.current().decide(page.path(), page.query(), visitor, false);
         if (decision instanceof Decision.Redirect redirect) {
             // ingress-nginx treats any other answer than 2xx, 401 and 403 as a failure of its own (500): it gets a

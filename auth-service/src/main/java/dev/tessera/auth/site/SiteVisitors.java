@@ -6,10 +6,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
-import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import dev.tessera.site.Roles;
 import dev.tessera.site.Visitor;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Who asks for a page: the one place the site rules read a token. The token is the {@code Authorization: Bearer}
@@ -28,17 +28,14 @@ public class SiteVisitors {
         this.cookieName = config.cookie().key();
     }
 
-    public Visitor of(HttpHeaders headers) {
+    public Uni<Visitor> of(HttpHeaders headers) {
         String token = token(headers);
         if (token == null) {
-            return Visitor.ANONYMOUS;
+            return Uni.createFrom().item(Visitor.ANONYMOUS);
         }
-        try {
-            AccessTokenClaims claims = tokens.verify(token);
-            return new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata()));
-        } catch (ApiError invalid) {
-            return Visitor.ANONYMOUS;
-        }
+        return tokens.verify(token)
+                .map(claims -> new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata())))
+                .onFailure(ApiError.class).recoverWithItem(Visitor.ANONYMOUS);
     }
 
     private String token(HttpHeaders headers) {

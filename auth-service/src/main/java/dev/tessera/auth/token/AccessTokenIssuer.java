@@ -1,41 +1,50 @@
 package dev.tessera.auth.token;
 
-import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.json.JsonValue;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.internal.UserIdentity;
+import dev.tessera.platform.token.TokenKey;
+import dev.tessera.platform.token.TokenKeys;
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
+import io.smallrye.jwt.build.JwtSignature;
 
 /**
- * Mints access tokens exactly as GoTrue does (reference §4): HS256 with {@code GOTRUE_JWT_SECRET}, header
- * {@code kid: nf-ident}, claims {@code sub}, {@code aud} (a string, omitted when empty), {@code exp}, {@code email},
- * {@code app_metadata} and {@code user_metadata}; plus {@code session_id}, the session the token belongs to (which
- * {@code /logout?scope=local|others} reads; GoTrue's clients ignore claims they do not know). No {@code iat},
- * {@code iss} or {@code jti}.
+ * Mints access tokens as GoTrue does (reference §4): claims {@code sub}, {@code aud} (a string, omitted when empty),
+ * {@code exp}, {@code email}, {@code app_metadata} and {@code user_metadata}; plus {@code session_id}, the session
+ * the token belongs to (which {@code /logout?scope=local|others} reads; GoTrue's clients ignore claims they do not
+ * know), and {@code iss} when {@code GOTRUE_JWT_ISSUER} is set. No {@code iat} or {@code jti}. Signed with the one
+ * signing key of platform's {@link TokenKeys}, whose algorithm and {@code kid} the header names: by default GoTrue's
+ * HS256 with {@code GOTRUE_JWT_SECRET} and {@code kid: nf-ident}. Created at start: a signing key without its private
+ * part stops auth-service there.
  */
-@ApplicationScoped
+@Singleton
+@Startup
 public class AccessTokenIssuer {
 
-    static final String KEY_ID = "nf-ident";
-
-    private final SecretKey key;
+    private final TokenKey key;
     private final long lifetimeSeconds;
+    private final Optional<String> issuer;
 
-    public AccessTokenIssuer(GoTrueConfig config) {
-        // Its length and whether it is a published value are checked at start (platform's SecretCheck).
-        byte[] secret = config.jwt().secret().getBytes(StandardCharsets.UTF_8);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    public AccessTokenIssuer(GoTrueConfig config, TokenKeys keys) {
+        this.key = keys.signing();
+        if (key.signingKey() == null) {
+            throw new IllegalStateException("GOTRUE_JWT_KEYS: the signing key " + key.kid()
+                    + " has no private part, so auth-service cannot sign with it");
+        }
         this.lifetimeSeconds = config.jwt().exp();
+        this.issuer = config.jwt().issuer().filter(i -> !i.isBlank());
     }
 
     public long lifetimeSeconds() {
@@ -50,13 +59,16 @@ public class AccessTokenIssuer {
                 .claim("app_metadata", user.appMetadata() == null ? JsonValue.NULL : user.appMetadata())
                 .claim("user_metadata", user.userMetadata() == null ? JsonValue.NULL : user.userMetadata())
                 .claim("session_id", sessionId.toString());
+        issuer.ifPresent(claims::issuer);
         if (user.aud() != null && !user.aud().isEmpty()) {
             claims.audience(user.aud());
         }
-        return claims.jws()
-                .algorithm(SignatureAlgorithm.HS256)
-                .keyId(KEY_ID)
-                .header("typ", "JWT")
-                .sign(key);
+        JwtSignature jws = claims.jws()
+                .algorithm(SignatureAlgorithm.fromAlgorithm(key.algorithm()))
+                .keyId(key.kid())
+                .header("typ", "JWT");
+        // Its length is checked at start (platform's SecretCheck and JwkSets).
+        return key.signingKey() instanceof SecretKey secret ? jws.sign(secret)
+                : jws.sign((PrivateKey) key.signingKey());
     }
 }

@@ -1,27 +1,22 @@
 package dev.tessera.hook.gateway;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumer;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.HmacKey;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.token.AccessTokens;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Builds the {@code clientContext} Netlify hands every function (seed 004): {@code identity} with {@code url} (the
@@ -35,25 +30,17 @@ public class ClientContexts {
 
     public static final String HEADER = "X-Tessera-Client-Context";
 
-    private static final Pattern BEARER = Pattern.compile("^[Bb]earer (\\S+)$");
-
     private final AdminTokens adminTokens;
     private final ObjectMapper mapper;
-    private final JwtConsumer consumer;
+    private final AccessTokens accessTokens;
     private final String identityUrl;
 
-    public ClientContexts(AdminTokens adminTokens, ObjectMapper mapper, GoTrueConfig config,
+    public ClientContexts(AdminTokens adminTokens, AccessTokens accessTokens, ObjectMapper mapper, GoTrueConfig config,
             @ConfigProperty(name = "tessera.public-url") Optional<String> publicUrl) {
         this.adminTokens = adminTokens;
+        this.accessTokens = accessTokens;
         this.mapper = mapper;
         this.identityUrl = identityUrl(publicUrl, config.siteUrl());
-        this.consumer = new JwtConsumerBuilder()
-                .setVerificationKey(new HmacKey(config.jwt().secret().getBytes(StandardCharsets.UTF_8)))
-                .setRelaxVerificationKeyValidation()
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, "HS256")
-                .setRequireExpirationTime()
-                .setSkipDefaultAudienceValidation()
-                .build();
     }
 
     /**
@@ -80,14 +67,16 @@ public class ClientContexts {
     }
 
     /** The context of one function request, given its {@code Authorization} header (may be null). */
-    public Map<String, Object> contextFor(String authorization, Instant now) {
-        Map<String, Object> identity = new LinkedHashMap<>();
-        identity.put("url", identityUrl);
-        identity.put("token", adminTokens.mint(now));
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("identity", identity);
-        claims(authorization).ifPresent(user -> context.put("user", user));
-        return context;
+    public Uni<Map<String, Object>> contextFor(String authorization, Instant now) {
+        return claims(authorization).map(user -> {
+            Map<String, Object> identity = new LinkedHashMap<>();
+            identity.put("url", identityUrl);
+            identity.put("token", adminTokens.mint(now));
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("identity", identity);
+            user.ifPresent(claims -> context.put("user", claims));
+            return context;
+        });
     }
 
     /** The header value: base64 (standard alphabet, padded) of the context's UTF-8 JSON. */
@@ -99,19 +88,16 @@ public class ClientContexts {
         }
     }
 
-    /** The verified claims of a bearer access token (HS256, unexpired), or empty. */
-    Optional<Map<String, Object>> claims(String authorization) {
+    /**
+     * Every claim of the request's access token, verified as every service verifies one (platform's AccessTokens),
+     * or empty: a request without a valid token still reaches the function, without {@code user}, as on Netlify.
+     */
+    Uni<Optional<Map<String, Object>>> claims(String authorization) {
         if (authorization == null) {
-            return Optional.empty();
+            return Uni.createFrom().item(Optional.empty());
         }
-        Matcher m = BEARER.matcher(authorization);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new LinkedHashMap<>(consumer.processToClaims(m.group(1)).getClaimsMap()));
-        } catch (InvalidJwtException e) {
-            return Optional.empty();
-        }
+        return accessTokens.verifyHeader(authorization)
+                .map(claims -> Optional.<Map<String, Object>>of(new LinkedHashMap<>(claims.claims())))
+                .onFailure(ApiError.class).recoverWithItem(Optional.empty());
     }
 }

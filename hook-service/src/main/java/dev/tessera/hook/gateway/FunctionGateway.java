@@ -96,12 +96,17 @@ public class FunctionGateway {
             return;
         }
         URI upstream = HookTargets.functionUrl(host.get(), rest);
-        addresses.pin(upstream).subscribe().with(pinned -> send(ctx, upstream, pinned.orElse(null)), failure -> {
-            if (failure instanceof CallFailure call && call.kind() == CallFailure.Kind.REFUSED) {
-                LOG.warnf("Function gateway refused the function host: %s", call.getMessage());
-            }
-            error(ctx, 502, "Function host is not answering");
-        });
+        // The user's token is checked by the shared verifier, which may first learn its key without blocking.
+        String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        contexts.contextFor(authorization, Instant.now())
+                .chain(context -> addresses.pin(upstream)
+                        .invoke(pinned -> send(ctx, upstream, pinned.orElse(null), contexts.encode(context))))
+                .subscribe().with(sent -> { }, failure -> {
+                    if (failure instanceof CallFailure call && call.kind() == CallFailure.Kind.REFUSED) {
+                        LOG.warnf("Function gateway refused the function host: %s", call.getMessage());
+                    }
+                    error(ctx, 502, "Function host is not answering");
+                });
     }
 
     /**
@@ -127,7 +132,7 @@ public class FunctionGateway {
         return rest;
     }
 
-    private void send(RoutingContext ctx, URI upstream, InetAddress pinned) {
+    private void send(RoutingContext ctx, URI upstream, InetAddress pinned, String clientContext) {
         HttpServerRequest request = ctx.request();
         boolean tls = "https".equalsIgnoreCase(upstream.getScheme());
         int port = upstream.getPort() > 0 ? upstream.getPort() : tls ? 443 : 80;
@@ -164,8 +169,7 @@ public class FunctionGateway {
         if (publicHost != null) {
             options.putHeader("X-Forwarded-Host", publicHost);
         }
-        options.putHeader(ClientContexts.HEADER, contexts.encode(
-                contexts.contextFor(request.getHeader(HttpHeaders.AUTHORIZATION), Instant.now())));
+        options.putHeader(ClientContexts.HEADER, clientContext);
 
         var body = ctx.body().buffer();
         http.request(options)

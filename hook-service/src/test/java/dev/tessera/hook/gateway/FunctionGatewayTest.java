@@ -199,7 +199,7 @@ class FunctionGatewayTest {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setCompactSerialization(token);
         assertEquals("nf-ident", jws.getKeyIdHeaderValue());
-        AccessTokenClaims verified = accessTokens.verify(token);
+        AccessTokenClaims verified = accessTokens.verify(token).await().indefinitely();
         assertTrue(verified.isSystem(), "user-service's admin check treats it as the system user");
     }
 

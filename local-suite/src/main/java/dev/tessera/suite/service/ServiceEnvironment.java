@@ -28,6 +28,9 @@ public final class ServiceEnvironment {
      * container): user-service on 8183 has them on 9183. One host runs several services, so each needs its own.
      */
     public static final int MANAGEMENT_PORT_OFFSET = 1000;
+
+    /** Where the services fetch auth-service's published keys (platform's PublishedKeys). */
+    public static final String KEYS_URL = "TESSERA_JWT_KEYS_URL";
     /** Pages served on this machine, whatever their port (a site's dev server), may call the local API. */
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
     /** JSON log lines are for a deployment's log collector; a local run's logs are read by a person. */
@@ -73,6 +76,9 @@ public final class ServiceEnvironment {
             env.put("GOTRUE_SMTP_PORT", String.valueOf(infra.smtpPort()));
         }
         env.put("GOTRUE_JWT_SECRET", secrets.jwtSecret().value());
+        if (secrets.jwtKeys() != null) {
+            env.put("GOTRUE_JWT_KEYS", secrets.jwtKeys().value());
+        }
         env.put("GOTRUE_OPERATOR_TOKEN", secrets.operatorToken().value());
         env.put(LOCAL_RUN, "true");
         // The local gateway applies a site's rules itself (--site); auth-service's forward-auth only names visitors.
@@ -82,6 +88,11 @@ public final class ServiceEnvironment {
         env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
         env.putIfAbsent(LOG_JSON, "false");
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
+        // Verifiers learn a key auth-service signs with before their own configuration names it.
+        Integer auth = ports.get(SuiteService.AUTH);
+        if (auth != null) {
+            env.putIfAbsent(KEYS_URL, "http://127.0.0.1:" + auth + "/.well-known/jwks.json");
+        }
         return env;
     }
 

@@ -82,8 +82,21 @@ public interface GoTrueConfig {
     Rate rateLimitEmailSent();
 
     interface Jwt {
-        /** HS256 signing and verification key (raw bytes of the string). */
+        /**
+         * The HS256 key (raw bytes of the string): GoTrue's signing key of access tokens while {@code GOTRUE_JWT_KEYS}
+         * is unset, and always the key of GoTrue's hook signatures.
+         */
         String secret();
+
+        /**
+         * {@code GOTRUE_JWT_KEYS} (supabase/auth's name): the access-token keys as a JSON array of JWKs (or a JWK set
+         * object), each with a {@code kid}; {@code key_ops} gives its state (see platform's {@code JwkSets}). When set,
+         * it replaces the secret as the access-token key set; {@code TESSERA_JWT_KEYS_FILE} names a file instead.
+         */
+        Optional<String> keys();
+
+        /** {@code GOTRUE_JWT_ISSUER}: the {@code iss} of every access token, required of every token verified. */
+        Optional<String> issuer();
 
         /** Access-token lifetime in seconds. */
         @WithDefault("3600")

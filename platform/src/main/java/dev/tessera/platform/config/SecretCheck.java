@@ -14,14 +14,18 @@ import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.tessera.platform.token.KeyConfig;
+import dev.tessera.platform.token.TokenKeys;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Every service refuses to start with a JWT secret anyone may know: a value published in this repository or in
- * well-known examples, or an HS256 key shorter than 32 bytes (RFC 7518 §3.2 asks for a key at least as long as the
- * hash). Whoever knows the secret mints any token, a super-admin one (sub "0") included. The same goes for an
- * operator token copied from this repository. The refusal is one line on standard error and exit code
+ * Every service refuses to start with an access-token key set it cannot use ({@code GOTRUE_JWT_KEYS}: malformed, no
+ * or two signing keys, a key type or size outside the allow-list; in every run, as no token could be signed or
+ * checked), and with a JWT secret anyone may know: a value published in this repository or in well-known examples,
+ * or an HS256 key shorter than 32 bytes (RFC 7518 §3.2 asks for a key at least as long as the hash). Whoever knows
+ * the secret mints any token, a super-admin one (sub "0") included. The same goes for an operator token copied from
+ * this repository. The refusal is one line on standard error and exit code
  * {@value #EXIT_CODE} (EX_CONFIG), first among the start-up observers: after Flyway's migration, before any
  * consumer, relay or scheduler runs.
  * <p>
@@ -52,16 +56,25 @@ public class SecretCheck {
     private final String jwtSecret;
     private final Optional<String> operatorToken;
     private final boolean localRun;
+    private final GoTrueConfig config;
+    private final KeyConfig keyConfig;
 
-    public SecretCheck(GoTrueConfig config,
+    public SecretCheck(GoTrueConfig config, KeyConfig keyConfig,
             @ConfigProperty(name = "tessera.local-run", defaultValue = "false") boolean localRun) {
         this.jwtSecret = config.jwt().secret();
         this.operatorToken = config.operatorToken();
         this.localRun = localRun || LaunchMode.current() != LaunchMode.NORMAL;
+        this.config = config;
+        this.keyConfig = keyConfig;
     }
 
     /** Before anything else observes the start: no consumer, relay or scheduler runs with a known secret. */
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent start) {
+        try {
+            new TokenKeys(config, keyConfig);
+        } catch (IllegalStateException e) {
+            refuse("Refusing to start: " + e.getMessage());
+        }
         List<String> problems = problems(jwtSecret, operatorToken);
         if (problems.isEmpty()) {
             return;

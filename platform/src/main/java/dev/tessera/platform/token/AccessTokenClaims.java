@@ -5,7 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The verified claims of a GoTrue access token (reference §4). */
+/**
+ * The verified claims of a GoTrue access token (reference §4).
+ *
+ * @param claims every claim of the token as verified, for whoever passes them on whole (the function gateway)
+ */
 public record AccessTokenClaims(
         String subject,
         String audience,
@@ -13,7 +17,8 @@ public record AccessTokenClaims(
         Map<String, Object> appMetadata,
         Map<String, Object> userMetadata,
         Instant expiresAt,
-        String sessionId) {
+        String sessionId,
+        Map<String, Object> claims) {
 
     private static final UUID NIL = new UUID(0, 0);
 

@@ -1,6 +1,5 @@
 package dev.tessera.user.account;
 
-import java.util.Objects;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -32,7 +31,6 @@ import io.vertx.core.http.HttpServerRequest;
 public class UserResource {
 
     private final AccessTokens tokens;
-    private final RequestAudience audience;
     private final UserRepository users;
     private final UpdateUserFlow update;
     private final JsonBody json;
@@ -40,10 +38,9 @@ public class UserResource {
     private final ClientAddress clientAddress;
     private final GoTrueConfig config;
 
-    public UserResource(AccessTokens tokens, RequestAudience audience, UserRepository users, UpdateUserFlow update,
+    public UserResource(AccessTokens tokens, UserRepository users, UpdateUserFlow update,
             JsonBody json, UserRateLimits limits, ClientAddress clientAddress, GoTrueConfig config) {
         this.tokens = tokens;
-        this.audience = audience;
         this.users = users;
         this.update = update;
         this.json = json;
@@ -57,13 +54,13 @@ public class UserResource {
     @WithSession
     public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        UUID id = caller(authorization, audienceHeader).userId().orElseThrow();
-        return users.findById(id).map(user -> {
-            if (user == null) {
-                throw ApiError.notFound("User not found");
-            }
-            return UserView.of(user);
-        });
+        return caller(authorization, audienceHeader).chain(claims -> users.findById(claims.userId().orElseThrow()))
+                .map(user -> {
+                    if (user == null) {
+                        throw ApiError.notFound("User not found");
+                    }
+                    return UserView.of(user);
+                });
     }
 
     @PUT
@@ -71,22 +68,22 @@ public class UserResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> put(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
-        AccessTokenClaims claims = caller(authorization, audienceHeader);
-        UUID id = claims.userId().orElseThrow();
-        UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
-        int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
-        return limits.userUpdate(clientAddress.of(request), id, mails)
-                .chain(() -> update.update(id, claims.session().orElse(null), params)).map(UserView::of);
+        String client = clientAddress.of(request);
+        return caller(authorization, audienceHeader).chain(claims -> {
+            UUID id = claims.userId().orElseThrow();
+            UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
+            int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
+            return limits.userUpdate(client, id, mails)
+                    .chain(() -> update.update(id, claims.session().orElse(null), params));
+        }).map(UserView::of);
     }
 
-    /** The authenticated caller's claims, after GoTrue's token and audience checks; their user id is readable. */
-    private AccessTokenClaims caller(String authorization, String audienceHeader) {
-        AccessTokenClaims claims = tokens.verifyHeader(authorization);
-        claims.userId().orElseThrow(() -> ApiError.badRequest("Could not read User ID claim"));
-        String requestAud = audience.resolve(audienceHeader, claims);
-        if (!Objects.equals(requestAud, Objects.requireNonNullElse(claims.audience(), ""))) {
-            throw ApiError.badRequest("Token audience doesn't match request audience");
-        }
-        return claims;
+    /**
+     * The authenticated caller's claims, after the token and audience checks (platform's AccessTokens); their user id
+     * is readable.
+     */
+    private Uni<AccessTokenClaims> caller(String authorization, String audienceHeader) {
+        return tokens.verifyHeader(authorization, audienceHeader).invoke(claims -> claims.userId()
+                .orElseThrow(() -> ApiError.badRequest("Could not read User ID claim")));
     }
 }

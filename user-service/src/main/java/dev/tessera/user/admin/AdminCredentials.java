@@ -48,7 +48,10 @@ public class AdminCredentials {
             return Uni.createFrom().item(new Caller(Caller.NIL, "operator@netlify.com",
                     actedOn(audienceHeader, null, bodyAud), Caller.Kind.OPERATOR));
         }
-        AccessTokenClaims claims = tokens.verify(bearer);
+        return tokens.verify(bearer).chain(claims -> caller(claims, audienceHeader, bodyAud));
+    }
+
+    private Uni<Caller> caller(AccessTokenClaims claims, String audienceHeader, String bodyAud) {
         String aud = actedOn(audienceHeader, claims, bodyAud);
         if (claims.isSystem()) {
             if (!aud.equals(audience.resolve(null, claims))) {

@@ -57,36 +57,40 @@ public class ForwardAuthResource {
     // An ingress asks with the page's method (ingress-nginx) or with GET (Traefik); every method gets one answer.
     @GET
     public Uni<Response> get(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @HEAD
     public Uni<Response> head(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @POST
     public Uni<Response> post(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @PUT
     public Uni<Response> put(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @PATCH
     public Uni<Response> patch(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @DELETE
     public Uni<Response> delete(@Context HttpHeaders headers) {
-        return visitors.of(headers).map(visitor -> answer(headers, visitor));
+        return answer(headers);
     }
 
     @OPTIONS
     public Uni<Response> options(@Context HttpHeaders headers) {
+        return answer(headers);
+    }
+
+    private Uni<Response> answer(HttpHeaders headers) {
         return visitors.of(headers).map(visitor -> answer(headers, visitor));
     }
 

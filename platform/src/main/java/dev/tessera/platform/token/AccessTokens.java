@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,15 @@ public class AccessTokens {
     private final PublishedKeys published;
     private final RequestAudience audience;
     private final Optional<String> issuer;
+    /**
+     * The consumer built for each key, by {@code kid}; rebuilt when the key behind a {@code kid} is another object
+     * (a refetched published set), so it holds one entry per {@code kid} this service has verified with.
+     */
+    private final Map<String, Verifier> verifiers = new ConcurrentHashMap<>();
+
+    /** A key and the consumer that verifies its tokens (jose4j's consumers are safe to share once built). */
+    private record Verifier(TokenKey key, JwtConsumer consumer) {
+    }
 
     public AccessTokens(TokenKeys keys, PublishedKeys published, RequestAudience audience, GoTrueConfig config) {
         this.keys = keys;
@@ -176,6 +186,16 @@ public class AccessTokens {
     }
 
     private JwtConsumer consumer(TokenKey key) {
+        Verifier cached = verifiers.get(key.kid());
+        if (cached != null && cached.key() == key) {
+            return cached.consumer();
+        }
+        JwtConsumer built = build(key);
+        verifiers.put(key.kid(), new Verifier(key, built));
+        return built;
+    }
+
+    private JwtConsumer build(TokenKey key) {
         JwtConsumerBuilder builder = new JwtConsumerBuilder()
                 .setVerificationKey(key.verificationKey())
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, key.algorithm())

@@ -177,6 +177,13 @@ public class SessionStore {
      * {@code rotated} was not rotated before and its session still exists. False when it was: of two concurrent
      * rotations of one token, the second waits on the first's key in the rotations table, then inserts nothing.
      * The rotated token's row stays; it does not change.
+     *
+     * <p>The session row is locked (key share) before the rotation is inserted. Without the lock, a rotation that
+     * read the session before a concurrent {@link #end} committed would wait on the rotation row that end deletes,
+     * then insert its own in its place: a successor in a session just revoked for reuse, answered as a success. With
+     * it, the rotation either waits for the end and then finds no session, or holds the end back until it has
+     * committed, as if it had come first. End deletes the session before its tokens and rotations (its main query
+     * reads {@code ended}), so the two take their locks in one order and cannot deadlock.
      */
     public Uni<Boolean> rotate(UUID rotated, NewToken next, byte[] sealedNext, OutboxMessage event) {
         List<Object> params = new ArrayList<>();
@@ -187,7 +194,7 @@ public class SessionStore {
         params.add(next.sessionId());
         String marked = "marked as (insert into " + rotations + " (token_id, successor_id, sealed_successor, rotated_at)"
                 + " select $1::uuid, $2::uuid, $3::bytea, $4::timestamptz where exists (select 1 from " + sessions
-                + " where id = $5::uuid) on conflict (token_id) do nothing returning successor_id)";
+                + " where id = $5::uuid for key share) on conflict (token_id) do nothing returning successor_id)";
         String successor = "successor as (insert into " + tokens + " " + TOKEN_COLUMNS + " select "
                 + tokenValues(next, params) + " from marked returning id)";
         String announced = event == null ? "" : ", announced as (" + OutboxRow.insert(outbox, event, params, "successor") + ")";

@@ -7,13 +7,19 @@ import static dev.tessera.auth.testing.Grants.refreshGrant;
 import static dev.tessera.auth.testing.Grants.sessionOf;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -24,6 +30,7 @@ import dev.tessera.auth.session.SessionSweep;
 import dev.tessera.auth.testing.Grants;
 import dev.tessera.auth.testing.OwnRateLimitKey;
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.platform.testing.TestStack;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -54,6 +61,9 @@ class StrictReuseTest {
     @Inject
     SessionSweep sweep;
 
+    @Inject
+    SessionStore store;
+
     @Test
     void ofEightConcurrentRefreshesWithOneTokenOneSucceedsAndTheOthersRevokeTheSession() throws Exception {
         UUID id = UUID.randomUUID();
@@ -64,6 +74,49 @@ class StrictReuseTest {
         refreshGrant(won.path("refresh_token")).then().statusCode(400);
         assertRows(stack, id, 0, 0, 0, "the session is revoked with every token");
         Grants.awaitEvent(stack, id, "dev.tessera.session.revoked.v1");
+    }
+
+    /**
+     * The interleaving behind the race above, held still: a refresh that read its token before another request
+     * rotated it, and reaches its own rotation while a reuse revocation of the session is deleting it. It must store
+     * nothing, rather than a successor in the revoked session.
+     */
+    @Test
+    void aRotationThatMeetsARevocationUnderWayStoresNothing() throws Exception {
+        UUID id = UUID.randomUUID();
+        Response login = passwordGrant(knownUser(id)).then().statusCode(200).extract().response();
+        String first = login.path("refresh_token");
+        UUID session = UUID.fromString(sessionOf(login.path("access_token")));
+        refreshGrant(first).then().statusCode(200);
+        UUID firstId;
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
+                "select id from auth.refresh_tokens where token_hash = ?")) {
+            s.setString(1, OpaqueToken.hashOf(first));
+            ResultSet rs = s.executeQuery();
+            assertTrue(rs.next());
+            firstId = rs.getObject(1, UUID.class);
+        }
+
+        try (Connection revocation = stack.jdbc()) {
+            revocation.setAutoCommit(false);
+            try (PreparedStatement s = revocation.prepareStatement(
+                    "with ended as (delete from auth.sessions where id = ? returning id),"
+                            + " gone as (delete from auth.refresh_tokens where session_id = ? returning id)"
+                            + " delete from auth.refresh_token_rotations where token_id in (select id from gone)")) {
+                s.setObject(1, session);
+                s.setObject(2, session);
+                s.executeUpdate();
+            }
+            OpaqueToken next = OpaqueToken.generate();
+            CompletableFuture<Boolean> late = store.rotate(firstId, new SessionStore.NewToken(UUID.randomUUID(),
+                    next.hash(), id, session, firstId, Instant.now()), new byte[] { 1 }, null)
+                    .subscribeAsCompletionStage();
+            Thread.sleep(500);
+            assertFalse(late.isDone(), "the rotation waits for the revocation");
+            revocation.commit();
+            assertFalse(late.get(30, TimeUnit.SECONDS), "nothing was rotated");
+        }
+        assertRows(stack, id, 0, 0, 0, "nothing of the revoked session is left");
     }
 
     @Test

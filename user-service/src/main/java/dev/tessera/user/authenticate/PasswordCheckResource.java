@@ -63,15 +63,17 @@ public class PasswordCheckResource {
                 .map(Identities::of);
     }
 
+    /**
+     * GoTrue says "Email not confirmed" before it checks the password, which tells anyone whether an address has an
+     * unconfirmed account. Here only the right password learns it: to everyone else the account looks like any
+     * wrong guess.
+     */
     private static User authenticated(User user, boolean matches) {
-        if (user == null) {
+        if (user == null || !matches) {
             throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         if (!user.isConfirmed()) {
             throw ApiError.oauth("invalid_grant", "Email not confirmed");
-        }
-        if (!matches) {
-            throw ApiError.oauth("invalid_grant", NO_MATCH);
         }
         if (user.isBanned()) {
             throw Bans.refusedGrant();

@@ -81,6 +81,8 @@ public class VerifyAndAuthenticateTest {
         internal().body(Map.of("email", email, "password", "s3cret-pass", "aud", "")).post("/internal/authenticate")
                 .then().statusCode(400).body("error", equalTo("invalid_grant"))
                 .body("error_description", equalTo("Email not confirmed"));
+        internal().body(Map.of("email", email, "password", "a-wrong-guess", "aud", "")).post("/internal/authenticate")
+                .then().statusCode(400).body("error_description", equalTo("No user found with that email, or password invalid."));
 
         String token = confirmationToken(id);
         internal().body(Map.of("type", "signup", "token", token)).post("/internal/verify")

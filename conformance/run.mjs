@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startStack, stopBroker } from './lib/stack.mjs';
 import { startFakeGitHub, clientId as githubClient, clientSecret as githubSecret } from './lib/fake-github.mjs';
+import { generateEs256Key } from './lib/jwt.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -25,20 +26,31 @@ const withGitHub = (settings) => (ports) => ({
   ...settings,
 });
 
+// Each configuration: its server settings and the directory of test files it runs (by default its own name).
 const configurations = {
-  // GoTrue's defaults: confirmation by mail, signups open.
-  main: withGitHub({}),
+  // GoTrue's defaults: confirmation by mail, signups open, HS256 tokens under GOTRUE_JWT_SECRET.
+  main: { env: withGitHub({}) },
+  // The same tests with ES256 tokens from a key of the run's own (what TESSERA_JWT_ALGORITHM=ES256 gives ./run.sh).
+  es256: { tests: 'main', key: generateEs256Key('conformance-es256'), env: withGitHub({}) },
   // Also GoTrue's own email change (one link, to the new address) and no notices, as netlify/gotrue behaves.
-  autoconfirm: withGitHub({
-    GOTRUE_MAILER_AUTOCONFIRM: 'true',
-    GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: 'false',
-    GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED: 'false',
-    GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED: 'false',
-  }),
-  closed: withGitHub({ GOTRUE_DISABLE_SIGNUP: 'true' }),
+  autoconfirm: {
+    env: withGitHub({
+      GOTRUE_MAILER_AUTOCONFIRM: 'true',
+      GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: 'false',
+      GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED: 'false',
+      GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED: 'false',
+    }),
+  },
+  closed: { env: withGitHub({ GOTRUE_DISABLE_SIGNUP: 'true' }) },
 };
 
-function runTests(files, stack) {
+/** The configuration's settings, with its signing key as GOTRUE_JWT_KEYS when it has one. */
+const settingsOf = (configuration) => (ports) => ({
+  ...configuration.env(ports),
+  ...(configuration.key ? { GOTRUE_JWT_KEYS: JSON.stringify([configuration.key]) } : {}),
+});
+
+function runTests(files, stack, key) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
       cwd: here,
@@ -48,6 +60,7 @@ function runTests(files, stack) {
         CONFORMANCE_BASE_URL: stack.base,
         CONFORMANCE_INBOX_URL: stack.inbox,
         CONFORMANCE_JWT_SECRET: stack.jwtSecret,
+        ...(key ? { CONFORMANCE_JWT_KEY: JSON.stringify(key) } : {}),
         CONFORMANCE_OPERATOR_TOKEN: stack.operatorToken,
         CONFORMANCE_GITHUB_URL: github.url,
       },
@@ -59,16 +72,16 @@ function runTests(files, stack) {
 const wanted = process.argv.slice(2);
 const failures = [];
 try {
-  for (const [name, env] of Object.entries(configurations)) {
+  for (const [name, configuration] of Object.entries(configurations)) {
     if (wanted.length && !wanted.includes(name)) continue;
-    const dir = path.join(here, 'tests', name);
+    const dir = path.join(here, 'tests', configuration.tests ?? name);
     const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join(dir, f));
     console.log(`\n=== conformance: ${name} (${files.length} files) ===`);
     let stack;
     try {
-      stack = await startStack(name, env);
+      stack = await startStack(name, settingsOf(configuration));
       console.log(`suite at ${stack.base}, inbox ${stack.inbox}`);
-      const code = await runTests(files, stack);
+      const code = await runTests(files, stack, configuration.key);
       if (code !== 0) failures.push(`${name}: tests failed`);
     } catch (e) {
       failures.push(`${name}: ${e.message}`);

@@ -3,7 +3,9 @@ export const suite = {
   base: process.env.CONFORMANCE_BASE_URL,
   identityUrl: `${process.env.CONFORMANCE_BASE_URL}/.netlify/identity`,
   inbox: process.env.CONFORMANCE_INBOX_URL,
-  jwtSecret: process.env.CONFORMANCE_JWT_SECRET,
+  // The key access tokens are signed with: the HS256 secret, or the ES256 private JWK of the es256 configuration.
+  tokenKey: process.env.CONFORMANCE_JWT_KEY ? JSON.parse(process.env.CONFORMANCE_JWT_KEY)
+    : process.env.CONFORMANCE_JWT_SECRET,
   operatorToken: process.env.CONFORMANCE_OPERATOR_TOKEN,
   github: process.env.CONFORMANCE_GITHUB_URL,
 };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import GoTrue from 'gotrue-js';
 import { suite, freshEmail, operator } from '../../lib/env.mjs';
 import { awaitMailToken } from '../../lib/mail.mjs';
-import { decode, verifies, sign } from '../../lib/jwt.mjs';
+import { decode, generateEs256Key, headerOf, verifies, sign } from '../../lib/jwt.mjs';
 
 const auth = new GoTrue({ APIUrl: suite.identityUrl, setCookie: true });
 const password = 'p@ss w&rd +plus';
@@ -63,9 +63,9 @@ test('signup, confirmation from the mail, login and the access token', async () 
   const user = await auth.login(email, password, true);
   assert.equal(user.id, signedUp.id);
   const jwt = await user.jwt();
-  assert.ok(verifies(jwt, suite.jwtSecret), 'signed with the configured secret');
+  assert.ok(verifies(jwt, suite.tokenKey), 'signed with the configured key');
   const { header, claims } = decode(jwt);
-  assert.deepEqual(header, { kid: 'nf-ident', typ: 'JWT', alg: 'HS256' });
+  assert.deepEqual(header, headerOf(suite.tokenKey));
   assert.equal(claims.sub, signedUp.id);
   assert.equal(claims.email, email);
   assert.deepEqual(claims.app_metadata, { provider: 'email' });
@@ -216,6 +216,10 @@ test('errors carry GoTrue statuses', async () => {
   const forged = sign({ sub: '00000000-0000-4000-8000-000000000001', email: 'x@example.com',
     exp: Math.floor(Date.now() / 1000) + 3600, app_metadata: {}, user_metadata: {} }, 'someone else\'s secret');
   await rejects(auth.createUser({ access_token: forged, refresh_token: 'x', expires_in: 3600 }), 401);
+  const otherKey = sign({ sub: '00000000-0000-4000-8000-000000000001', email: 'x@example.com',
+    exp: Math.floor(Date.now() / 1000) + 3600, app_metadata: {}, user_metadata: {} },
+  generateEs256Key(headerOf(suite.tokenKey).kid));
+  await rejects(auth.createUser({ access_token: otherKey, refresh_token: 'x', expires_in: 3600 }), 401);
   const { email } = await confirmedUser('dupe');
   await rejects(auth.signup(email, password), 400, 'A user with this email address has already been registered');
 });

@@ -56,7 +56,7 @@ test('refreshSession exchanges an expiring session for a new one', async () => {
   const cookies = installFunctionContext(suite.base);
   const user = await identity.login(email, password);
   const { claims } = decode(cookies.get('nf_jwt'));
-  const expiring = sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 30 }, suite.jwtSecret);
+  const expiring = sign({ ...claims, exp: Math.floor(Date.now() / 1000) + 30 }, suite.tokenKey);
   const refreshBefore = cookies.get('nf_refresh');
   cookies.set({ name: 'nf_jwt', value: expiring });
   const fresh = await identity.refreshSession();
@@ -121,7 +121,7 @@ test('AuthError statuses: 422 validation, 404 unknown user, 401 bad credentials,
   installFunctionContext(suite.base, { url: suite.identityUrl, token: 'not-the-operator-token' });
   await authError(identity.admin.listUsers(), 401);
   const expired = sign({ sub: randomUUID(), email, exp: Math.floor(Date.now() / 1000) - 10, app_metadata: {},
-    user_metadata: {} }, suite.jwtSecret);
+    user_metadata: {} }, suite.tokenKey);
   installFunctionContext(suite.base, { url: suite.identityUrl, token: expired });
   await authError(identity.admin.listUsers(), 401);
 });
@@ -132,7 +132,7 @@ test('raw status checks for a missing, invalid or expired bearer token', async (
   assert.deepEqual(await noToken.json(), { code: 401, msg: 'This endpoint requires a Bearer token' });
   const invalid = await fetch(`${suite.identityUrl}/user`, { headers: { Authorization: 'Bearer nope' } });
   assert.equal(invalid.status, 401);
-  const expired = sign({ sub: randomUUID(), exp: Math.floor(Date.now() / 1000) - 10 }, suite.jwtSecret);
+  const expired = sign({ sub: randomUUID(), exp: Math.floor(Date.now() / 1000) - 10 }, suite.tokenKey);
   const old = await fetch(`${suite.identityUrl}/user`, { headers: { Authorization: `Bearer ${expired}` } });
   assert.equal(old.status, 401);
   assert.deepEqual(await old.json(), { code: 401, msg: 'Invalid token: token is expired' });

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import dev.tessera.hook.testing.FunctionServer;
 import dev.tessera.hook.testing.FunctionServer.Received;
-import dev.tessera.hook.testing.FunctionServer.Reply;
 import dev.tessera.hook.testing.InjectFunctionServer;
 import dev.tessera.hook.testing.Signatures;
 import dev.tessera.platform.internal.ServiceCredential;
@@ -52,13 +50,10 @@ class NodeAdapterTest {
 
     @BeforeEach
     void user() {
-        identityApi.reset();
-        // GET /user with the admin token is what @netlify/identity's getUser() tries first; GoTrue refuses it.
-        identityApi.on("/id/user", (r, n) -> Reply.json(400, "{\"code\":400,\"msg\":\"Could not read User ID claim\"}"));
         userId = UUID.randomUUID().toString();
-        jwt = TestTokens.sign(Signatures.JWT_SECRET, userId, "grace@example.com", Instant.now().plusSeconds(600),
-                Map.of("app_metadata", Map.of("provider", "email", "roles", List.of("editor")),
-                        "user_metadata", Map.of("full_name", "Grace")));
+        AdapterCaller.answer(identityApi, userId);
+        jwt = TestTokens.sign(Signatures.JWT_SECRET, userId, AdapterCaller.EMAIL, AdapterCaller.expiry(),
+                AdapterCaller.metadata());
     }
 
     @Test
@@ -95,9 +90,6 @@ class NodeAdapterTest {
 
     @Test
     void adminCallsCarryTheAdminToken() {
-        identityApi.on("/id/admin/users", (r, n) -> Reply.json(200,
-                "{\"users\":[{\"id\":\"" + userId + "\",\"email\":\"grace@example.com\",\"aud\":\"\",\"role\":\"\","
-                        + "\"app_metadata\":{\"provider\":\"email\"},\"user_metadata\":{}}],\"aud\":\"\"}"));
         given().get("/.netlify/functions/list-users").then().statusCode(200)
                 .body("emails", equalTo(List.of("grace@example.com")));
         Received call = identityApi.await(r -> r.path().equals("/id/admin/users"), 1, Duration.ofSeconds(10)).get(0);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,7 +47,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <p>A row's commit wakes the relay: the table's trigger notifies, {@link OutboxListener} hears it, and the relay
  * drains at once. Every replica hears every commit, so the one that wins the lock publishes it; a notification that
  * arrives while a drain runs makes the relay drain again when it ends (that drain may have read the table before
- * the row committed), which also batches the rows that commit during a drain. Polling stays as the safety net: while
+ * the row committed), at least {@code tessera.outbox.drain-gap} after the previous drain began, so that under load
+ * each drain takes the rows of many commits. Polling stays as the safety net: while
  * the listener is connected the relay looks only every {@code tessera.outbox.idle-interval} (rows another replica
  * left behind when it died); while it is not, and while publishing fails, it looks every
  * {@code tessera.outbox.interval} while this replica has written to the outbox within {@code tessera.outbox.linger}
@@ -77,6 +79,7 @@ public class OutboxRelay {
     private final Duration interval;
     private final long lingerNanos;
     private final long idleNanos;
+    private final long gapNanos;
     private final String lock;
     private final String select;
     private final String delete;
@@ -86,7 +89,7 @@ public class OutboxRelay {
     /** A row committed (or may have) since the running drain read the table. */
     private final AtomicBoolean woken = new AtomicBoolean();
     private volatile boolean failing;
-    private volatile long lastDrain = System.nanoTime();
+    private volatile long lastDrain = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile long timer = -1;
     /** Written only by the one drain that {@link #running} admits at a time. */
     private long deletedSinceVacuum;
@@ -99,6 +102,7 @@ public class OutboxRelay {
             @ConfigProperty(name = "tessera.outbox.interval", defaultValue = "PT0.2S") Duration interval,
             @ConfigProperty(name = "tessera.outbox.linger", defaultValue = "PT2S") Duration linger,
             @ConfigProperty(name = "tessera.outbox.idle-interval", defaultValue = "PT5S") Duration idleInterval,
+            @ConfigProperty(name = "tessera.outbox.drain-gap", defaultValue = "PT0.02S") Duration drainGap,
             @ConfigProperty(name = "tessera.outbox.vacuum-after", defaultValue = "2000") long vacuumAfter,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
@@ -110,6 +114,7 @@ public class OutboxRelay {
         this.interval = interval;
         this.lingerNanos = linger.toNanos();
         this.idleNanos = idleInterval.toNanos();
+        this.gapNanos = drainGap.toNanos();
         this.vacuumAfter = vacuumAfter;
         String table = OutboxRow.table(schema);
         this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
@@ -148,6 +153,17 @@ public class OutboxRelay {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        // Under load the commits come faster than drains end: spacing the drains by the gap lets each one take the
+        // rows of several commits instead of a few rows each, at a cost of at most the gap to a row's wait.
+        long wait = lastDrain + gapNanos - System.nanoTime();
+        if (wait > 0) {
+            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> runDrain());
+        } else {
+            runDrain();
+        }
+    }
+
+    private void runDrain() {
         // Cleared before the drain reads the table: a commit notified from here on makes it drain again.
         woken.set(false);
         lastDrain = System.nanoTime();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Measures the password and refresh grants of a whole suite on this machine and prints ratios from one run:
-# logins/s against the bcrypt bound, refresh grants/s against Keycloak's, p50/p99 latencies.
+# logins/s against the bcrypt bound, refresh grants/s against Keycloak's, p50/p99 latencies; then, on a suite that
+# sends confirmation mails, signup to inbox (p50/p99, mails lost, where the time goes).
 #
 #   bench/run.sh                       builds, measures Keycloak (the peer the refresh goal names) with the same
 #                                      client, stops it, then starts a suite (autoconfirm on, its own ports, a fresh
@@ -11,6 +12,8 @@
 # Tuning: BENCH_LOGIN_WORKERS, BENCH_REFRESH_WORKERS, BENCH_LOGIN_SECONDS, BENCH_REFRESH_SECONDS, BENCH_USERS,
 # BENCH_BCRYPT_COST (must equal the suite's TESSERA_PASSWORD_BCRYPT_COST, default 10). BENCH_KEYCLOAK=0 skips the
 # peer (the refresh rate is then compared with the figure the goal quotes); BENCH_KEYCLOAK_VERSION picks its release.
+# BENCH_PHASES ("grants mail" by default) picks the phases; the mail phase: BENCH_MAIL_SHARE (0.3 of the bcrypt
+# bound), BENCH_MAIL_WARMUP_SECONDS (30), BENCH_MAIL_SECONDS (60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . local-suite/bin/java-home.sh
@@ -22,8 +25,10 @@ if [ $# -gt 0 ]; then
     exec "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "$1"
 fi
 
+phases="${BENCH_PHASES:-grants mail}"
+
 # The peer runs first and alone, so neither measurement shares the cores with the other's idle processes.
-if [ "${BENCH_KEYCLOAK:-1}" != 0 ]; then
+if [[ " $phases " == *" grants "* ]] && [ "${BENCH_KEYCLOAK:-1}" != 0 ]; then
     if peer=$(bench/keycloak.sh "$classpath"); then
         read -r peer_name peer_refresh peer_login <<<"$peer"
         export BENCH_PEER_NAME="$peer_name" BENCH_PEER_REFRESH="$peer_refresh" BENCH_PEER_LOGIN="$peer_login"
@@ -49,24 +54,50 @@ trap cleanup EXIT
 psql "$psql_url" -q -c "create database $db"
 database_url="${psql_url%/*}/$db"
 
-# A suite of its own, on ports clear of a local ./run.sh, with confirmation off so users can log in at once. Every
-# grant comes from this one address and names one of a few accounts, so the rate limits are raised far above the
-# measured rates (still checked on every grant, so their cost is measured; bench/README.md).
-env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM=true \
-    TESSERA_RATE_LIMIT_PASSWORD_PER_CLIENT=100000000/1h TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT=100000000/1h \
-    GOTRUE_RATE_LIMIT_TOKEN_REFRESH=100000000/1h TESSERA_RATE_LIMIT_SIGNUP_PER_CLIENT=100000/1h \
-    GOTRUE_RATE_LIMIT_EMAIL_SENT=100000/1h \
-    TESSERA_PORT=$port TESSERA_INBOX_PORT=18025 TESSERA_SMTP_PORT=13025 \
-    TESSERA_KAFKA_PORT=19192 TESSERA_KAFKA_CONTROLLER_PORT=19193 \
-    TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
-    TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="bench$$." \
-    "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" >"$log" 2>&1 &
-suite_pid=$!
-for _ in $(seq 1 480); do
-    grep -q 'Tessera is running' "$log" && break
-    kill -0 "$suite_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-    sleep 0.5
-done
-grep -q 'Tessera is running' "$log" || { echo "the suite did not start" >&2; cat "$log" >&2; exit 1; }
+# A suite of its own, on ports clear of a local ./run.sh. Every grant comes from this one address and names one of a
+# few accounts, so the rate limits are raised far above the measured rates (still checked on every grant, so their
+# cost is measured; bench/README.md). $1: GOTRUE_MAILER_AUTOCONFIRM (true for the grants, whose users log in at once;
+# false for the mail phase, whose signups are sent a confirmation mail).
+start_suite() {
+    env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM="$1" \
+        TESSERA_RATE_LIMIT_PASSWORD_PER_CLIENT=100000000/1h TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT=100000000/1h \
+        GOTRUE_RATE_LIMIT_TOKEN_REFRESH=100000000/1h TESSERA_RATE_LIMIT_SIGNUP_PER_CLIENT=100000/1h \
+        GOTRUE_RATE_LIMIT_EMAIL_SENT=100000/1h \
+        TESSERA_PORT=$port TESSERA_INBOX_PORT=$inbox_port TESSERA_SMTP_PORT=13025 \
+        TESSERA_KAFKA_PORT=$kafka_port TESSERA_KAFKA_CONTROLLER_PORT=19193 \
+        TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
+        TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="$topic_prefix" \
+        "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" \
+        >"$log" 2>&1 &
+    suite_pid=$!
+    for _ in $(seq 1 480); do
+        grep -q 'Tessera is running' "$log" && break
+        kill -0 "$suite_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+        sleep 0.5
+    done
+    grep -q 'Tessera is running' "$log" || { echo "the suite did not start" >&2; cat "$log" >&2; exit 1; }
+}
 
-"$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port"
+stop_suite() {
+    kill "$suite_pid" 2>/dev/null || true
+    wait "$suite_pid" 2>/dev/null || true
+    suite_pid=""
+}
+
+inbox_port=18025
+kafka_port=19192
+topic_prefix="bench$$."
+status=0
+if [[ " $phases " == *" grants "* ]]; then
+    start_suite true
+    "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port" || status=$?
+    stop_suite
+fi
+if [[ " $phases " == *" mail "* ]]; then
+    start_suite false
+    "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.MailBenchmark "http://localhost:$port" \
+        "http://localhost:$inbox_port" "$database_url" "127.0.0.1:$kafka_port" "${topic_prefix}identity.mail.v1" \
+        || status=$?
+    stop_suite
+fi
+exit $status

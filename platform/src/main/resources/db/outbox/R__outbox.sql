@@ -20,3 +20,16 @@ create index if not exists outbox_by_seq on outbox (seq);
 -- that trace, so a signup's mail is part of the signup's trace. Nullable and without a default, so adding it only
 -- changes the catalogue, and a replica of the previous release, which names its columns, goes on inserting rows.
 alter table outbox add column if not exists traceparent text;
+-- Wakes the relays when rows commit (platform's OutboxListener LISTENs on "<schema>.outbox"): PostgreSQL delivers a
+-- notification only once its transaction commits, and folds the identical ones of a transaction into one, so a
+-- statement-level trigger costs one small notification per writing transaction. Polling stays as the safety net.
+-- The trigger is dropped and created again (not "create or replace", which needs PostgreSQL 14) inside Flyway's
+-- transaction, so writers never see the table without it.
+create or replace function outbox_notify() returns trigger language plpgsql as $$
+begin
+    perform pg_notify(tg_table_schema || '.outbox', '');
+    return null;
+end
+$$;
+drop trigger if exists outbox_committed on outbox;
+create trigger outbox_committed after insert on outbox for each statement execute function outbox_notify();

@@ -68,14 +68,19 @@ public final class GrantBenchmark {
         }
 
         double percentileMillis(double p) {
-            if (latenciesMicros.length == 0) {
-                return Double.NaN;
-            }
-            long[] sorted = latenciesMicros.clone();
-            Arrays.sort(sorted);
-            int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
+            return GrantBenchmark.percentileMillis(latenciesMicros, p);
         }
+    }
+
+    /** The {@code p}th percentile (nearest rank) of durations in microseconds, in milliseconds. */
+    static double percentileMillis(long[] micros, double p) {
+        if (micros.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = micros.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
     }
 
     public static void main(String[] args) throws Exception {

@@ -23,7 +23,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
  * The services' database connections fit the PostgreSQL the overlay runs, at the worst moment: every service at its
  * autoscaler's maximum plus the one extra pod of a rollout. A pod holds its reactive pool (through PgBouncer where the
  * overlay routes it there) and its JDBC pool (Flyway at startup, and the JDBC readiness check), which always goes to
- * PostgreSQL itself. Each pool's size is read where the service reads it: its application.properties, unless its
+ * PostgreSQL itself, and, in a service that publishes, the outbox relay's listener connection, also straight to
+ * PostgreSQL. Each pool's size is read where the service reads it: its application.properties, unless its
  * Deployment overrides it; the shared ConfigMap never sets one, since it would size all four alike. The arithmetic is
  * in docs/deploy.md ("Connection budget").
  */
@@ -35,12 +36,12 @@ class ConnectionBudgetTest {
     private static final String JDBC = "quarkus.datasource.jdbc.max-size";
 
     /** One service's share at its largest. */
-    record Share(String service, int pods, int reactive, int jdbc, boolean pooled) {
+    record Share(String service, int pods, int reactive, int jdbc, int listener, boolean pooled) {
 
         @Override
         public String toString() {
             return service + ": " + pods + " pods x (" + reactive + (pooled ? " via the pooler" : "") + " + " + jdbc
-                    + " JDBC)";
+                    + " JDBC + " + listener + " outbox listener)";
         }
     }
 
@@ -81,10 +82,11 @@ class ConnectionBudgetTest {
             assertTrue(pooled || reactiveHost.equals(database), overlay + "/" + service + ": the reactive pool goes "
                     + "to " + reactiveHost + ", neither the database nor its pooler");
             shares.add(new Share(service, pods, poolSize(deployment, service, REACTIVE), poolSize(deployment,
-                    service, JDBC), pooled));
+                    service, JDBC), outboxListener(service), pooled));
         }
 
-        int direct = shares.stream().mapToInt(s -> s.pods() * (s.jdbc() + (s.pooled() ? 0 : s.reactive()))).sum();
+        int direct = shares.stream()
+                .mapToInt(s -> s.pods() * (s.jdbc() + s.listener() + (s.pooled() ? 0 : s.reactive()))).sum();
         int pooledClients = shares.stream().filter(Share::pooled).mapToInt(s -> s.pods() * s.reactive()).sum();
         int poolerServers = 0;
         if (pooler.isPresent()) {
@@ -120,6 +122,15 @@ class ConnectionBudgetTest {
                 .map(l -> Integer.parseInt(l.substring(prefix.length()).trim())).findFirst()
                 .orElseThrow(() -> new AssertionError(service + ": application.properties states no " + property
                         + " (the one place a pool's size is set)"));
+    }
+
+    /**
+     * The outbox relay's listener holds one connection of its own straight to PostgreSQL (LISTEN does not pass a
+     * transaction-mode pooler) in each pod of a service that publishes.
+     */
+    private static int outboxListener(String service) {
+        return WorkloadTest.applicationProperties(service).lines().anyMatch(l -> l.equals("tessera.outbox.enabled=true"))
+                ? 1 : 0;
     }
 
     /** A variable as the container sees it: its own env first, else the ConfigMap. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,11 +44,17 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * after the broker acknowledged but before its delete commits, the rows are published again: delivery is
  * at-least-once and consumers deduplicate by message id.
  *
- * <p>The relay looks at the table every {@code tessera.outbox.interval} while this replica has written to the outbox
- * within {@code tessera.outbox.linger} (the writer's transaction may commit a little after the write), and while
- * publishing fails; otherwise only every {@code tessera.outbox.idle-interval}, which finds rows that another
- * replica wrote but could not publish. It talks to the database with the plain reactive client: it runs several
- * times a second, and through Hibernate each of its native queries cost a query-plan lookup and a session.
+ * <p>A row's commit wakes the relay: the table's trigger notifies, {@link OutboxListener} hears it, and the relay
+ * drains at once. Every replica hears every commit, so the one that wins the lock publishes it; a notification that
+ * arrives while a drain runs makes the relay drain again when it ends (that drain may have read the table before
+ * the row committed), at least {@code tessera.outbox.drain-gap} after the previous drain began, so that under load
+ * each drain takes the rows of many commits. Polling stays as the safety net: while
+ * the listener is connected the relay looks only every {@code tessera.outbox.idle-interval} (rows another replica
+ * left behind when it died); while it is not, and while publishing fails, it looks every
+ * {@code tessera.outbox.interval} while this replica has written to the outbox within {@code tessera.outbox.linger}
+ * (the writer's transaction may commit a little after the write), otherwise every idle interval. It talks to the
+ * database with the plain reactive client: through Hibernate each of its native queries cost a query-plan lookup and
+ * a session.
  *
  * <p>The outbox is a queue: every row is inserted once and deleted once, and each deleted row stays behind in the
  * table and its {@code seq} index until a vacuum removes it. The relay's ordered scan walks past all of them, so a
@@ -67,18 +74,22 @@ public class OutboxRelay {
     private final MutinyEmitter<String> emitter;
     private final Vertx vertx;
     private final OutboxActivity activity;
+    private final OutboxListener listener;
     private final int batchSize;
     private final Duration interval;
     private final long lingerNanos;
     private final long idleNanos;
+    private final long gapNanos;
     private final String lock;
     private final String select;
     private final String delete;
     private final String vacuum;
     private final long vacuumAfter;
     private final AtomicBoolean running = new AtomicBoolean();
+    /** A row committed (or may have) since the running drain read the table. */
+    private final AtomicBoolean woken = new AtomicBoolean();
     private volatile boolean failing;
-    private volatile long lastDrain = System.nanoTime();
+    private volatile long lastDrain = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private volatile long timer = -1;
     /** Written only by the one drain that {@link #running} admits at a time. */
     private long deletedSinceVacuum;
@@ -86,21 +97,24 @@ public class OutboxRelay {
 
     public OutboxRelay(Pool pool,
             @Channel("outbox") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<String> emitter,
-            Vertx vertx, OutboxActivity activity,
+            Vertx vertx, OutboxActivity activity, OutboxListener listener,
             @ConfigProperty(name = "tessera.outbox.batch-size", defaultValue = "200") int batchSize,
             @ConfigProperty(name = "tessera.outbox.interval", defaultValue = "PT0.2S") Duration interval,
             @ConfigProperty(name = "tessera.outbox.linger", defaultValue = "PT2S") Duration linger,
             @ConfigProperty(name = "tessera.outbox.idle-interval", defaultValue = "PT5S") Duration idleInterval,
+            @ConfigProperty(name = "tessera.outbox.drain-gap", defaultValue = "PT0.02S") Duration drainGap,
             @ConfigProperty(name = "tessera.outbox.vacuum-after", defaultValue = "2000") long vacuumAfter,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
         this.emitter = emitter;
         this.vertx = vertx;
         this.activity = activity;
+        this.listener = listener;
         this.batchSize = batchSize;
         this.interval = interval;
         this.lingerNanos = linger.toNanos();
         this.idleNanos = idleInterval.toNanos();
+        this.gapNanos = drainGap.toNanos();
         this.vacuumAfter = vacuumAfter;
         String table = OutboxRow.table(schema);
         this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
@@ -112,26 +126,57 @@ public class OutboxRelay {
 
     void start(@Observes StartupEvent event) {
         timer = vertx.setPeriodic(interval.toMillis(), id -> tick());
+        listener.start(this::wake);
     }
 
     void stop(@Observes ShutdownEvent event) {
+        listener.stop();
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
     }
 
     private void tick() {
-        if (!failing && !activity.appendedWithin(lingerNanos) && System.nanoTime() - lastDrain < idleNanos) {
-            return;
+        if (failing || System.nanoTime() - lastDrain >= idleNanos
+                || !listener.listening() && activity.appendedWithin(lingerNanos)) {
+            startDrain();
         }
+    }
+
+    /** A row committed: drain now, or once the running drain ends. */
+    void wake() {
+        woken.set(true);
+        startDrain();
+    }
+
+    private void startDrain() {
         if (!running.compareAndSet(false, true)) {
             return;
         }
+        // Under load the commits come faster than drains end: spacing the drains by the gap lets each one take the
+        // rows of several commits instead of a few rows each, at a cost of at most the gap to a row's wait.
+        long wait = lastDrain + gapNanos - System.nanoTime();
+        if (wait > 0) {
+            vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> runDrain());
+        } else {
+            runDrain();
+        }
+    }
+
+    private void runDrain() {
+        // Cleared before the drain reads the table: a commit notified from here on makes it drain again.
+        woken.set(false);
         lastDrain = System.nanoTime();
         Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
         context.runOnContext(ignored -> drain().subscribe().with(
-                published -> running.set(false),
+                published -> {
+                    running.set(false);
+                    if (woken.get()) {
+                        startDrain();
+                    }
+                },
                 failure -> {
+                    // No immediate retry: while failing, the timer retries every interval.
                     running.set(false);
                     if (!failing) {
                         LOG.warnf("Outbox relay failed, will retry: %s", failure.toString());

@@ -74,7 +74,7 @@ public final class MigrationLayout {
 
     /**
      * The definition of {@code table} in this layout's schema, one line per column (type, nullability, default),
-     * constraint and index, as PostgreSQL itself renders them: two tables with the same lines are the same table.
+     * constraint, index and trigger (its schema left out), as PostgreSQL itself renders them: two tables with the same lines are the same table.
      */
     public List<String> table(TestDatabase db, String table) throws SQLException {
         String sql = """
@@ -88,6 +88,9 @@ public final class MigrationLayout {
                   from pg_constraint where conrelid = cast(? as regclass)
                 union all
                 select 'index ' || pg_get_indexdef(indexrelid) from pg_index where indrelid = cast(? as regclass)
+                union all
+                select 'trigger ' || replace(pg_get_triggerdef(oid), ? || '.', '')
+                  from pg_trigger where tgrelid = cast(? as regclass) and not tgisinternal
                 order by 1
                 """;
         List<String> lines = new ArrayList<>();
@@ -96,6 +99,8 @@ public final class MigrationLayout {
             s.setString(1, name);
             s.setString(2, name);
             s.setString(3, name);
+            s.setString(4, schema);
+            s.setString(5, name);
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     lines.add(rows.getString(1));

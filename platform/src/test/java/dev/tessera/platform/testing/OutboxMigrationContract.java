@@ -26,9 +26,11 @@ public abstract class OutboxMigrationContract {
 
     /**
      * What platform's migration added to the table V1 created, as {@link MigrationLayout#table} renders it: the trace
-     * context of the request that wrote a row.
+     * context of the request that wrote a row, and the trigger that wakes the relays when rows commit.
      */
-    private static final List<String> SHARED_ADDITIONS = List.of("column 008 traceparent text");
+    private static final List<String> SHARED_ADDITIONS = List.of("column 008 traceparent text",
+            "trigger CREATE TRIGGER outbox_committed AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION "
+                    + "outbox_notify()");
 
     private final MigrationLayout layout = MigrationLayout.ofService();
 

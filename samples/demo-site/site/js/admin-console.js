@@ -1,5 +1,6 @@
 // The user-management console of /admin/: users listed and searched with paging, invitations, confirmation,
-// roles in app_metadata, deletion, and the audit log.
+// roles in app_metadata, deletion, and the audit log. After each change the lists are read again before the
+// message says it is done, so what the message reports is what the tables show.
 import { getUser } from '/vendor/netlify-identity.js';
 import * as api from '/js/admin-api.js';
 import { onSubmit, say, sayError } from '/js/ui.js';
@@ -47,20 +48,20 @@ function userRow(user) {
   const actions = cell(row, button('Save roles', 'save-roles', async () => {
     const list = roles.value.split(',').map((role) => role.trim()).filter(Boolean);
     await api.updateUser(user.id, { app_metadata: { roles: list } });
-    say(`Roles of ${user.email}: ${list.join(', ') || 'none'}.`);
     await refresh();
+    say(`Roles of ${user.email}: ${list.join(', ') || 'none'}.`);
   }));
   if (!user.confirmed_at) {
     actions.append(button('Confirm', 'confirm-user', async () => {
       await api.updateUser(user.id, { confirm: true });
-      say(`${user.email} is confirmed.`);
       await refresh();
+      say(`${user.email} is confirmed.`);
     }));
   }
   actions.append(button('Delete', 'delete-user', async () => {
     await api.deleteUser(user.id);
-    say(`${user.email} is deleted.`);
     await refresh();
+    say(`${user.email} is deleted.`);
   }));
   return row;
 }
@@ -118,8 +119,8 @@ onSubmit('search-form', async ({ filter }) => {
 onSubmit('invite-form', async ({ email }, form) => {
   await api.invite(email);
   form.reset();
-  say(`Invitation sent to ${email}.`);
   await refresh();
+  say(`Invitation sent to ${email}.`);
 });
 
 const me = await getUser();

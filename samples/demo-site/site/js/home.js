@@ -43,6 +43,9 @@ async function followCallback(result) {
   }
 }
 
+const PROVIDER_NAMES = { github: 'GitHub', gitlab: 'GitLab', google: 'Google', bitbucket: 'Bitbucket',
+  facebook: 'Facebook' };
+
 async function renderOAuthButtons() {
   const settings = await identity.getSettings();
   const box = $('oauth-buttons');
@@ -51,7 +54,7 @@ async function renderOAuthButtons() {
     const button = document.createElement('button');
     button.id = `oauth-${provider}`;
     button.dataset.testid = `oauth-${provider}`;
-    button.textContent = `Continue with ${provider[0].toUpperCase()}${provider.slice(1)}`;
+    button.textContent = `Continue with ${PROVIDER_NAMES[provider] || provider}`;
     button.addEventListener('click', () => identity.oauthLogin(provider));
     box.append(button);
   }

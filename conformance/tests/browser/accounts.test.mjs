@@ -145,7 +145,7 @@ test('the OAuth button of the provider /settings reports signs in through GitHub
     await page.goto('/');
     await page.locator('#oauth-github').waitFor();
     assert.deepEqual(await page.getByTestId('oauth-buttons').locator('button').allTextContents(),
-      ['Continue with Github'], 'only the provider this configuration enables');
+      ['Continue with GitHub'], 'only the provider this configuration enables');
     await page.click('#oauth-github');
     await signedInAs(page, email);
     await message(page, 'Signed in with github');

@@ -92,3 +92,25 @@ test('in the console an admin invites a user, confirms and gives a role, deletes
   assert.ok(user.confirmed_at, 'confirmed by the console');
   assert.equal((await operator('GET', `/admin/users/${doomedUser.id}`)).status, 404);
 });
+
+test('the console pages through a search of more users than fit on a page', async (t) => {
+  const tag = freshEmail('pager').split('@')[0];
+  for (let i = 0; i < 11; i += 1) await confirmedUser(`${tag}.${i}@example.com`, 'pager secret');
+  const admin = freshEmail('pager-admin');
+  await confirmedUser(admin, 'pager admin secret', ADMIN);
+  await inBrowser(t, async (page) => {
+    await logIn(page, admin, 'pager admin secret');
+    await openAdmin(page);
+    await page.fill('#search-filter', tag);
+    await page.click('#search-submit');
+    const pager = page.getByTestId('users-page');
+    await pager.filter({ hasText: 'Page 1 of 2 (11 users)' }).waitFor();
+    assert.equal(await page.getByTestId('user-row').count(), 10);
+    await page.click('#users-next');
+    await pager.filter({ hasText: 'Page 2 of 2 (11 users)' }).waitFor();
+    assert.equal(await page.getByTestId('user-row').count(), 1);
+    assert.equal(await page.isDisabled('#users-next'), true);
+    await page.click('#users-previous');
+    await pager.filter({ hasText: 'Page 1 of 2' }).waitFor();
+  });
+});

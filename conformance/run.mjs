@@ -44,7 +44,9 @@ const configurations = {
 /** What a configuration needs besides the suite, as a reason it cannot run, or null. */
 function missing(name) {
   if (name !== 'browser') return null;
-  if (!existsSync(chromiumPath)) return `${chromiumPath} is missing (apt-get install -y chromium; TESSERA_CHROMIUM names another)`;
+  if (!existsSync(chromiumPath)) {
+    return `${chromiumPath} is missing (apt-get install -y chromium; TESSERA_CHROMIUM names another)`;
+  }
   if (!existsSync(path.join(repoRoot, 'samples/demo-site/site/vendor/netlify-identity.js'))) {
     return 'the demo site is not built (samples/demo-site/build/build.sh)';
   }

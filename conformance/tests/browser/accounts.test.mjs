@@ -19,7 +19,10 @@ test('sign up, open the confirmation link from the inbox, land signed in', async
     // This one is clicked on the inbox's own page, which opens it in a new tab.
     const inbox = await context.newPage();
     await inbox.goto(suite.inbox);
-    const [landed] = await Promise.all([context.waitForEvent('page'), inbox.locator(`a[href="${link}"]`).first().click()]);
+    const [landed] = await Promise.all([
+      context.waitForEvent('page'),
+      inbox.locator(`a[href="${link}"]`).first().click(),
+    ]);
     await signedInAs(landed, email);
     await message(landed, 'Your email address is confirmed');
     assert.equal(new URL(landed.url()).hash, '', 'the token is gone from the address bar');

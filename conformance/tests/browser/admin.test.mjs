@@ -47,7 +47,7 @@ test('the admin area: an anonymous visitor and a member are sent home, an admin 
   });
 });
 
-test('in the console an admin invites a user, confirms and gives a role, deletes a user; the API shows it', async (t) => {
+test('in the console an admin invites, confirms and gives roles, deletes a user; the API shows it', async (t) => {
   const admin = freshEmail('console');
   const invited = freshEmail('console-invited');
   const doomed = freshEmail('console-doomed');

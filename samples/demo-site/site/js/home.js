@@ -35,7 +35,8 @@ async function followCallback(result) {
       return showOnly(PANELS, 'invite');
     case 'email_change':
       say(result.user.pendingEmail
-        ? `Confirmed. The change to ${result.user.pendingEmail} completes when the link sent to the other address is opened too.`
+        ? `Confirmed. The change to ${result.user.pendingEmail} completes when the link sent to the other address`
+          + ' is opened too.'
         : `Your email address is now ${result.user.email}.`);
       return render(result.user);
     default:

@@ -10,4 +10,11 @@ cd "$(dirname "$0")"
 echo "Building with $JAVA_HOME (./mvnw -B -q package -DskipTests) ..."
 ./mvnw -B -q package -DskipTests
 
+# The demo site served at / without --site: its bundled @netlify/identity, built from the npm registry.
+if command -v npm >/dev/null 2>&1; then
+    samples/demo-site/build/build.sh
+else
+    echo "npm is not installed: the demo site at / will load without its script (see samples/demo-site/README.md)."
+fi
+
 exec "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" "$@"

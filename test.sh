@@ -2,7 +2,8 @@
 # Runs every module's tests, the end-to-end test of local-suite included, against ONE real Kafka
 # broker (KRaft, from the Apache Kafka jars) started for the whole run and stopped at the end.
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth (or TESSERA_TEST_DATABASE_URL).
-# Then the Node conformance suite with the real GoTrue clients. Extra arguments go to Maven, e.g.
+# Then the Node conformance suite with the real GoTrue clients, the demo site's browser tests among them. Extra
+# arguments go to Maven, e.g.
 # ./test.sh -pl user-service (TESSERA_SKIP_CONFORMANCE=true skips the Node part). Exits non-zero if anything failed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -47,7 +48,15 @@ status=0
 # The conformance suite: the real, unmodified GoTrue clients (gotrue-js, @netlify/identity) under Node, against
 # suites started by the launcher (one per server configuration), reusing this run's broker. It needs the jars
 # the Maven run just built, so it runs only after a full (argument-less) run that passed.
+# Its browser configuration drives the demo site (built here from the npm registry) in Debian's chromium, installed
+# when it is missing and this script may (root with apt-get); a downloaded browser is never used.
 if [ "$status" -eq 0 ] && [ "$#" -eq 0 ] && [ "${TESSERA_SKIP_CONFORMANCE:-}" != "true" ]; then
+    if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing Debian's chromium for the browser tests ..."
+        { apt-get install -y -q chromium || { apt-get update -q && apt-get install -y -q chromium; }; } >/dev/null \
+            || echo "Could not install chromium: the browser tests will fail." >&2
+    fi
+    samples/demo-site/build/build.sh || status=$?
     echo "Running the conformance suite (conformance/run.mjs) ..."
     (cd conformance && npm ci --no-audit --no-fund --loglevel=error && node run.mjs) || status=$?
 fi

@@ -5,10 +5,11 @@
 //   npm ci && node run.mjs            (after ./mvnw package, which builds the services and the launcher)
 //   node run.mjs main                 (only some configurations)
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStack, stopBroker } from './lib/stack.mjs';
+import { repoRoot, startStack, stopBroker } from './lib/stack.mjs';
+import { chromiumPath } from './lib/chromium-path.mjs';
 import { startFakeGitHub, clientId as githubClient, clientSecret as githubSecret } from './lib/fake-github.mjs';
 import { generateEs256Key } from './lib/jwt.mjs';
 
@@ -42,6 +43,8 @@ const configurations = {
     }),
   },
   closed: { env: withGitHub({ GOTRUE_DISABLE_SIGNUP: 'true' }) },
+  // The demo site the launcher serves at / (samples/demo-site), in Debian's chromium; GoTrue's defaults.
+  browser: { env: withGitHub({}) },
 };
 
 /** The configuration's settings, with its signing key as GOTRUE_JWT_KEYS when it has one. */
@@ -49,6 +52,18 @@ const settingsOf = (configuration) => (ports) => ({
   ...configuration.env(ports),
   ...(configuration.key ? { GOTRUE_JWT_KEYS: JSON.stringify([configuration.key]) } : {}),
 });
+
+/** What a configuration needs besides the suite, as a reason it cannot run, or null. */
+function missing(name) {
+  if (name !== 'browser') return null;
+  if (!existsSync(chromiumPath)) {
+    return `${chromiumPath} is missing (apt-get install -y chromium; TESSERA_CHROMIUM names another)`;
+  }
+  if (!existsSync(path.join(repoRoot, 'samples/demo-site/site/vendor/netlify-identity.js'))) {
+    return 'the demo site is not built (samples/demo-site/build/build.sh)';
+  }
+  return null;
+}
 
 function runTests(files, stack, key) {
   return new Promise((resolve) => {
@@ -77,6 +92,11 @@ try {
     const dir = path.join(here, 'tests', configuration.tests ?? name);
     const files = readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => path.join(dir, f));
     console.log(`\n=== conformance: ${name} (${files.length} files) ===`);
+    const reason = missing(name);
+    if (reason) {
+      failures.push(`${name}: ${reason}`);
+      continue;
+    }
     let stack;
     try {
       stack = await startStack(name, settingsOf(configuration));

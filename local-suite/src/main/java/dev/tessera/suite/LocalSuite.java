@@ -37,6 +37,7 @@ import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
 import dev.tessera.suite.service.SuiteService;
+import dev.tessera.suite.site.DemoSite;
 import dev.tessera.suite.site.LocalSite;
 import dev.tessera.suite.site.SiteFunctions;
 import io.vertx.core.Vertx;
@@ -65,6 +66,7 @@ public final class LocalSuite {
               --root DIR       the repository root (default: TESSERA_REPO_ROOT, else the current directory)
               --site DIR       serve the static site in DIR at the base URL's root, with DIR/netlify.toml's
                                [[redirects]] (Role conditions included) and the functions in DIR/netlify/functions
+                               (default: the demo site, samples/demo-site/site)
               --exit-with PID  stop everything, as Ctrl-C does, once process PID has ended
             """;
     /** The line the test script reads the broker address from. */
@@ -122,8 +124,11 @@ public final class LocalSuite {
         }
     }
 
-    private void run(SuiteSettings settings, Path siteDir, Long exitWith) {
+    private void run(SuiteSettings settings, Path chosenSite, Long exitWith) {
         Map<String, String> env = System.getenv();
+        // Without --site the demo site answers at the root, so that the links in the inbox's mails land somewhere.
+        Path siteDir = chosenSite != null ? chosenSite : DemoSite.folder(settings.repoRoot()).orElse(null);
+        boolean demo = chosenSite == null && siteDir != null;
         // Read before anything starts: a netlify.toml the engine refuses stops the run with its one line.
         SiteRules siteRules = siteDir == null ? null : LocalSite.rules(siteDir);
         boolean ownBroker = blank(env.get("KAFKA_BOOTSTRAP_SERVERS"));
@@ -151,7 +156,9 @@ public final class LocalSuite {
         Map<String, String> serviceEnv = ServiceEnvironment.compose(env, new ServiceEnvironment.Infrastructure(
                 database.url(), kafka.address(), settings.topicPrefix(), mail.address(), settings.smtpPort(),
                 settings.baseUrl()), settings.servicePorts(), secrets);
-        String functions = siteDir == null ? null : startSiteFunctions(settings, siteDir, serviceEnv);
+        String functions = siteDir == null ? null
+                : demo && !DemoSite.nodeOnPath() ? "no functions (node is not on the PATH)"
+                : startSiteFunctions(settings, siteDir, serviceEnv);
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
         // A replicated service's internal address is a balancer in front of its replicas, as a Kubernetes Service.
         replicaPorts.forEach((service, ports) -> {
@@ -176,8 +183,9 @@ public final class LocalSuite {
                 serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER"), site));
 
         printBanner(settings, database, kafka, mail, secrets, site == null ? null : settings.baseUrl() + "/ from "
-                + site.root() + " (" + siteRules.rules().size() + " rules" + (siteRules.rules().isEmpty() ? ""
-                : " of " + siteRules.source()) + ")" + (functions == null ? "" : "; " + functions));
+                + site.root() + " (" + (demo ? DemoSite.note(siteDir) + ", " : "") + siteRules.rules().size()
+                + " rules" + (siteRules.rules().isEmpty() ? "" : " of " + siteRules.source()) + ")"
+                + (functions == null ? "" : "; " + functions));
         watchForCrashes(fleet);
         awaitStop(exitWith);
     }

@@ -327,7 +327,8 @@ public final class LocalSuite {
         }
         cleanup.add("broker data " + dataDir, () -> deleteRecursively(dataDir));
         KafkaBroker broker = cleanup.add("Kafka broker", KafkaBroker.start(new KafkaBroker.Settings(dataDir,
-                SuiteSettings.freeLoopbackPort(), SuiteSettings.freeLoopbackPort(), libDirectory(), dataDir.resolve("broker.log"),
+                SuiteSettings.freeLoopbackPort(), SuiteSettings.freeLoopbackPort(), libDirectory(),
+                dataDir.resolve("broker.log"),
                 JavaCommand.options(System.getenv().getOrDefault("TESSERA_KAFKA_JAVA_OPTS", SuiteSettings.DEFAULT_KAFKA_JAVA_OPTS)),
                 Duration.ofSeconds(180))));
         out.println(BOOTSTRAP_LINE_PREFIX + broker.bootstrapServers());

@@ -105,15 +105,18 @@ public final class FaultSuite {
             throw new UncheckedIOException(e);
         }
         ServiceFleet.requireBuilt(repoRoot, List.of(SuiteService.values()));
-        say("Fault suite run " + run + ": " + users + " users arriving at " + rate + "/s, at most " + clients + " at once; logs in "
+        say("Fault suite run " + run + ": " + users + " users arriving at " + rate + "/s, at most " + clients
+                + " at once; logs in "
                 + logs);
 
         createDatabase(postgresHost, postgresPort);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
-        cleanup.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        databaseGate = cleanup.add("database gate", DatabaseGate.open(vertx, SuiteSettings.freeLoopbackPort(), postgresHost,
-                postgresPort));
-        brokerSettings = new KafkaBroker.Settings(runDir.resolve("kafka"), SuiteSettings.freeLoopbackPort(), SuiteSettings.freeLoopbackPort(), libDirectory,
+        cleanup.add("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS));
+        databaseGate = cleanup.add("database gate", DatabaseGate.open(vertx, SuiteSettings.freeLoopbackPort(),
+                postgresHost, postgresPort));
+        brokerSettings = new KafkaBroker.Settings(runDir.resolve("kafka"), SuiteSettings.freeLoopbackPort(),
+                SuiteSettings.freeLoopbackPort(), libDirectory,
                 logs.resolve("kafka.log"), JavaCommand.options(env.getOrDefault("TESSERA_KAFKA_JAVA_OPTS",
                         "-Xmx512m -Xms128m -XX:-UsePerfData")), Duration.ofMinutes(3));
         broker = KafkaBroker.start(brokerSettings);
@@ -206,7 +209,8 @@ public final class FaultSuite {
         try {
             return ServiceFleet.start(launch, this::say);
         } catch (SuiteException e) {
-            say("The services did not all start (" + e.getMessage().lines().findFirst().orElse("") + "); once more ...");
+            say("The services did not all start (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); once more ...");
             return ServiceFleet.start(launch, this::say);
         }
     }
@@ -267,7 +271,7 @@ public final class FaultSuite {
         after.run();
         FaultWindow window = new FaultWindow(name, injected, healed, recovered, Instant.now(), failuresAllowed);
         faults.add(window);
-        say("  back after " + (window.recovery() == null ? "(never recovered)" : FaultReport.seconds(window
+        say("  back after " + (window.recovery() == null ? "(not in the probe's time)" : FaultReport.seconds(window
                 .recovery())));
         pause(CALM);
     }

@@ -80,6 +80,12 @@ record FaultReport(Set<String> users, long confirmed, long logins, Map<String, L
                 "crash windows only", null);
         row(table, "events on the topic / expected (signup, confirmed, login)", eventsSeen() + " / "
                 + eventsExpected(), "all", eventsSeen() == eventsExpected());
+        row(table, "  of which user.signup.v1 / users", events.distinct(EventType.SIGNUP.type()) + " / "
+                + users.size(), "", null);
+        row(table, "  of which user.confirmed.v1 / confirmed users", events.distinct(EventType.CONFIRMED.type())
+                + " / " + confirmed, "", null);
+        row(table, "  of which session.login.v1 / password grants answered 2xx", events.distinct(EventType.LOGIN
+                .type()) + " / " + logins, "(at least)", null);
         row(table, "duplicate events (same id again)", String.valueOf(events.duplicates()), "crash windows only",
                 null);
         row(table, "background hooks delivered / expected (one per event)", hooksDelivered() + " / "

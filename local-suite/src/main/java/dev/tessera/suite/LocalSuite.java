@@ -3,8 +3,6 @@ package dev.tessera.suite;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.tessera.site.SiteRules;
+import dev.tessera.suite.faults.FaultSuite;
 import dev.tessera.suite.gateway.AccessLog;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.gateway.RouteTable;
@@ -52,6 +51,7 @@ import io.vertx.core.VertxOptions;
  * <pre>
  * LocalSuite [run] [--root DIR] [--site DIR] [--exit-with PID]  the suite (default command)
  * LocalSuite kafka-broker [--exit-with PID]        only a throw-away broker on a free port, for the test script
+ * LocalSuite faults [--root DIR]                   the fault suite (faults/README.md)
  * </pre>
  */
 public final class LocalSuite {
@@ -59,10 +59,14 @@ public final class LocalSuite {
     private static final String USAGE = """
             usage: LocalSuite [run] [--root DIR] [--site DIR] [--exit-with PID]
                    LocalSuite kafka-broker [--exit-with PID]
+                   LocalSuite faults [--root DIR]
 
               run              start the whole suite behind one base URL (default); see local-suite/README.md
               kafka-broker     start only a Kafka broker on a free port with a throw-away data directory, print
                                KAFKA_BOOTSTRAP_SERVERS=<host:port> and stay up until killed (or until PID exits)
+              faults           the fault suite: its own suite under traffic while the broker, the SMTP server,
+                               services, replicas and the database fail in turn; prints one table and exits 1
+                               when a mail, an event or a background hook was lost (see faults/README.md)
               --root DIR       the repository root (default: TESSERA_REPO_ROOT, else the current directory)
               --site DIR       serve the static site in DIR at the base URL's root, with DIR/netlify.toml's
                                [[redirects]] (Role conditions included) and the functions in DIR/netlify/functions
@@ -95,6 +99,8 @@ public final class LocalSuite {
         try {
             if (arguments.command().equals("kafka-broker")) {
                 suite.brokerOnly(arguments.exitWith());
+            } else if (arguments.command().equals("faults")) {
+                System.exit(FaultSuite.run(arguments.root(), System.getenv(), System.out, libDirectory()));
             } else {
                 suite.run(SuiteSettings.from(System.getenv(), arguments.root()), arguments.site(),
                         arguments.exitWith());
@@ -329,7 +335,8 @@ public final class LocalSuite {
         }
         cleanup.add("broker data " + dataDir, () -> deleteRecursively(dataDir));
         KafkaBroker broker = cleanup.add("Kafka broker", KafkaBroker.start(new KafkaBroker.Settings(dataDir,
-                freePort(), freePort(), libDirectory(), dataDir.resolve("broker.log"),
+                SuiteSettings.freeLoopbackPort(), SuiteSettings.freeLoopbackPort(), libDirectory(),
+                dataDir.resolve("broker.log"),
                 JavaCommand.options(System.getenv().getOrDefault("TESSERA_KAFKA_JAVA_OPTS", SuiteSettings.DEFAULT_KAFKA_JAVA_OPTS)),
                 Duration.ofSeconds(180))));
         out.println(BOOTSTRAP_LINE_PREFIX + broker.bootstrapServers());
@@ -372,14 +379,6 @@ public final class LocalSuite {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void createDirectories(Path dir) {
         try {
             Files.createDirectories(dir);
@@ -417,7 +416,7 @@ public final class LocalSuite {
                 String arg = rest.remove(0);
                 if (arg.equals("-h") || arg.equals("--help")) {
                     help = true;
-                } else if (arg.equals("run") || arg.equals("kafka-broker")) {
+                } else if (arg.equals("run") || arg.equals("kafka-broker") || arg.equals("faults")) {
                     command = arg;
                 } else if (arg.equals("--root") || arg.startsWith("--root=")) {
                     root = Path.of(value(arg, rest));

@@ -1,6 +1,7 @@
 package dev.tessera.suite;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -170,6 +171,15 @@ public record SuiteSettings(
             all.put(service, List.copyOf(list));
         });
         return all;
+    }
+
+    /** A loopback port nothing listens on now (the kernel's pick), for parts that need no fixed port. */
+    public static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Fails, naming the port and its variable, when something already listens where this run wants to. */

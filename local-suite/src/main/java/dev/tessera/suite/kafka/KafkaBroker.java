@@ -172,6 +172,11 @@ public final class KafkaBroker implements AutoCloseable {
         return process.log();
     }
 
+    /** Kills the broker with SIGKILL, as a crash would: its data directory stays, so {@link #start} resumes it. */
+    public void kill() {
+        process.kill();
+    }
+
     @Override
     public void close() {
         process.stop(STOP_GRACE);

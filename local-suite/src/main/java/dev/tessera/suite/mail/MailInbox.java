@@ -25,6 +25,8 @@ public final class MailInbox implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final boolean owned;
+    /** How many mails of each mailbox {@link #takeNew} has handed out. */
+    private final Map<String, Integer> taken = new HashMap<>();
 
     private MailInbox(GreenMail greenMail, boolean owned) {
         this.greenMail = greenMail;
@@ -77,6 +79,26 @@ public final class MailInbox implements AutoCloseable {
         messages.sort(Comparator.comparing(InboxMessage::receivedAt,
                 Comparator.nullsLast(Comparator.reverseOrder())));
         return messages;
+    }
+
+    /**
+     * The mails received since the previous call, one entry per copy in each recipient's mailbox (a mail delivered
+     * twice comes twice), in no particular order. Reads only the new ones, so a caller may ask often however many
+     * mails the server holds. Not for use together with {@link #clear}.
+     */
+    public synchronized List<InboxMessage> takeNew() {
+        List<InboxMessage> fresh = new ArrayList<>();
+        for (MailFolder mailbox : mailboxes()) {
+            List<StoredMessage> stored = mailbox.getMessages();
+            int seen = taken.getOrDefault(mailbox.getFullName(), 0);
+            for (int i = seen; i < stored.size(); i++) {
+                StoredMessage m = stored.get(i);
+                fresh.add(InboxMessage.of(mailbox.getFullName() + "-" + i, m.getMimeMessage(),
+                        m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant()));
+            }
+            taken.put(mailbox.getFullName(), stored.size());
+        }
+        return fresh;
     }
 
     private Collection<MailFolder> mailboxes() {

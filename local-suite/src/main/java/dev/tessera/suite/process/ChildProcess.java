@@ -144,6 +144,16 @@ public final class ChildProcess implements AutoCloseable {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * Kills the process at once (SIGKILL), as a crash or an OOM kill would end it: no shutdown hook runs, nothing is
+     * flushed or committed. Returns once it has exited.
+     */
+    public void kill() {
+        stopRequested = true;
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(10));
+    }
+
     public void stop(Duration grace) {
         requestStop();
         awaitStop(grace);

@@ -1,5 +1,6 @@
 package dev.tessera.suite.service;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import dev.tessera.suite.SuiteException;
@@ -37,11 +39,14 @@ public final class ServiceFleet implements AutoCloseable {
 
     private final Map<SuiteService, List<ChildProcess>> processes;
     private final Map<SuiteService, List<Integer>> replicaPorts;
+    private final Launch launch;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ServiceFleet(Map<SuiteService, List<ChildProcess>> processes,
-            Map<SuiteService, List<Integer>> replicaPorts) {
+            Map<SuiteService, List<Integer>> replicaPorts, Launch launch) {
         this.processes = processes;
         this.replicaPorts = replicaPorts;
+        this.launch = launch;
     }
 
     /**
@@ -81,28 +86,20 @@ public final class ServiceFleet implements AutoCloseable {
         Map<SuiteService, List<ChildProcess>> started = new EnumMap<>(SuiteService.class);
         Map<SuiteService, List<Integer>> ports = new EnumMap<>(SuiteService.class);
         launch.replicaPorts().forEach((service, list) -> ports.put(service, List.copyOf(list)));
-        ServiceFleet fleet = new ServiceFleet(started, ports);
+        ServiceFleet fleet = new ServiceFleet(started, ports, launch);
         try {
             List<Runnable> waits = new ArrayList<>();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             ports.forEach((service, replicas) -> {
-                List<ChildProcess> processes = new ArrayList<>();
+                List<ChildProcess> processes = new CopyOnWriteArrayList<>();
                 started.put(service, processes);
                 for (int i = 0; i < replicas.size(); i++) {
-                    String name = service.replicaName(i, replicas.size());
-                    int port = replicas.get(i);
-                    List<String> command = JavaCommand.of(launch.jvmOptions(), "-jar",
-                            service.runnableJar(launch.repoRoot()).toString());
-                    Map<String, String> env = ServiceEnvironment.forService(launch.environment(), name, port);
-                    Path log = launch.logDir().resolve(name + ".log");
-                    ChildProcess process = launch.ownSessions()
-                            ? ChildProcess.startInOwnSession(name, command, env, launch.repoRoot(), log)
-                            : ChildProcess.start(name, command, env, launch.repoRoot(), log);
+                    ChildProcess process = fleet.launch(service, i);
                     processes.add(process);
+                    int replica = i;
                     waits.add(() -> {
-                        awaitReady(http, name, process, port, launch.readyTimeout());
-                        progress.accept(name + " is ready on http://127.0.0.1:" + port + " (pid " + process.pid()
-                                + ")");
+                        fleet.awaitReady(service, replica, process);
+                        progress.accept(process.name() + " is ready on http://127.0.0.1:" + replicas.get(replica)
+                                + " (pid " + process.pid() + ")");
                     });
                 }
             });
@@ -116,6 +113,61 @@ public final class ServiceFleet implements AutoCloseable {
         } catch (RuntimeException e) {
             fleet.close();
             throw e;
+        }
+    }
+
+    /** Starts replica {@code index} of {@code service} (from 0) under its name, port and log, without waiting. */
+    private ChildProcess launch(SuiteService service, int index) {
+        List<Integer> replicas = replicaPorts.get(service);
+        String name = service.replicaName(index, replicas.size());
+        int port = replicas.get(index);
+        List<String> command = JavaCommand.of(launch.jvmOptions(), "-jar",
+                service.runnableJar(launch.repoRoot()).toString());
+        Map<String, String> env = ServiceEnvironment.forService(launch.environment(), name, port);
+        Path log = launch.logDir().resolve(name + ".log");
+        return launch.ownSessions()
+                ? ChildProcess.startInOwnSession(name, command, env, launch.repoRoot(), log)
+                : ChildProcess.start(name, command, env, launch.repoRoot(), log);
+    }
+
+    private void awaitReady(SuiteService service, int index, ChildProcess process) {
+        awaitReady(http, process.name(), process, replicaPorts.get(service).get(index), launch.readyTimeout());
+    }
+
+    /**
+     * Kills replica {@code index} of {@code service} (from 0) with SIGKILL, as a crash or an OOM kill ends a pod:
+     * no shutdown hook, no last offset commit, no goodbye to its consumer groups. Returns once it has exited.
+     */
+    public ChildProcess kill(SuiteService service, int index) {
+        ChildProcess process = processes.get(service).get(index);
+        process.kill();
+        return process;
+    }
+
+    /**
+     * Starts replica {@code index} of {@code service} again, under the same name, port and environment (its log is
+     * started anew; the killed process's log is kept beside it with the suffix {@code .<pid>}), and returns once it
+     * is ready. A running replica is stopped first.
+     */
+    public ChildProcess restart(SuiteService service, int index) {
+        ChildProcess old = processes.get(service).get(index);
+        if (old.isAlive()) {
+            old.stop(STOP_GRACE);
+        }
+        keepLog(old);
+        ChildProcess process = launch(service, index);
+        processes.get(service).set(index, process);
+        awaitReady(service, index, process);
+        return process;
+    }
+
+    private static void keepLog(ChildProcess old) {
+        try {
+            if (Files.exists(old.log())) {
+                Files.move(old.log(), old.log().resolveSibling(old.log().getFileName() + "." + old.pid()));
+            }
+        } catch (IOException e) {
+            // Only the earlier log is lost; the restart itself does not depend on it.
         }
     }
 

@@ -57,6 +57,17 @@ class ChildProcessTest {
         assertTrue(child.stopRequested());
     }
 
+    @Test
+    void killEndsTheProcessAtOnceWithSigkill() {
+        // A shell that ignores SIGTERM: only SIGKILL ends it, as it ends a crashed pod's process.
+        ChildProcess child = sleeper(ChildProcess.start("stubborn", List.of("sh", "-c", "trap '' TERM; sleep 60"),
+                Map.of(), dir, dir.resolve("stubborn.log")));
+        child.kill();
+        assertFalse(child.isAlive());
+        assertEquals(128 + 9, child.exitValue(), "ended by signal 9");
+        assertTrue(child.stopRequested(), "an exit the launcher asked for, not reported as a crash");
+    }
+
     private ChildProcess sleeper(ChildProcess child) {
         started.add(child);
         return child;

@@ -24,7 +24,7 @@ import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.password.PasswordPolicy;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.tessera.user.model.Transactions;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -73,7 +73,7 @@ public class UpdateUserFlow {
                 ? EmailAddress.validate(params.email())
                 : null;
         Uni<String> passwordHash = params.changesPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
-        return passwordHash.chain(hash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
+        return passwordHash.chain(hash -> Transactions.run(() -> users.lock(id).chain(user -> {
             if (user == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }

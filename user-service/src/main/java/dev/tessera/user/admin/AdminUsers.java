@@ -20,6 +20,7 @@ import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.password.PasswordPolicy;
 import dev.tessera.user.signin.Bans;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -63,7 +64,7 @@ public class AdminUsers {
         checkPassword(params);
         Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
-        return hash.chain(passwordHash -> Panache.withTransaction(() -> users.findByEmail(admin.aud(), email)
+        return hash.chain(passwordHash -> Transactions.run(() -> users.findByEmail(admin.aud(), email)
                 .chain(existing -> {
                     if (existing != null) {
                         return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
@@ -97,7 +98,7 @@ public class AdminUsers {
         String email = params.email() == null || params.email().isBlank() ? null : EmailAddress.validate(params.email());
         Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
-        return hash.chain(passwordHash -> Panache.withTransaction(() -> users.lock(id).chain(user -> {
+        return hash.chain(passwordHash -> Transactions.run(() -> users.lock(id).chain(user -> {
             reachable(admin, user);
             boolean newlyConfirmed = params.confirms() && user.confirmedAt == null;
             if (params.role() != null && !params.role().isEmpty()) {
@@ -134,7 +135,7 @@ public class AdminUsers {
     }
 
     public Uni<Void> delete(Caller admin, UUID id) {
-        return Panache.withTransaction(() -> users.lock(id).chain(user -> {
+        return Transactions.run(() -> users.lock(id).chain(user -> {
             reachable(admin, user);
             return events.publish(EventType.USER_DELETED, user, actor(admin)).chain(() -> users.delete(user));
         }));

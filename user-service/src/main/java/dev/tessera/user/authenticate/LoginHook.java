@@ -11,7 +11,7 @@ import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.tessera.user.model.Transactions;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,7 +41,7 @@ public class LoginHook {
             if (!EventHooks.changes(outcome)) {
                 return Uni.createFrom().item(user);
             }
-            return Panache.withTransaction(() -> users.lock(user.id).chain(locked -> {
+            return Transactions.run(() -> users.lock(user.id).chain(locked -> {
                 if (locked == null) {
                     return Uni.createFrom().failure(gone.get());
                 }

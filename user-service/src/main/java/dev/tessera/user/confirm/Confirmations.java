@@ -15,6 +15,7 @@ import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -71,7 +72,7 @@ public class Confirmations {
      */
     public Uni<User> redeem(User found, Consumer<User> change) {
         String hash = found.confirmationTokenHash;
-        return Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
+        return Transactions.run(() -> users.lock(found.id).chain(user -> {
             if (user == null || hash == null || !hash.equals(user.confirmationTokenHash)) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }

@@ -17,6 +17,7 @@ import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.signin.Bans;
 import dev.tessera.user.signup.SignupFlow;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -92,7 +93,7 @@ class ExternalLoginFlow {
      * the password is cleared and the account's owner can set one through recovery. The pending link goes too.
      */
     private Uni<User> confirm(User found) {
-        return hooks.run(HookEvent.SIGNUP, found).chain(outcome -> Panache.withTransaction(() -> users.lock(found.id)
+        return hooks.run(HookEvent.SIGNUP, found).chain(outcome -> Transactions.run(() -> users.lock(found.id)
                 .chain(user -> {
                     if (user == null) {
                         return Uni.createFrom().failure(ApiError.notFound("User not found"));

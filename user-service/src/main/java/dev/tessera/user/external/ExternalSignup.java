@@ -17,6 +17,7 @@ import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.signup.SignupFlow;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -77,7 +78,7 @@ class ExternalSignup {
     }
 
     private Uni<User> store(User user, Function<User, Uni<Void>> then) {
-        return Panache.withTransaction(() -> users.persist(user)
+        return Transactions.run(() -> users.persist(user)
                 .chain(() -> events.publish(EventType.SIGNUP, user))
                 .chain(() -> then.apply(user))
                 .replaceWith(user));

@@ -18,6 +18,7 @@ import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -52,7 +53,7 @@ public class InviteFlow {
             }
             User user = newUser(admin, email, data);
             return hooks.run(HookEvent.VALIDATE, user).invoke(outcome -> EventHooks.apply(outcome, user))
-                    .chain(() -> Panache.withTransaction(() -> {
+                    .chain(() -> Transactions.run(() -> {
                         OpaqueToken token = OpaqueToken.generate();
                         user.confirmationTokenHash = token.hash();
                         user.confirmationSentAt = Instant.now();

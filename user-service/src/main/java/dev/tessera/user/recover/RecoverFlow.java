@@ -11,7 +11,7 @@ import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.tessera.user.model.Transactions;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,7 +36,7 @@ public class RecoverFlow {
     }
 
     public Uni<Void> recover(String email, String aud) {
-        return Panache.withTransaction(() -> users.findByEmail(aud, email).chain(found -> {
+        return Transactions.run(() -> users.findByEmail(aud, email).chain(found -> {
             if (found == null) {
                 return Uni.createFrom().voidItem();
             }

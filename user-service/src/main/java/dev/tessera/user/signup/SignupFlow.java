@@ -20,6 +20,7 @@ import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -78,7 +79,7 @@ public class SignupFlow {
                 .call(user -> config.mailer().autoconfirm()
                         ? hooks.run(HookEvent.SIGNUP, user).invoke(outcome -> EventHooks.apply(outcome, user))
                         : Uni.createFrom().voidItem())
-                .chain(user -> Panache.withTransaction(() -> users.persist(user)
+                .chain(user -> Transactions.run(() -> users.persist(user)
                         .chain(() -> events.publish(EventType.SIGNUP, user))
                         .chain(() -> confirmOrSendMail(user, false))
                         .replaceWith(user)))
@@ -138,7 +139,7 @@ public class SignupFlow {
 
     /** Applies a signup again to the locked row, unless the user was confirmed or deleted meanwhile. */
     private Uni<User> again(User found, Function<User, Uni<Void>> change) {
-        return Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
+        return Transactions.run(() -> users.lock(found.id).chain(user -> {
             if (user == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }

@@ -19,6 +19,7 @@ import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.password.PasswordPolicy;
 import dev.tessera.user.signin.Bans;
 import dev.tessera.user.signin.LoginLockout;
+import dev.tessera.user.model.Transactions;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -104,7 +105,7 @@ public class VerifyFlow {
     }
 
     private Uni<User> redeemRecovery(User found, String hash, Function<User, Uni<Void>> apply) {
-        return Panache.withTransaction(() -> users.lock(found.id).chain(user -> {
+        return Transactions.run(() -> users.lock(found.id).chain(user -> {
             if (user == null || !hash.equals(user.recoveryTokenHash)) {
                 // Redeemed (or deleted) by a concurrent request between lookup and lock.
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));

@@ -1,6 +1,6 @@
 package dev.tessera.auth.user;
 
-import static dev.tessera.platform.internal.InternalErrors.unavailableAs503;
+import static dev.tessera.platform.internal.InternalErrors.unreachable;
 
 import java.util.UUID;
 
@@ -30,26 +30,26 @@ public class UserDirectory {
     }
 
     public Uni<UserIdentity> authenticate(String email, String password, String aud) {
-        return unavailableAs503(USER_SERVICE, client.authenticate(new PasswordCheck(email, password, aud)));
+        return unreachable(USER_SERVICE, client.authenticate(new PasswordCheck(email, password, aud)));
     }
 
     public Uni<UserIdentity> verify(String type, String token, String password) {
-        return unavailableAs503(USER_SERVICE, client.verify(new TokenVerification(type, token, password)));
+        return unreachable(USER_SERVICE, client.verify(new TokenVerification(type, token, password)));
     }
 
     /** Signs in (and if need be creates or confirms) the person an OAuth provider vouched for. */
     public Uni<ExternalLoginResult> externalLogin(ExternalLogin login) {
-        return unavailableAs503(USER_SERVICE, client.externalLogin(login));
+        return unreachable(USER_SERVICE, client.externalLogin(login));
     }
 
     /** Succeeds when the invite token is still redeemable; 404 otherwise. */
     public Uni<Void> checkInvite(String token) {
-        return unavailableAs503(USER_SERVICE, client.checkInvite(new InviteCheck(token)));
+        return unreachable(USER_SERVICE, client.checkInvite(new InviteCheck(token)));
     }
 
     /** The user's current identity, or null when the user no longer exists. */
     public Uni<UserIdentity> find(UUID id) {
-        return unavailableAs503(USER_SERVICE, client.get(id))
+        return unreachable(USER_SERVICE, client.get(id))
                 .onFailure(e -> e instanceof ApiError api && api.status() == 404).recoverWithNull();
     }
 }

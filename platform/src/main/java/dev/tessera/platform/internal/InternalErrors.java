@@ -1,6 +1,8 @@
 package dev.tessera.platform.internal;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -11,12 +13,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.error.ApiError;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
 
 /**
  * Turns a failed call to another service's internal API into the {@link ApiError} the client sees. An error answer
  * is GoTrue-shaped already and meant for the client ("Failed to handle signup webhook", "Email not confirmed"), so it
  * is relayed with its status and {@code Retry-After}; an answer that is not GoTrue-shaped is a server-side failure;
- * no answer at all is a 503.
+ * no answer at all is a 503, or a 504 when the wait ran out.
  */
 public final class InternalErrors {
 
@@ -26,14 +29,34 @@ public final class InternalErrors {
     }
 
     /**
-     * A call that got no answer (the REST client's {@link ProcessingException}: refused, reset) fails with
-     * {@code 503 "<service> unavailable, try again later"}, not a 500; any other failure is left as it is.
+     * A call that got no answer fails as the client should see it, not as a 500: {@code 503 "<service> unavailable,
+     * try again later"} when the callee refused or dropped the connection, {@code 504 "<service> did not finish in
+     * time"} when it did not answer within the client's timeout ({@link Deadline#timedOut}). The REST client hands
+     * these over bare (a Netty {@code ConnectException}, Vert.x's {@code HttpClosedException} or timeout) or wrapped
+     * in a {@link ProcessingException}, so the causes are searched. Any other failure, an answer's error among them,
+     * is left as it is.
      *
      * @param service the callee as a client may read it, e.g. {@code "User service"}
      */
-    public static <T> Uni<T> unavailableAs503(String service, Uni<T> call) {
-        return call.onFailure(ProcessingException.class)
-                .transform(e -> ApiError.of(503, service + " unavailable, try again later"));
+    public static <T> Uni<T> unreachable(String service, Uni<T> call) {
+        return call.onFailure(InternalErrors::gotNoAnswer).transform(e -> hasCause(e, TimeoutException.class)
+                ? Deadline.timedOut(service)
+                : ApiError.of(503, service + " unavailable, try again later"));
+    }
+
+    private static boolean gotNoAnswer(Throwable failure) {
+        return !(failure instanceof ApiError) && (hasCause(failure, ProcessingException.class)
+                || hasCause(failure, IOException.class) || hasCause(failure, HttpClosedException.class)
+                || hasCause(failure, TimeoutException.class));
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static ApiError relay(Response response, String service) {

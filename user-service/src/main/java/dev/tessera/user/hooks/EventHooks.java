@@ -1,6 +1,6 @@
 package dev.tessera.user.hooks;
 
-import static dev.tessera.platform.internal.InternalErrors.unavailableAs503;
+import static dev.tessera.platform.internal.InternalErrors.unreachable;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,7 +73,7 @@ public class EventHooks {
             Map<String, Object> view = mapper.convertValue(UserView.of(user), MAP);
             String what = "The " + event.wireName() + " hook";
             Duration wait = calls.callBudget().plus(Deadline.MARGIN);
-            return unavailableAs503(HOOK_SERVICE, client.run(event.wireName(), new HookInvocation(event.wireName(), view)))
+            return unreachable(HOOK_SERVICE, client.run(event.wireName(), new HookInvocation(event.wireName(), view)))
                     .ifNoItem().after(wait).failWith(() -> Deadline.timedOut(what))
                     .invoke(() -> Deadline.requireTimeLeft(what))
                     .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
@@ -85,7 +85,7 @@ public class EventHooks {
         if (System.nanoTime() - current.until() < 0) {
             return Uni.createFrom().item(current.events().contains(event));
         }
-        return unavailableAs503(HOOK_SERVICE, client.subscriptions()).map(answer -> {
+        return unreachable(HOOK_SERVICE, client.subscriptions()).map(answer -> {
             Set<String> events = answer == null || answer.events() == null ? Set.of() : Set.copyOf(answer.events());
             subscriptions = new Subscriptions(events, System.nanoTime() + subscriptionsTtl.toNanos());
             return events.contains(event);

@@ -17,6 +17,7 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tessera.platform.error.ApiError;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -25,7 +26,12 @@ import io.vertx.core.Vertx;
  * Bcrypt hashing and checking, off the event loop. Bcrypt is pure CPU work, so it runs on a pool with one thread per
  * core and a bounded queue; when the queue is full the request is refused (503) instead of piling up. Results are
  * handed back on the caller's Vert.x context so the reactive session can continue there.
+ *
+ * <p>Made at startup: its constructor seeds a {@link SecureRandom} and computes a bcrypt hash, and as a lazy bean it
+ * ran on the event loop of the first signup or login, blocking both event loops for seconds on a loaded machine (the
+ * other one waits for the bean's lock), as the fault suite's first signups showed.
  */
+@Startup
 @ApplicationScoped
 public class PasswordHasher {
 

@@ -111,6 +111,8 @@ class StrictReuseTest {
             CompletableFuture<Boolean> late = store.rotate(firstId, new SessionStore.NewToken(UUID.randomUUID(),
                     next.hash(), id, session, firstId, Instant.now()), new byte[] { 1 }, null)
                     .subscribeAsCompletionStage();
+            // A rotation that did not wait would be done well within this; under load a slow one could pass this
+            // check, but the answer below still tells the two apart.
             Thread.sleep(500);
             assertFalse(late.isDone(), "the rotation waits for the revocation");
             revocation.commit();

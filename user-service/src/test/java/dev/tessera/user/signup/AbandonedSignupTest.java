@@ -58,6 +58,8 @@ class AbandonedSignupTest {
                 client.getOutputStream().flush();
                 assertTrue(awaitBlockedOutboxInsert(), "the signup's transaction reached its outbox insert");
             }
+            // Time for the server to see the closed socket and cancel the request before the lock goes. Too short a
+            // wait could only let the old, unshielded code pass; it cannot fail the shielded one.
             Thread.sleep(1000);
             holder.commit();
         }

@@ -62,8 +62,11 @@ record FaultReport(Set<String> users, long confirmed, long logins, Map<String, L
         return mailed() < users.size() || eventsSeen() < eventsExpected() || hooksDelivered() < hookedEventIds.size();
     }
 
-    /** The table, for a run whose traffic lasted {@code trafficTime}. */
-    String table(Traffic traffic, List<FaultWindow> faults, Duration trafficTime) {
+    /**
+     * The table, for a run whose traffic lasted {@code trafficTime} and began with {@code warmUp} (its requests are
+     * counted apart: they measure start-up, not the steady state).
+     */
+    String table(Traffic traffic, FaultWindow warmUp, List<FaultWindow> faults, Duration trafficTime) {
         StringBuilder table = new StringBuilder();
         String rule = "-".repeat(118) + System.lineSeparator();
         table.append(rule).append(String.format(Locale.ROOT, FORMAT, "Fault suite", "measured", "goal", "met"))
@@ -93,9 +96,12 @@ record FaultReport(Set<String> users, long confirmed, long logins, Map<String, L
         row(table, "duplicate background hooks (same event id again)", String.valueOf(hookDuplicates()),
                 "crash windows only", null);
         List<Traffic.Request> requests = traffic.requests();
-        List<Traffic.Request> outside = requests.stream()
+        List<Traffic.Request> warming = requests.stream().filter(r -> warmUp.contains(r.startedAt())).toList();
+        row(table, warmUp.name(), seconds(Duration.between(warmUp.injected(), warmUp.healed())), "", null);
+        row(table, "  failed requests while warming up", failures(warming), "(start-up, not a fault)", null);
+        List<Traffic.Request> outside = requests.stream().filter(r -> !warmUp.contains(r.startedAt()))
                 .filter(r -> faults.stream().noneMatch(f -> f.contains(r.startedAt()))).toList();
-        row(table, "failed requests outside any fault", failures(outside), "none",
+        row(table, "failed requests outside any fault (after the warm-up)", failures(outside), "none",
                 outside.stream().noneMatch(Traffic.Request::failed));
         for (FaultWindow fault : faults) {
             List<Traffic.Request> during = requests.stream().filter(r -> fault.contains(r.startedAt())).toList();

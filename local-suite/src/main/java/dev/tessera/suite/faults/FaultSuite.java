@@ -52,7 +52,19 @@ public final class FaultSuite {
 
     private static final Duration CALM = Duration.ofSeconds(5);
     private static final Duration DRAIN = Duration.ofSeconds(180);
-    private static final Duration HOOK_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long the probe after hook-service's fault waits for its signup's background hook. hook-service works through
+     * the events of the time it was away first, one at a time; a wait long enough to see that backlog end tells a
+     * slow recovery from one that never comes (a stalled consumer).
+     */
+    private static final Duration HOOK_WAIT = Duration.ofSeconds(180);
+    /**
+     * Users that must have been through the whole flow before the first fault: five seconds' arrivals at the default
+     * rate, enough that every service has served each of its steps (and loaded, linked and JIT-compiled what they
+     * use) on every replica the balancers reach.
+     */
+    private static final int WARM_USERS = 25;
+    private static final Duration WARM_UP_CEILING = Duration.ofMinutes(10);
 
     private final Path repoRoot;
     private final Map<String, String> env;
@@ -177,8 +189,8 @@ public final class FaultSuite {
         traffic = new Traffic(base, run, mails);
         Instant trafficStarted = Instant.now();
         traffic.start(clients, rate);
-        say("Traffic started through " + base + "; the first fault in " + CALM.toSeconds() * 2 + " s");
-        pause(CALM.multipliedBy(2));
+        FaultWindow warmUp = warmUp(base);
+        pause(CALM);
 
         injectFaults();
 
@@ -193,7 +205,7 @@ public final class FaultSuite {
         Instant trafficEnded = Instant.now();
         say("Traffic stopped; waiting for every mail, event and background hook ...");
         FaultReport report = drain();
-        String table = report.table(traffic, faults, Duration.between(trafficStarted, trafficEnded));
+        String table = report.table(traffic, warmUp, faults, Duration.between(trafficStarted, trafficEnded));
         out.print(table);
         out.flush();
         writeReport(runDir.resolve("report.txt"), table);
@@ -213,6 +225,28 @@ public final class FaultSuite {
                     + "); once more ...");
             return ServiceFleet.start(launch, this::say);
         }
+    }
+
+    /**
+     * Waits until the first {@link #WARM_USERS} users have been through signup, mail, confirmation and login. Services
+     * that just became ready are still cold (class loading, first queries parsed, consumers joining their groups), and
+     * on a busy machine that takes minutes: a fault injected then measures start-up, not the fault. Answers the
+     * warm-up as a window of its own, so that its failed requests are counted apart from the steady state's.
+     */
+    private FaultWindow warmUp(String base) {
+        Instant started = Instant.now();
+        say("Traffic started through " + base + "; warming up until " + WARM_USERS
+                + " users have been through the whole flow ...");
+        waitUntil(() -> traffic.completedUsers() >= WARM_USERS, WARM_UP_CEILING);
+        Instant warm = Instant.now();
+        if (traffic.completedUsers() < WARM_USERS) {
+            throw new SuiteException("the services did not warm up: " + traffic.completedUsers() + " of " + WARM_USERS
+                    + " users through the whole flow in " + WARM_UP_CEILING.toMinutes() + " minutes");
+        }
+        say("  warm after " + FaultReport.seconds(Duration.between(started, warm)) + "; the first fault in "
+                + CALM.toSeconds() + " s");
+        return new FaultWindow("warm-up (until " + WARM_USERS + " users were through the flow)", started, warm, warm,
+                warm, true);
     }
 
     private void injectFaults() {
@@ -261,11 +295,18 @@ public final class FaultSuite {
         Traffic.Outcome probe = traffic.probe();
         Instant recovered = probe.givenUpAt() == null ? probe.finishedAt() : null;
         if (recovered != null && waitForHook) {
-            Instant deadline = Instant.now().plus(HOOK_WAIT);
+            Instant waitFrom = Instant.now();
+            int hooksBefore = functions.deliveriesByEventId().size();
+            Instant deadline = waitFrom.plus(HOOK_WAIT);
             while (functions.signupHookAt(probe.email()) == null && Instant.now().isBefore(deadline)) {
                 pause(Duration.ofMillis(100));
             }
             Instant hook = functions.signupHookAt(probe.email());
+            // Hooks that arrived meanwhile tell a backlog worked through (many) from a stalled consumer (none).
+            say("  the probe's background hook " + (hook == null ? "did not arrive" : "arrived") + " after "
+                    + FaultReport.seconds(Duration.between(waitFrom, hook == null ? Instant.now() : hook))
+                    + "; meanwhile " + (functions.deliveriesByEventId().size() - hooksBefore)
+                    + " events got their first background hook");
             recovered = hook == null ? null : hook.isAfter(recovered) ? hook : recovered;
         }
         after.run();

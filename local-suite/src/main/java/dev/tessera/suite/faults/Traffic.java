@@ -108,6 +108,11 @@ final class Traffic {
         return outcomes.size();
     }
 
+    /** Users that completed the whole flow (given-up ones not counted). */
+    int completedUsers() {
+        return (int) outcomes.stream().filter(o -> o.givenUpAt() == null).count();
+    }
+
     List<Outcome> outcomes() {
         return new ArrayList<>(outcomes);
     }

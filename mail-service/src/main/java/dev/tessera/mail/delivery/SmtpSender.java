@@ -45,21 +45,31 @@ public class SmtpSender {
     private final String messageIdDomain;
     private final boolean configured;
     private final Tracer tracer;
+    private final SmtpComeback comeback;
 
     @Inject
-    public SmtpSender(ReactiveMailer mailer, GoTrueConfig config, DeliveryConfig delivery, Tracer tracer) {
+    public SmtpSender(ReactiveMailer mailer, GoTrueConfig config, DeliveryConfig delivery, Tracer tracer,
+            SmtpComeback comeback) {
         this(mailer, config.smtp().host().filter(host -> !host.isBlank()).isPresent(), config.smtp().adminEmail(),
-                Backoff.of(delivery.retry()), delivery.smtpTimeout(), tracer);
+                Backoff.of(delivery.retry()), delivery.smtpTimeout(), tracer, comeback);
     }
 
-    /** Without tracing, for tests that run no Quarkus. */
+    /** Without tracing, for tests that run no Quarkus; retries wait out their backoff. */
     SmtpSender(ReactiveMailer mailer, boolean configured, String from, Backoff backoff, Duration attemptTimeout) {
-        this(mailer, configured, from, backoff, attemptTimeout, TracerProvider.noop().get(SmtpSender.class.getName()));
+        this(mailer, configured, from, backoff, attemptTimeout, TracerProvider.noop().get(SmtpSender.class.getName()),
+                null);
+    }
+
+    /** Without tracing, for tests that run no Quarkus; retries after a send that got no reply wake on comeback. */
+    SmtpSender(ReactiveMailer mailer, String from, Backoff backoff, Duration attemptTimeout, SmtpComeback comeback) {
+        this(mailer, true, from, backoff, attemptTimeout, TracerProvider.noop().get(SmtpSender.class.getName()),
+                comeback);
     }
 
     private SmtpSender(ReactiveMailer mailer, boolean configured, String from, Backoff backoff,
-            Duration attemptTimeout, Tracer tracer) {
+            Duration attemptTimeout, Tracer tracer, SmtpComeback comeback) {
         this.tracer = tracer;
+        this.comeback = comeback;
         this.mailer = mailer;
         this.backoff = backoff;
         this.attemptTimeout = attemptTimeout;
@@ -122,8 +132,17 @@ public class SmtpSender {
                 SmtpSender::worthRetrying,
                 (attempt, failure, delay) -> LOG.warnf("SMTP attempt %d of %d for mail request %s failed (%s);"
                         + " retrying in %d ms", attempt, backoff.attempts(), requestId, failure.toString(),
-                        delay.toMillis()))
+                        delay.toMillis()),
+                this::comebackOf)
                 .onFailure().transform(failure -> new SmtpDeliveryFailed(tried.get(), failure));
+    }
+
+    /**
+     * A send that got no reply at all (refused, dropped, timed out) may be the server being down: its retry also
+     * wakes when the server answers again. One the server replied to (a 4xx) keeps its backoff.
+     */
+    private Uni<Void> comebackOf(Throwable failure) {
+        return comeback == null || failure instanceof SMTPException ? null : comeback.answersAgain();
     }
 
     /** A 5xx reply (unknown mailbox, refused sender) will not change on the next try; anything else might. */

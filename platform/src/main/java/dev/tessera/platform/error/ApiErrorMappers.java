@@ -52,6 +52,9 @@ public class ApiErrorMappers {
         if (error instanceof ApiError api) {
             return render(api);
         }
+        if (PoolSaturation.is(error)) {
+            return render(PoolSaturation.OVERLOADED);
+        }
         String errorId = RequestIds.errorId();
         LOG.errorf(error, "Unhandled failure, error_id=%s", errorId);
         return json(500, new ErrorBody(500, "Internal server error", errorId)).build();

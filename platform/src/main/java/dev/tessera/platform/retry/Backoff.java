@@ -2,6 +2,7 @@ package dev.tessera.platform.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
@@ -49,11 +50,22 @@ public record Backoff(int attempts, Duration initial, Duration max) {
      */
     public <T> Uni<T> run(Context context, IntFunction<Uni<T>> step, Predicate<Throwable> retryable,
             RetryListener onRetry) {
-        return attempt(context, step, retryable, onRetry, 1);
+        return run(context, step, retryable, onRetry, failure -> null);
+    }
+
+    /**
+     * As {@link #run(Context, IntFunction, Predicate, RetryListener)}, but a wait may end early: {@code wake} is
+     * asked, for each failure that will be retried, for a signal that the next attempt is worth making now (the
+     * dependency that failed answers again); null means none, and the wait runs its course. The backoff stays the
+     * ceiling: a signal that never comes costs nothing.
+     */
+    public <T> Uni<T> run(Context context, IntFunction<Uni<T>> step, Predicate<Throwable> retryable,
+            RetryListener onRetry, Function<Throwable, Uni<Void>> wake) {
+        return attempt(context, step, retryable, onRetry, wake, 1);
     }
 
     private <T> Uni<T> attempt(Context context, IntFunction<Uni<T>> step, Predicate<Throwable> retryable,
-            RetryListener onRetry, int attempt) {
+            RetryListener onRetry, Function<Throwable, Uni<Void>> wake, int attempt) {
         return Uni.createFrom().deferred(() -> step.apply(attempt))
                 .onFailure().recoverWithUni(failure -> {
                     if (attempt >= attempts || !retryable.test(failure)) {
@@ -61,9 +73,20 @@ public record Backoff(int attempts, Duration initial, Duration max) {
                     }
                     Duration delay = delayBefore(attempt + 1);
                     onRetry.retrying(attempt, failure, delay);
-                    return sleep(context, delay)
-                            .chain(() -> attempt(context, step, retryable, onRetry, attempt + 1));
+                    return waitBefore(context, delay, wake.apply(failure))
+                            .chain(() -> attempt(context, step, retryable, onRetry, wake, attempt + 1));
                 });
+    }
+
+    /** The backoff's wait, or less when {@code early} completes first; resumes on {@code context} either way. */
+    private static Uni<Void> waitBefore(Context context, Duration delay, Uni<Void> early) {
+        if (early == null) {
+            return sleep(context, delay);
+        }
+        // The loser is cancelled: the early signal forgets its waiter, a timer that fires later completes nothing.
+        Uni<Void> signal = early.onFailure().recoverWithUni(ignored -> Uni.createFrom().nothing())
+                .emitOn(command -> context.runOnContext(ignored -> command.run()));
+        return Uni.combine().any().of(sleep(context, delay), signal).replaceWithVoid();
     }
 
     /** Completes after {@code delay} (at least 1 ms: Vert.x timers refuse less), on {@code context}. */

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# Measures the password and refresh grants of a whole suite on this machine and prints ratios from one run:
-# logins/s against the bcrypt bound, refresh grants/s against Keycloak's, p50/p99 latencies; then, on a suite that
-# sends confirmation mails, signup to inbox (p50/p99, mails lost, where the time goes).
+# Measures the password and refresh grants and the token check (GET /user) of a whole suite on this machine and
+# prints ratios from one run: logins/s against the bcrypt bound, refresh grants/s and token checks/s against Keycloak's,
+# p50/p99 latencies; the footprint (resident memory after the start and after the load, launch to ready, beside
+# Keycloak's); then, on a suite that sends confirmation mails, signup to inbox (p50/p99, mails lost, where the time
+# goes). Every run writes its figures to bench/results/<date>-<commit>-<n>.json and its picture to
+# bench/results/latest.png.
 #
 #   bench/run.sh                       builds, measures Keycloak (the peer the refresh goal names) with the same
 #                                      client, stops it, then starts a suite (autoconfirm on, its own ports, a fresh
 #                                      database), measures it and stops it
 #   bench/run.sh http://host:port      measures a suite that is already running (it must autoconfirm signups, and
 #                                      allow the rates below from one address: see the settings this script passes)
+#   bench/run.sh summarize [date]      median and min-max of every figure across the run files of a day (UTC; today
+#                                      by default)
 #
 # Tuning: BENCH_LOGIN_WORKERS, BENCH_REFRESH_WORKERS, BENCH_LOGIN_SECONDS, BENCH_REFRESH_SECONDS, BENCH_USERS,
 # BENCH_BCRYPT_COST (must equal the suite's TESSERA_PASSWORD_BCRYPT_COST, default 10). BENCH_KEYCLOAK=0 skips the
 # peer (the refresh rate is then compared with the figure the goal quotes); BENCH_KEYCLOAK_VERSION picks its release.
 # BENCH_PHASES ("grants mail" by default) picks the phases; the mail phase: BENCH_MAIL_SHARE (0.3 of the bcrypt
-# bound), BENCH_MAIL_WARMUP_SECONDS (30), BENCH_MAIL_SECONDS (60).
+# bound), BENCH_MAIL_WARMUP_SECONDS (30), BENCH_MAIL_SECONDS (60). Token checks: BENCH_CHECK_WORKERS (as the
+# refresh's), BENCH_CHECK_SECONDS (20). Footprint: BENCH_START_IDLE_SECONDS (30, idle after ready before the first
+# memory reading), BENCH_QUIET_SECONDS (60, quiet after the load before the second), BENCH_ALONE_PORT (18480: the
+# first of the ports the services started alone use, each also +1000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . local-suite/bin/java-home.sh
@@ -21,8 +29,26 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q package -DskipTests
 classpath="bench/target/tessera-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
 
+if [ "${1:-}" = summarize ]; then
+    exec "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.Report summarize "${2:-$(date -u +%F)}" bench/results
+fi
+
+# Each benchmark process (the peer's, the suite's, the mail phase's) writes its figures here; the last step combines
+# them into the run's file in bench/results. The commit names the code measured, marked when it had local changes.
+run_dir=$(mktemp -d "${TMPDIR:-/tmp}/tessera-bench-run.XXXXXX")
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- . ':!bench/results' 2>/dev/null || commit="$commit-dirty"
+export BENCH_RUN_DIR="$run_dir" BENCH_COMMIT="$commit"
+combine() {
+    "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.Report combine "$run_dir" bench/results || true
+}
+
 if [ $# -gt 0 ]; then
-    exec "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "$1"
+    status=0
+    "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "$1" || status=$?
+    combine
+    rm -rf "$run_dir"
+    exit $status
 fi
 
 phases="${BENCH_PHASES:-grants mail}"
@@ -30,8 +56,9 @@ phases="${BENCH_PHASES:-grants mail}"
 # The peer runs first and alone, so neither measurement shares the cores with the other's idle processes.
 if [[ " $phases " == *" grants "* ]] && [ "${BENCH_KEYCLOAK:-1}" != 0 ]; then
     if peer=$(bench/keycloak.sh "$classpath"); then
-        read -r peer_name peer_refresh peer_login <<<"$peer"
-        export BENCH_PEER_NAME="$peer_name" BENCH_PEER_REFRESH="$peer_refresh" BENCH_PEER_LOGIN="$peer_login"
+        read -r peer_name peer_refresh peer_login peer_check <<<"$peer"
+        export BENCH_PEER_NAME="$peer_name" BENCH_PEER_REFRESH="$peer_refresh" BENCH_PEER_LOGIN="$peer_login" \
+            BENCH_PEER_CHECK="$peer_check"
     else
         echo "The Keycloak peer could not be measured (above); the refresh rate is compared with the quoted figure." >&2
     fi
@@ -49,6 +76,7 @@ cleanup() {
     fi
     psql "$psql_url" -q -c "drop database if exists $db with (force)" >/dev/null 2>&1 || true
     rm -f "$log"
+    rm -rf "$run_dir"
 }
 trap cleanup EXIT
 psql "$psql_url" -q -c "create database $db"
@@ -57,8 +85,11 @@ database_url="${psql_url%/*}/$db"
 # A suite of its own, on ports clear of a local ./run.sh. Every grant comes from this one address and names one of a
 # few accounts, so the rate limits are raised far above the measured rates (still checked on every grant, so their
 # cost is measured; bench/README.md). $1: GOTRUE_MAILER_AUTOCONFIRM (true for the grants, whose users log in at once;
-# false for the mail phase, whose signups are sent a confirmation mail).
+# false for the mail phase, whose signups are sent a confirmation mail). Sets started_seconds (launch to "Tessera is
+# running", which the launcher prints once every service answers ready) and ready_ms (then, epoch milliseconds).
 start_suite() {
+    local launched
+    launched=$(date +%s%N)
     env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM="$1" \
         TESSERA_RATE_LIMIT_PASSWORD_PER_CLIENT=100000000/1h TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT=100000000/1h \
         GOTRUE_RATE_LIMIT_TOKEN_REFRESH=100000000/1h TESSERA_RATE_LIMIT_SIGNUP_PER_CLIENT=100000/1h \
@@ -70,12 +101,14 @@ start_suite() {
         "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" \
         >"$log" 2>&1 &
     suite_pid=$!
-    for _ in $(seq 1 480); do
+    for _ in $(seq 1 2400); do
         grep -q 'Tessera is running' "$log" && break
         kill -0 "$suite_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-        sleep 0.5
+        sleep 0.1
     done
     grep -q 'Tessera is running' "$log" || { echo "the suite did not start" >&2; cat "$log" >&2; exit 1; }
+    ready_ms=$(( $(date +%s%N) / 1000000 ))
+    started_seconds=$(awk -v ns=$(( ready_ms * 1000000 - launched )) 'BEGIN { printf "%.2f", ns / 1e9 }')
 }
 
 stop_suite() {
@@ -90,7 +123,8 @@ topic_prefix="bench$$."
 status=0
 if [[ " $phases " == *" grants "* ]]; then
     start_suite true
-    "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port" || status=$?
+    BENCH_START_SECONDS=$started_seconds BENCH_READY_EPOCH_MS=$ready_ms BENCH_TARGET_PID=$suite_pid \
+        "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port" || status=$?
     stop_suite
 fi
 if [[ " $phases " == *" mail "* ]]; then
@@ -100,4 +134,5 @@ if [[ " $phases " == *" mail "* ]]; then
         || status=$?
     stop_suite
 fi
+combine
 exit $status

@@ -6,10 +6,12 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -22,9 +24,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 
 /**
- * Drives the password and refresh-token grants of a running suite through its public base URL and prints, from this
- * one run: password logins per second as a fraction of the bcrypt bound (cores divided by the time of one hash at
- * the suite's cost, measured here with the same library), refresh grants per second, and p50/p99 latencies.
+ * Drives the password and refresh-token grants and token checks ({@code GET /user}) of a running suite through its
+ * public base URL and prints, from this one run: password logins per second as a fraction of the bcrypt bound (cores
+ * divided by the time of one hash at the suite's cost, measured here with the same library), refresh grants and token
+ * checks per second, p50/p99 latencies, and the footprint: resident memory after the start and after the load, and
+ * each service's time from launch to ready when started alone.
  *
  * <p>The load is closed-loop: each worker sends its next request when the previous answer arrived. The client is one
  * Vert.x event loop, so it takes little of the cores it shares with the suite; each phase is measured once its rate
@@ -44,15 +48,22 @@ public final class GrantBenchmark {
     private GrantBenchmark() {
     }
 
-    record Settings(URI base, int cost, int users, int loginWorkers, int refreshWorkers, Duration loginTime,
-            Duration refreshTime, Duration warmup, Duration idleTime) {
+    record Settings(URI base, int cost, int users, int loginWorkers, int refreshWorkers, int checkWorkers,
+            Duration loginTime, Duration refreshTime, Duration checkTime, Duration warmup, Duration idleTime,
+            Duration startIdle, Duration quiet) {
         static Settings from(String[] args) {
             String base = args.length > 0 ? args[0] : "http://localhost:8081";
+            int refreshWorkers = intEnv("BENCH_REFRESH_WORKERS", 16);
             return new Settings(URI.create(base.replaceAll("/+$", "")), intEnv("BENCH_BCRYPT_COST", 10),
                     intEnv("BENCH_USERS", 16), intEnv("BENCH_LOGIN_WORKERS", 4 * Runtime.getRuntime().availableProcessors()),
-                    intEnv("BENCH_REFRESH_WORKERS", 16), Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 60)),
-                    Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)), Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)),
-                    Duration.ofSeconds(intEnv("BENCH_IDLE_SECONDS", 20)));
+                    refreshWorkers, intEnv("BENCH_CHECK_WORKERS", refreshWorkers),
+                    Duration.ofSeconds(intEnv("BENCH_LOGIN_SECONDS", 60)),
+                    Duration.ofSeconds(intEnv("BENCH_REFRESH_SECONDS", 20)),
+                    Duration.ofSeconds(intEnv("BENCH_CHECK_SECONDS", 20)),
+                    Duration.ofSeconds(intEnv("BENCH_WARMUP_SECONDS", 15)),
+                    Duration.ofSeconds(intEnv("BENCH_IDLE_SECONDS", 20)),
+                    Duration.ofSeconds(intEnv("BENCH_START_IDLE_SECONDS", 30)),
+                    Duration.ofSeconds(intEnv("BENCH_QUIET_SECONDS", 60)));
         }
 
         private static int intEnv(String name, int fallback) {
@@ -61,10 +72,21 @@ public final class GrantBenchmark {
         }
     }
 
-    /** What one load phase measured. */
-    record Result(int requests, int errors, double seconds, long[] latenciesMicros) {
+    /** What one load phase measured; {@code doneMillis}: when each request was answered, from the phase's start. */
+    record Result(int requests, int errors, double seconds, long[] latenciesMicros, long[] doneMillis) {
         double perSecond() {
             return requests / seconds;
+        }
+
+        /** Requests answered in each whole second of the phase. */
+        int[] perSecondSeries() {
+            int[] counts = new int[(int) seconds];
+            for (long done : doneMillis) {
+                if (done / 1000 < counts.length) {
+                    counts[(int) (done / 1000)]++;
+                }
+            }
+            return counts;
         }
 
         double percentileMillis(double p) {
@@ -87,7 +109,8 @@ public final class GrantBenchmark {
         boolean peer = args.length > 0 && args[0].equals("--keycloak");
         Settings settings = Settings.from(peer ? Arrays.copyOfRange(args, 1, args.length) : args);
         Vertx vertx = Vertx.vertx();
-        int connections = Math.max(settings.loginWorkers(), settings.refreshWorkers());
+        int connections = Math.max(settings.checkWorkers(), Math.max(settings.loginWorkers(),
+                settings.refreshWorkers()));
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                 .setDefaultHost(settings.base().getHost()).setDefaultPort(settings.base().getPort()),
                 new PoolOptions().setHttp1MaxSize(connections));
@@ -103,11 +126,16 @@ public final class GrantBenchmark {
         }
     }
 
-    /** Both grants of the suite, the bcrypt yardstick around the login phase, and the ratios; true without errors. */
+    /**
+     * Both grants and the token check of the suite, the bcrypt yardstick around the login phase, the ratios and the
+     * footprint; true without errors.
+     */
     static boolean measureTessera(Settings settings, GrantTarget target) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
+        RunRecord record = new RunRecord("tessera");
         System.out.printf("Tessera grant benchmark against %s (%d cores, bcrypt cost %d)%n", settings.base(), cores,
                 settings.cost());
+        noteStart(settings, record, "tessera");
         System.out.printf(Locale.ROOT, "bcrypt at the start: one hash takes %.1f ms (the yardstick is measured again "
                 + "around the login phase)%n", bcryptSeconds(settings.cost()) * 1000);
         Load load = Load.prepare(target, settings);
@@ -123,17 +151,28 @@ public final class GrantBenchmark {
         Thread.sleep(SETTLE.toMillis());
         CpuSplit idleCpu = CpuSplit.begin();
         Thread.sleep(settings.idleTime().toMillis());
-        idleCpu.print("idle", settings.idleTime().toSeconds(), "second");
+        record.figures("tessera.idle.cpu_ms_per_second.", idleCpu.print("idle", settings.idleTime().toSeconds(),
+                "second"));
         double hashBefore = bcryptSeconds(settings.cost());
-        Result logins = measure("login", "login", settings.loginTime(), settings.loginWorkers(), load.login());
+        Result logins = measure(record, "Tessera", "login", settings.loginTime(), settings.loginWorkers(),
+                load.login());
         double hashAfter = quietBcryptSeconds(settings.cost());
         // The faster of the two: a disturbance only ever makes a hash look slower (one run timed 60 ms before
         // and 96 ms after), and a slower yardstick would flatter the ratio.
         double hashSeconds = Math.min(hashBefore, hashAfter);
         double bound = cores / hashSeconds;
         warmUp("refresh grant", settings, settings.refreshWorkers(), load.refresh());
-        Result refreshes = measure("refresh", "refresh", settings.refreshTime(), settings.refreshWorkers(),
+        Result refreshes = measure(record, "Tessera", "refresh", settings.refreshTime(), settings.refreshWorkers(),
                 load.refresh());
+        Result checks = measureChecks(record, "Tessera", "token check", settings, load);
+        record.figure("tessera.bcrypt_ms", hashSeconds * 1000);
+        record.figure("tessera.login.share_of_bcrypt_bound", logins.perSecond() / bound);
+        noteAfterLoad(settings, record, "tessera");
+        if (!env("BENCH_TARGET_PID", "").isEmpty()) {
+            // Only a suite this run started: copying a process found by its name could start another suite's.
+            record.figures("footprint.start_alone_s.", ServiceStart.timeEachAlone(intEnv("BENCH_ALONE_PORT",
+                    18480)));
+        }
 
         Peer keycloak = Peer.fromEnvironment();
         System.out.println();
@@ -143,11 +182,58 @@ public final class GrantBenchmark {
                 + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%s%n", logins.perSecond(),
                 logins.perSecond() / bound, logins.percentileMillis(50), logins.percentileMillis(99),
                 logins.requests(), logins.errors(), settings.loginWorkers(), Peer.loginNote(keycloak));
-        System.out.printf(Locale.ROOT, "refresh grant:  %.1f grants/s = %s (goal: at least 5x); "
+        System.out.printf(Locale.ROOT, "refresh grant:  %.1f grants/s = %s (goal: at least 3x the peer); "
                 + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n", refreshes.perSecond(),
                 Peer.refreshRatios(keycloak, refreshes.perSecond()), refreshes.percentileMillis(50),
                 refreshes.percentileMillis(99), refreshes.requests(), refreshes.errors(), settings.refreshWorkers());
-        return logins.errors() + refreshes.errors() == 0;
+        System.out.printf(Locale.ROOT, "token check:    %.1f checks/s = %s (goal: at least 3x); "
+                + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n", checks.perSecond(),
+                Peer.checkRatio(keycloak, checks.perSecond()), checks.percentileMillis(50),
+                checks.percentileMillis(99), checks.requests(), checks.errors(), settings.checkWorkers());
+        record.write();
+        return logins.errors() + refreshes.errors() + checks.errors() == 0;
+    }
+
+    /**
+     * The token-check phase: each worker checks the access token of a login of its own, over and over, warmed up and
+     * measured like the grants.
+     */
+    static Result measureChecks(RunRecord record, String target, String phase, Settings settings, Load load)
+            throws Exception {
+        IntFunction<Future<?>> check = load.checks(settings.checkWorkers());
+        warmUp(target + " " + phase, settings, settings.checkWorkers(), check);
+        return measure(record, target, "check", settings.checkTime(), settings.checkWorkers(), check);
+    }
+
+    /**
+     * Launch to ready ({@code BENCH_START_SECONDS}, measured by the script that launched the target) and resident
+     * memory once the target has idled {@code BENCH_START_IDLE_SECONDS} after it was ready
+     * ({@code BENCH_READY_EPOCH_MS}); without the latter it is taken at once.
+     */
+    static void noteStart(Settings settings, RunRecord record, String target) throws InterruptedException {
+        String started = System.getenv("BENCH_START_SECONDS");
+        if (started != null && !started.isBlank()) {
+            System.out.printf(Locale.ROOT, "%s: ready %.1f s after launch%n", target, Double.parseDouble(started));
+            record.figure("footprint.start_s." + target, Double.parseDouble(started));
+        }
+        String ready = System.getenv("BENCH_READY_EPOCH_MS");
+        if (ready != null && !ready.isBlank()) {
+            long wait = Long.parseLong(ready.trim()) + settings.startIdle().toMillis() - System.currentTimeMillis();
+            if (wait > 0) {
+                System.out.printf(Locale.ROOT, "idling %.0f s until %d s after ready, for its resident memory%n",
+                        wait / 1000.0, settings.startIdle().toSeconds());
+                Thread.sleep(wait);
+            }
+        }
+        ResidentMemory.note("after the start", record, "footprint.rss_after_start_mb.");
+    }
+
+    /** Resident memory after the load and a quiet spell ({@code BENCH_QUIET_SECONDS}). */
+    static void noteAfterLoad(Settings settings, RunRecord record, String target) throws InterruptedException {
+        System.out.printf("%s: quiet for %d s before its resident memory after the load%n", target,
+                settings.quiet().toSeconds());
+        Thread.sleep(settings.quiet().toMillis());
+        ResidentMemory.note("after the load and a quiet spell", record, "footprint.rss_after_load_mb.");
     }
 
     /**
@@ -156,27 +242,39 @@ public final class GrantBenchmark {
      */
     static boolean measureKeycloak(Settings settings, GrantTarget target) throws Exception {
         System.out.printf("Keycloak, the peer, at %s, with the same client and phases%n", settings.base());
+        RunRecord record = new RunRecord("keycloak");
+        noteStart(settings, record, "keycloak");
         Load load = Load.prepare(target, settings);
         warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
         warmUp("Keycloak password grant", settings, settings.loginWorkers(), load.login());
-        Result logins = measure("Keycloak login", "login", settings.loginTime(), settings.loginWorkers(),
+        Result logins = measure(record, "Keycloak", "login", settings.loginTime(), settings.loginWorkers(),
                 load.login());
         warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
-        Result refreshes = measure("Keycloak refresh", "refresh", settings.refreshTime(), settings.refreshWorkers(),
+        Result refreshes = measure(record, "Keycloak", "refresh", settings.refreshTime(), settings.refreshWorkers(),
                 load.refresh());
+        Result checks = measureChecks(record, "Keycloak", "userinfo", settings, load);
+        noteAfterLoad(settings, record, "keycloak");
         System.out.printf(Locale.ROOT, "Keycloak password grant: %.1f logins/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
                 + "%d errors%n", logins.perSecond(), logins.percentileMillis(50), logins.percentileMillis(99),
                 logins.requests(), logins.errors());
         System.out.printf(Locale.ROOT, "Keycloak refresh grant: %.1f grants/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
                 + "%d errors%n", refreshes.perSecond(), refreshes.percentileMillis(50),
                 refreshes.percentileMillis(99), refreshes.requests(), refreshes.errors());
-        System.out.printf(Locale.ROOT, "%s refresh=%.1f login=%.1f%n", Peer.RESULT_PREFIX, refreshes.perSecond(),
-                logins.perSecond());
-        return logins.errors() + refreshes.errors() == 0;
+        System.out.printf(Locale.ROOT, "Keycloak token check (userinfo): %.1f checks/s; p50 %.1f ms, p99 %.1f ms; "
+                + "%d requests, %d errors%n", checks.perSecond(), checks.percentileMillis(50),
+                checks.percentileMillis(99), checks.requests(), checks.errors());
+        record.write();
+        System.out.printf(Locale.ROOT, "%s refresh=%.1f login=%.1f check=%.1f%n", Peer.RESULT_PREFIX,
+                refreshes.perSecond(), logins.perSecond(), checks.perSecond());
+        return logins.errors() + refreshes.errors() + checks.errors() == 0;
     }
 
-    /** The users and the two closed-loop steps: each refresh worker follows its own chain of rotated tokens. */
-    record Load(IntFunction<Future<?>> login, IntFunction<Future<?>> refresh) {
+    /**
+     * The users and the closed-loop steps: each refresh worker follows its own chain of rotated tokens; each token
+     * check worker checks the access token of a login of its own.
+     */
+    record Load(GrantTarget target, List<String> users, IntFunction<Future<?>> login,
+            IntFunction<Future<?>> refresh) {
         static Load prepare(GrantTarget target, Settings settings) throws Exception {
             List<String> users = new ArrayList<>();
             for (int i = 0; i < settings.users(); i++) {
@@ -185,10 +283,19 @@ public final class GrantBenchmark {
             }
             String[] chains = new String[settings.refreshWorkers()];
             for (int i = 0; i < chains.length; i++) {
-                chains[i] = await(target.login(users.get(i % users.size())));
+                chains[i] = await(target.login(users.get(i % users.size()))).refresh();
             }
-            return new Load(worker -> target.login(users.get(worker % users.size())),
-                    worker -> target.refresh(chains[worker]).map(next -> chains[worker] = next));
+            return new Load(target, users, worker -> target.login(users.get(worker % users.size())),
+                    worker -> target.refresh(chains[worker]).map(next -> chains[worker] = next.refresh()));
+        }
+
+        /** Logs each of {@code workers} in afresh (so its token is young) and answers the checking step. */
+        IntFunction<Future<?>> checks(int workers) throws Exception {
+            String[] tokens = new String[workers];
+            for (int i = 0; i < workers; i++) {
+                tokens[i] = await(target.loginForChecks(users.get(i % users.size()))).access();
+            }
+            return worker -> target.check(tokens[worker]);
         }
     }
 
@@ -196,7 +303,7 @@ public final class GrantBenchmark {
      * The peer's rates from this run ({@code BENCH_PEER_REFRESH}, {@code BENCH_PEER_LOGIN} and
      * {@code BENCH_PEER_NAME}, set by {@code bench/run.sh}), if it was measured.
      */
-    record Peer(String name, double refreshPerSecond, double loginPerSecond) {
+    record Peer(String name, double refreshPerSecond, double loginPerSecond, double checkPerSecond) {
         static final String RESULT_PREFIX = "peer-result";
         /**
          * The figure the goal quotes: hey's first 500 requests (4 at a time, one reused token) against a Keycloak
@@ -210,7 +317,14 @@ public final class GrantBenchmark {
                 return null;
             }
             return new Peer(env("BENCH_PEER_NAME", "Keycloak"), Double.parseDouble(refresh),
-                    Double.parseDouble(env("BENCH_PEER_LOGIN", "NaN")));
+                    Double.parseDouble(env("BENCH_PEER_LOGIN", "NaN")), Double.parseDouble(env("BENCH_PEER_CHECK",
+                            "NaN")));
+        }
+
+        static String checkRatio(Peer peer, double perSecond) {
+            return peer == null || Double.isNaN(peer.checkPerSecond()) ? "(no peer measured in this run)"
+                    : String.format(Locale.ROOT, "%.1fx the %.1f/s %s's userinfo answered in this run, warmed up the "
+                            + "same way", perSecond / peer.checkPerSecond(), peer.checkPerSecond(), peer.name());
         }
 
         static String refreshRatios(Peer peer, double perSecond) {
@@ -227,13 +341,21 @@ public final class GrantBenchmark {
         }
     }
 
-    /** One measured phase, with where the machine's CPU went during it, per {@code unit} (one request). */
-    static Result measure(String phase, String unit, Duration duration, int workers, IntFunction<Future<?>> step)
-            throws Exception {
+    /**
+     * One measured phase, with where the machine's CPU went during it, per request; kept in the run's record as
+     * {@code <target>.<phase>}.
+     */
+    static Result measure(RunRecord record, String target, String phase, Duration duration, int workers,
+            IntFunction<Future<?>> step) throws Exception {
         CpuSplit cpu = CpuSplit.begin();
         Result result = run(duration, workers, step);
-        cpu.print(phase, result.requests(), unit);
+        String name = target.equals("Tessera") ? phase : target + " " + phase;
+        record.phase(target, phase, result, cpu.print(name, result.requests(), phase));
         return result;
+    }
+
+    static int intEnv(String name, int fallback) {
+        return Integer.parseInt(env(name, String.valueOf(fallback)).trim());
     }
 
     static <T> T await(Future<T> future) throws Exception {
@@ -304,34 +426,52 @@ public final class GrantBenchmark {
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
         AtomicInteger errors = new AtomicInteger();
-        List<CompletableFuture<List<Long>>> loops = new ArrayList<>();
+        List<CompletableFuture<List<long[]>>> loops = new ArrayList<>();
+        List<List<long[]>> answers = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            CompletableFuture<List<Long>> done = new CompletableFuture<>();
-            loop(w, step, end, new ArrayList<>(), errors, done);
+            CompletableFuture<List<long[]>> done = new CompletableFuture<>();
+            List<long[]> answered = Collections.synchronizedList(new ArrayList<>());
+            loop(w, step, start, end, answered, errors, done);
             loops.add(done);
+            answers.add(answered);
         }
-        List<Long> all = new ArrayList<>();
-        for (CompletableFuture<List<Long>> loop : loops) {
-            all.addAll(loop.get(duration.toSeconds() + 120, TimeUnit.SECONDS));
+        // A request the server never answers (nor closes) would hold its worker for good: after a generous wait the
+        // phase goes on without it, counted as an error, instead of failing the whole run.
+        long giveUp = end + TimeUnit.SECONDS.toNanos(120);
+        List<long[]> all = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            try {
+                loops.get(w).get(Math.max(0, giveUp - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException hung) {
+                errors.incrementAndGet();
+                System.err.println("error: a request of worker " + w + " was not answered within 120 s after the "
+                        + "phase's end; the phase goes on without it");
+            }
+            synchronized (answers.get(w)) {
+                all.addAll(answers.get(w));
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(all.size(), errors.get(), seconds, all.stream().mapToLong(Long::longValue).toArray());
+        return new Result(all.size(), errors.get(), seconds, all.stream().mapToLong(r -> r[0]).toArray(),
+                all.stream().mapToLong(r -> r[1]).toArray());
     }
 
-    private static void loop(int worker, IntFunction<Future<?>> step, long end, List<Long> latencies,
-            AtomicInteger errors, CompletableFuture<List<Long>> done) {
+    /** Each answered request as {latency in microseconds, answered in milliseconds from the phase's start}. */
+    private static void loop(int worker, IntFunction<Future<?>> step, long start, long end, List<long[]> answered,
+            AtomicInteger errors, CompletableFuture<List<long[]>> done) {
         if (System.nanoTime() >= end) {
-            done.complete(latencies);
+            done.complete(answered);
             return;
         }
         long t0 = System.nanoTime();
         step.apply(worker).onComplete(result -> {
+            long t1 = System.nanoTime();
             if (result.succeeded()) {
-                latencies.add((System.nanoTime() - t0) / 1000);
+                answered.add(new long[] {(t1 - t0) / 1000, (t1 - start) / 1_000_000});
             } else if (errors.incrementAndGet() <= 3) {
                 System.err.println("error: " + result.cause().getMessage());
             }
-            loop(worker, step, end, latencies, errors, done);
+            loop(worker, step, start, end, answered, errors, done);
         });
     }
 }

@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 import io.vertx.core.Future;
 
 /**
- * A server whose password and refresh-token grants the benchmark drives: Tessera, or Keycloak as the peer. Both take
- * the grants as OAuth forms; they differ in where the form goes and how users are made.
+ * A server whose password and refresh-token grants and token checks the benchmark drives: Tessera, or Keycloak as the
+ * peer. Both take the grants as OAuth forms; they differ in where the form goes, how users are made and which
+ * endpoint checks an access token and answers its user.
  */
 interface GrantTarget {
 
@@ -16,16 +17,28 @@ interface GrantTarget {
     /** Creates a user who can log in at once with {@link #PASSWORD}; answers the name to log in with. */
     Future<String> createUser(String email);
 
-    /** Posts a token request with this form; answers the refresh token issued. */
-    Future<String> token(String form);
+    /** The tokens a grant issued. */
+    record Tokens(String access, String refresh) {
+    }
 
-    /** The password grant; answers the refresh token issued. */
-    default Future<String> login(String username) {
+    /** Posts a token request with this form; answers the tokens issued. */
+    Future<Tokens> token(String form);
+
+    /** Checks an access token and reads its user, as an API behind the server would on every call. */
+    Future<?> check(String accessToken);
+
+    /** The password grant; answers the tokens issued. */
+    default Future<Tokens> login(String username) {
         return token("grant_type=password&username=" + encode(username) + "&password=" + encode(PASSWORD));
     }
 
-    /** The refresh-token grant; answers the refresh token to present next. */
-    default Future<String> refresh(String refreshToken) {
+    /** A password grant whose access token {@link #check} accepts. */
+    default Future<Tokens> loginForChecks(String username) {
+        return login(username);
+    }
+
+    /** The refresh-token grant; answers the tokens to present next. */
+    default Future<Tokens> refresh(String refreshToken) {
         return token("grant_type=refresh_token&refresh_token=" + encode(refreshToken));
     }
 

@@ -17,14 +17,27 @@ record JsonHttp(HttpClient http, String prefix) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     Future<JsonNode> post(String path, String contentType, String body, int expected, String... headers) {
-        MultiMap all = MultiMap.caseInsensitiveMultiMap().add("Content-Type", contentType);
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            all.add(headers[i], headers[i + 1]);
+        return send(HttpMethod.POST, path, Buffer.buffer(body), expected, headers(headers).add("Content-Type",
+                contentType));
+    }
+
+    Future<JsonNode> get(String path, int expected, String... headers) {
+        return send(HttpMethod.GET, path, null, expected, headers(headers));
+    }
+
+    private static MultiMap headers(String... namesAndValues) {
+        MultiMap all = MultiMap.caseInsensitiveMultiMap();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            all.add(namesAndValues[i], namesAndValues[i + 1]);
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(prefix + path)
-                .setHeaders(all).setTimeout(30_000);
+        return all;
+    }
+
+    private Future<JsonNode> send(HttpMethod method, String path, Buffer body, int expected, MultiMap headers) {
+        RequestOptions options = new RequestOptions().setMethod(method).setURI(prefix + path)
+                .setHeaders(headers).setTimeout(30_000);
         return http.request(options)
-                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(request -> body == null ? request.send() : request.send(body))
                 .compose(response -> response.body().map(answer -> {
                     if (response.statusCode() != expected) {
                         throw new IllegalStateException(path + " answered " + response.statusCode() + " " + answer);

@@ -20,6 +20,12 @@ final class KeycloakTarget implements GrantTarget {
     private static final String SECRET = "tessera-bench-secret";
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String TOKEN_PATH = "/realms/" + REALM + "/protocol/openid-connect/token";
+    private static final String USERINFO_PATH = "/realms/" + REALM + "/protocol/openid-connect/userinfo";
+    /**
+     * An hour, as Tessera's: the default five minutes would let the token-check workers' tokens expire during a long
+     * warm-up. It changes nothing a grant costs.
+     */
+    private static final int ACCESS_TOKEN_SECONDS = 3600;
 
     private final JsonHttp http;
     private final String adminToken;
@@ -36,7 +42,8 @@ final class KeycloakTarget implements GrantTarget {
                 .map(answer -> answer.path("access_token").asText())
                 .compose(token -> {
                     KeycloakTarget target = new KeycloakTarget(http, token);
-                    return target.admin("/admin/realms", Map.of("realm", REALM, "enabled", true))
+                    return target.admin("/admin/realms", Map.of("realm", REALM, "enabled", true,
+                            "accessTokenLifespan", ACCESS_TOKEN_SECONDS))
                             .compose(created -> target.admin("/admin/realms/" + REALM + "/clients", Map.of(
                                     "clientId", CLIENT, "enabled", true, "publicClient", false, "secret", SECRET,
                                     "directAccessGrantsEnabled", true, "standardFlowEnabled", false)))
@@ -54,9 +61,22 @@ final class KeycloakTarget implements GrantTarget {
     }
 
     @Override
-    public Future<String> token(String form) {
+    public Future<Tokens> token(String form) {
         return http.post(TOKEN_PATH, FORM, form + "&client_id=" + CLIENT + "&client_secret=" + SECRET, 200)
-                .map(body -> body.path("refresh_token").asText());
+                .map(body -> new Tokens(body.path("access_token").asText(), body.path("refresh_token").asText()));
+    }
+
+    /** The userinfo endpoint answers only tokens granted the {@code openid} scope. */
+    @Override
+    public Future<Tokens> loginForChecks(String username) {
+        return token("grant_type=password&scope=openid&username=" + encode(username) + "&password="
+                + encode(PASSWORD));
+    }
+
+    /** OpenID Connect's userinfo: Keycloak checks the token, its session, and reads the user. */
+    @Override
+    public Future<?> check(String accessToken) {
+        return http.get(USERINFO_PATH, 200, "Authorization", "Bearer " + accessToken);
     }
 
     private Future<Object> admin(String path, Map<String, Object> body) {

@@ -85,7 +85,9 @@ public final class MailBenchmark {
             Map<String, Long> arrived = awaitInbox(inbox, measured);
             cpu.print("signup to inbox", measured.size(), "signup");
             Map<String, Ledger> ledger = ledger(databaseUrl, "mail-" + run + "-%");
-            clean = report(measured, arrived, ledger, relayed, rate);
+            RunRecord record = new RunRecord("mail");
+            clean = report(measured, arrived, ledger, relayed, rate, record);
+            record.write();
         } finally {
             vertx.close();
         }
@@ -170,9 +172,12 @@ public final class MailBenchmark {
         return rows;
     }
 
-    /** Prints the figures; true when every signup was answered and every mail arrived. */
+    /**
+     * Prints the figures and keeps them in the run's record; true when every signup was answered and every mail
+     * arrived.
+     */
     static boolean report(List<Signup> signups, Map<String, Long> arrived, Map<String, Ledger> ledger,
-            RelayedRecords relayed, double rate) {
+            RelayedRecords relayed, double rate, RunRecord record) {
         long errors = signups.stream().filter(s -> !s.ok()).count();
         List<Signup> delivered = signups.stream().filter(s -> s.ok() && arrived.containsKey(s.email())).toList();
         long lost = signups.size() - errors - delivered.size();
@@ -181,6 +186,12 @@ public final class MailBenchmark {
         System.out.printf(Locale.ROOT, "signup to inbox: p50 %.1f ms, p99 %.1f ms (goal: p99 < 500 ms) at %.1f "
                 + "signups/s; %d signups, %d errors, %d mails arrived, %d lost%n", percentile(total, 50),
                 percentile(total, 99), rate, signups.size(), errors, delivered.size(), lost);
+        record.figure("tessera.signup_to_inbox.per_second", rate);
+        record.figure("tessera.signup_to_inbox.p50_ms", percentile(total, 50));
+        record.figure("tessera.signup_to_inbox.p99_ms", percentile(total, 99));
+        record.figure("tessera.signup_to_inbox.errors", errors);
+        record.figure("tessera.signup_to_inbox.lost", lost);
+        record.trace("Tessera", "signup to inbox", arrivalsPerSecond(signups, delivered, arrived), total);
 
         List<Signup> traced = delivered.stream().filter(s -> ledger.containsKey(s.email())
                 && relayed.of(ledger.get(s.email()).requestId()) != null).toList();
@@ -198,6 +209,15 @@ public final class MailBenchmark {
         System.out.println("(each leg's percentiles are its own; the legs' p99s do not add up to the total's. Kafka "
                 + "and the inbox time to the millisecond.)");
         return errors == 0 && lost == 0;
+    }
+
+    /** Mails arrived in each second from the first signup of the window. */
+    private static int[] arrivalsPerSecond(List<Signup> signups, List<Signup> delivered, Map<String, Long> arrived) {
+        long first = signups.stream().mapToLong(Signup::sentMicros).min().orElse(0);
+        int[] counts = new int[(int) (delivered.stream().mapToLong(s -> arrived.get(s.email()) - first).max()
+                .orElse(0) / 1_000_000) + 1];
+        delivered.forEach(s -> counts[(int) ((arrived.get(s.email()) - first) / 1_000_000)]++);
+        return counts;
     }
 
     private static RelayedRecords.Seen relayedOf(Signup s, Map<String, Ledger> ledger, RelayedRecords relayed) {

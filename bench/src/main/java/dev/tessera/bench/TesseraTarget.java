@@ -4,7 +4,10 @@ import java.util.Map;
 
 import io.vertx.core.Future;
 
-/** Tessera's GoTrue API: users sign up (the suite must autoconfirm them) and use {@code POST /token}. */
+/**
+ * Tessera's GoTrue API: users sign up (the suite must autoconfirm them) and use {@code POST /token}; {@code GET /user}
+ * checks the access token (its signature and expiry) and looks its user up.
+ */
 record TesseraTarget(JsonHttp http) implements GrantTarget {
 
     private static final String FORM = "application/x-www-form-urlencoded";
@@ -21,7 +24,13 @@ record TesseraTarget(JsonHttp http) implements GrantTarget {
     }
 
     @Override
-    public Future<String> token(String form) {
-        return http.post("/token", FORM, form, 200).map(body -> body.path("refresh_token").asText());
+    public Future<Tokens> token(String form) {
+        return http.post("/token", FORM, form, 200).map(body -> new Tokens(body.path("access_token").asText(),
+                body.path("refresh_token").asText()));
+    }
+
+    @Override
+    public Future<?> check(String accessToken) {
+        return http.get("/user", 200, "Authorization", "Bearer " + accessToken);
     }
 }

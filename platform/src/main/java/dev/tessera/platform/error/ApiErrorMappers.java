@@ -55,6 +55,9 @@ public class ApiErrorMappers {
         if (PoolSaturation.is(error)) {
             return render(PoolSaturation.OVERLOADED);
         }
+        if (DatabaseUnavailable.is(error)) {
+            return render(DatabaseUnavailable.UNAVAILABLE);
+        }
         String errorId = RequestIds.errorId();
         LOG.errorf(error, "Unhandled failure, error_id=%s", errorId);
         return json(500, new ErrorBody(500, "Internal server error", errorId)).build();

@@ -52,11 +52,13 @@ public record SuiteSettings(
     public static final int MAX_REPLICAS = 9;
     /**
      * Each service's JVM options unless {@code TESSERA_SERVICE_JAVA_OPTS} says otherwise. A service's live heap after
-     * load is about 50 MB, so 128 MB leaves room for bursts; the serial collector has the least native overhead and
+     * load is about 50 MB, so 128 MB leaves room for bursts. The heap starts at 32 MB and grows as needed: without
+     * -Xms the initial heap is 1/64 of the machine's memory, here the whole 128 MB, and a heap never shrinks below
+     * its initial size, so it would stay at 128 MB once touched. The serial collector has the least native overhead and
      * gives back what a full collection frees beyond 30% free; 64 MB of code cache is about 2.5x what a service
      * compiles under load (240 MB reserved by default). Measured in docs/decisions/2026-12-02-jvm-footprint.md.
      */
-    public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xmx128m -XX:+UseSerialGC -XX:-UsePerfData"
+    public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:-UsePerfData"
             + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m";
     /**
      * The broker's JVM options unless {@code TESSERA_KAFKA_JAVA_OPTS} says otherwise (the suite's and the tests'). Its

@@ -50,8 +50,22 @@ public record SuiteSettings(
 
     /** At most this many replicas of one service; replica ports are spaced by 10 from the service's port. */
     public static final int MAX_REPLICAS = 9;
-    /** The broker's JVM options unless {@code TESSERA_KAFKA_JAVA_OPTS} says otherwise (the suite's and the tests'). */
-    public static final String DEFAULT_KAFKA_JAVA_OPTS = "-Xmx512m -Xms128m -XX:-UsePerfData";
+    /**
+     * Each service's JVM options unless {@code TESSERA_SERVICE_JAVA_OPTS} says otherwise. A service's live heap after
+     * load is about 50 MB, so 128 MB leaves room for bursts. The heap starts at 32 MB and grows as needed: without
+     * -Xms the initial heap is 1/64 of the machine's memory, here the whole 128 MB, and a heap never shrinks below
+     * its initial size, so it would stay at 128 MB once touched. The serial collector has the least native overhead and
+     * gives back what a full collection frees beyond 30% free; 64 MB of code cache is about 2.5x what a service
+     * compiles under load (240 MB reserved by default). Measured in docs/decisions/2026-12-02-jvm-footprint.md.
+     */
+    public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:-UsePerfData"
+            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m";
+    /**
+     * The broker's JVM options unless {@code TESSERA_KAFKA_JAVA_OPTS} says otherwise (the suite's and the tests'). Its
+     * heap fits in 160 MB because the launcher shrinks the log cleaner's buffer ({@code KafkaBroker}).
+     */
+    public static final String DEFAULT_KAFKA_JAVA_OPTS = "-Xmx160m -Xms32m -XX:+UseSerialGC -XX:-UsePerfData"
+            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m";
 
     public static SuiteSettings from(Map<String, String> env, Path repoRoot) {
         Map<SuiteService, Integer> services = new EnumMap<>(SuiteService.class);
@@ -81,7 +95,7 @@ public record SuiteSettings(
                 replicas,
                 first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
-                JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse("-Xmx256m -XX:+UseSerialGC -XX:-UsePerfData")),
+                JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse(DEFAULT_SERVICE_JAVA_OPTS)),
                 JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse(DEFAULT_KAFKA_JAVA_OPTS)));
         for (PortSetting setting : settings.ports()) {
             if (RESERVED_PORTS.containsKey(setting.port())) {

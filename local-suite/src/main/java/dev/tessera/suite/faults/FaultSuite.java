@@ -130,7 +130,7 @@ public final class FaultSuite {
         brokerSettings = new KafkaBroker.Settings(runDir.resolve("kafka"), SuiteSettings.freeLoopbackPort(),
                 SuiteSettings.freeLoopbackPort(), libDirectory,
                 logs.resolve("kafka.log"), JavaCommand.options(env.getOrDefault("TESSERA_KAFKA_JAVA_OPTS",
-                        "-Xmx512m -Xms128m -XX:-UsePerfData")), Duration.ofMinutes(3));
+                        SuiteSettings.DEFAULT_KAFKA_JAVA_OPTS)), Duration.ofMinutes(3));
         broker = KafkaBroker.start(brokerSettings);
         cleanup.add("Kafka broker", () -> broker.close());
         KafkaTopics.ensure(broker.bootstrapServers(), "", Duration.ofSeconds(60));
@@ -181,7 +181,7 @@ public final class FaultSuite {
         say("Starting 2 x auth-service, 2 x user-service, hook-service and mail-service ...");
         ServiceFleet.Launch launch = new ServiceFleet.Launch(repoRoot, replicas, serviceEnv,
                 JavaCommand.options(env.getOrDefault("TESSERA_SERVICE_JAVA_OPTS",
-                        "-Xmx256m -XX:+UseSerialGC -XX:-UsePerfData")), logs, Duration.ofMinutes(5));
+                        SuiteSettings.DEFAULT_SERVICE_JAVA_OPTS)), logs, Duration.ofMinutes(5));
         fleet = cleanup.add("services", startFleet(launch));
         cleanup.add("gateway", Gateway.startReplicated(vertx, "127.0.0.1", gatewayPort, fleet.replicaPorts(),
                 AccessLog.to(logs.resolve("gateway.log"))));

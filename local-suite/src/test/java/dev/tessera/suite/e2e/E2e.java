@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.suite.SuiteSettings;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.process.Poll;
@@ -41,8 +42,8 @@ final class E2e {
     private static final String ROOT_PROPERTY = "tessera.repo.root";
     private static final String ROOT_ENV = "TESSERA_E2E_REPO_ROOT";
 
-    /** The launcher's default for each service JVM; two cores run four to eight of them. */
-    static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC");
+    /** The launcher's default for each service JVM, so the tests run the heap users run; two cores run four to eight. */
+    static final List<String> JVM_OPTIONS = JavaCommand.options(SuiteSettings.DEFAULT_SERVICE_JAVA_OPTS);
 
     private E2e() {
     }

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import dev.tessera.site.SiteRules;
 import dev.tessera.suite.faults.FaultSuite;
 import dev.tessera.suite.gateway.AccessLog;
+import dev.tessera.suite.gateway.Endpoints;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.gateway.RouteTable;
 import dev.tessera.suite.kafka.KafkaBroker;
@@ -166,11 +167,13 @@ public final class LocalSuite {
                 : demo && !DemoSite.nodeOnPath() ? "no functions (node is not on the PATH)"
                 : startSiteFunctions(settings, siteDir, serviceEnv);
         Map<SuiteService, List<Integer>> replicaPorts = settings.replicaPorts();
+        // One view of which replicas take requests, for the gateway, the balancers and the fleet that drains them.
+        Endpoints endpoints = Endpoints.of(replicaPorts);
         // A replicated service's internal address is a balancer in front of its replicas, as a Kubernetes Service.
         replicaPorts.forEach((service, ports) -> {
             if (ports.size() > 1) {
                 cleanup.add(service.module() + " balancer", Gateway.balancer(vertx, settings.servicePorts()
-                        .get(service), service, ports, AccessLog.to(settings.logDir().resolve(service.module()
+                        .get(service), service, endpoints, AccessLog.to(settings.logDir().resolve(service.module()
                                 + "-balancer.log"))));
             }
         });
@@ -181,12 +184,12 @@ public final class LocalSuite {
         // the broker still answers.
         ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
                 replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
-                settings.startTimeout(), true), this::say));
+                settings.startTimeout(), true, endpoints), this::say));
         LocalSite site = siteDir == null ? null
                 : LocalSite.open(vertx, siteDir, siteRules, settings.servicePorts().get(SuiteService.AUTH));
-        cleanup.add("gateway", Gateway.startReplicated(vertx, settings.host(), settings.gatewayPort(),
-                fleet.replicaPorts(), AccessLog.to(settings.logDir().resolve("gateway.log")),
-                serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER"), site));
+        cleanup.add("gateway", Gateway.start(vertx, settings.host(), settings.gatewayPort(), endpoints,
+                AccessLog.to(settings.logDir().resolve("gateway.log")), serviceEnv.get("GOTRUE_RATE_LIMIT_HEADER"),
+                site));
 
         printBanner(settings, database, kafka, mail, secrets, site == null ? null : settings.baseUrl() + "/ from "
                 + site.root() + " (" + (demo ? DemoSite.note(siteDir) + ", " : "") + siteRules.rules().size()

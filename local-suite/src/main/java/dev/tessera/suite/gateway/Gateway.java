@@ -1,6 +1,5 @@
 package dev.tessera.suite.gateway;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tessera.suite.http.HttpListeners;
@@ -28,7 +28,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.SocketAddress;
 
 /**
  * The one public base URL of a local run: a reverse proxy that routes by path like the Kubernetes ingress
@@ -43,7 +42,13 @@ import io.vertx.core.net.SocketAddress;
  * A service may run as several replicas: requests then go to them in turn (round robin), a replica that refuses the
  * connection is skipped, and the answer names the replica in {@code X-Tessera-Upstream} (e.g. {@code
  * auth-service-2}). {@link #balancer} is the same proxy in front of one service's replicas for its internal address,
- * as a Kubernetes Service is: every path passes, nothing is added.
+ * as a Kubernetes Service is: every path passes, nothing is added. Only replicas in rotation ({@link Endpoints}, which
+ * the gateway and the balancers of a run share) get new requests, so a replica being replaced is drained first; when
+ * none is in rotation every replica is tried, as before there was a choice.
+ *
+ * <p>
+ * Only a refused connection moves a request on to another replica: then the request never reached a service, so even
+ * a POST is safe to send again. A request that fails after it was sent is answered 502 and never replayed.
  */
 public final class Gateway implements AutoCloseable {
 
@@ -57,11 +62,7 @@ public final class Gateway implements AutoCloseable {
     private static final long UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
     private static final String UPSTREAM_HOST = "127.0.0.1";
 
-    /** One replica of a service: where it listens and what it is called in logs and headers. */
-    private record Replica(String name, SocketAddress address) {
-    }
-
-    private final Map<SuiteService, List<Replica>> upstreams;
+    private final Endpoints endpoints;
     private final Map<SuiteService, AtomicInteger> turns;
     /** The one service every path goes to unchanged ({@link #balancer}), or null for the public routing. */
     private final SuiteService passThrough;
@@ -74,21 +75,11 @@ public final class Gateway implements AutoCloseable {
     private final LocalSite site;
     private HttpListeners listeners;
 
-    private Gateway(Vertx vertx, Map<SuiteService, List<Integer>> replicaPorts, SuiteService passThrough,
-            AccessLog accessLog, String clientHeader, LocalSite site) {
-        this.upstreams = new EnumMap<>(SuiteService.class);
+    private Gateway(Vertx vertx, Endpoints endpoints, SuiteService passThrough, AccessLog accessLog,
+            String clientHeader, LocalSite site) {
+        this.endpoints = endpoints;
         this.turns = new EnumMap<>(SuiteService.class);
-        replicaPorts.forEach((service, ports) -> {
-            List<Replica> replicas = new ArrayList<>();
-            for (int i = 0; i < ports.size(); i++) {
-                replicas.add(new Replica(service.replicaName(i, ports.size()), SocketAddress.inetSocketAddress(
-                        ports.get(i), UPSTREAM_HOST)));
-            }
-            if (!replicas.isEmpty()) {
-                upstreams.put(service, List.copyOf(replicas));
-                turns.put(service, new AtomicInteger());
-            }
-        });
+        endpoints.all().keySet().forEach(service -> turns.put(service, new AtomicInteger()));
         this.passThrough = passThrough;
         this.site = site;
         this.routes = RouteTable.load();
@@ -139,7 +130,16 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway startReplicated(Vertx vertx, String host, int port,
             Map<SuiteService, List<Integer>> replicaPorts, AccessLog accessLog, String clientHeader, LocalSite site) {
-        return listen(vertx, host, port, new Gateway(vertx, replicaPorts, null, accessLog, clientHeader, site));
+        return start(vertx, host, port, Endpoints.of(replicaPorts), accessLog, clientHeader, site);
+    }
+
+    /**
+     * The same in front of {@code endpoints}, which the run's balancers and its {@code ServiceFleet} share, so that a
+     * replica the fleet takes out of rotation gets no new request from here either.
+     */
+    public static Gateway start(Vertx vertx, String host, int port, Endpoints endpoints, AccessLog accessLog,
+            String clientHeader, LocalSite site) {
+        return listen(vertx, host, port, new Gateway(vertx, endpoints, null, accessLog, clientHeader, site));
     }
 
     /**
@@ -151,7 +151,13 @@ public final class Gateway implements AutoCloseable {
             AccessLog accessLog) {
         Map<SuiteService, List<Integer>> one = new EnumMap<>(SuiteService.class);
         one.put(service, replicaPorts);
-        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, one, service, accessLog, null, null));
+        return balancer(vertx, port, service, Endpoints.of(one), accessLog);
+    }
+
+    /** The same in front of {@code service}'s replicas in {@code endpoints}, shared with the gateway and the fleet. */
+    public static Gateway balancer(Vertx vertx, int port, SuiteService service, Endpoints endpoints,
+            AccessLog accessLog) {
+        return listen(vertx, UPSTREAM_HOST, port, new Gateway(vertx, endpoints, service, accessLog, null, null));
     }
 
     private static Gateway listen(Vertx vertx, String host, int port, Gateway gateway) {
@@ -195,8 +201,8 @@ public final class Gateway implements AutoCloseable {
 
     /** Sends a (paused) request to the service of {@code route}, replicas in turn. */
     private void dispatch(HttpServerRequest request, RouteTable.Route route, long started) {
-        List<Replica> replicas = upstreams.get(route.service());
-        if (replicas == null) {
+        List<Endpoints.Replica> replicas = endpoints.replicas(route.service());
+        if (replicas.isEmpty()) {
             badGateway(request, route, started, "is not running");
             return;
         }
@@ -205,10 +211,41 @@ public final class Gateway implements AutoCloseable {
         forward(request, route, replicas, first, replicas.size(), started);
     }
 
-    /** Sends the request to {@code replicas[index]}; a refused connection moves on to the next, {@code tries} in all. */
-    private void forward(HttpServerRequest request, RouteTable.Route route, List<Replica> replicas, int index,
-            int tries, long started) {
-        Replica replica = replicas.get(index);
+    /**
+     * Sends the request to the first replica in rotation from {@code index} on; a refused connection moves on to the
+     * next, {@code tries} replicas looked at in all. With none in rotation, every replica is tried in turn.
+     */
+    private void forward(HttpServerRequest request, RouteTable.Route route, List<Endpoints.Replica> replicas,
+            int index, int tries, long started) {
+        Endpoints.Replica replica = null;
+        int looked = 0;
+        while (replica == null && looked < tries) {
+            Endpoints.Replica candidate = replicas.get((index + looked) % replicas.size());
+            looked++;
+            if (candidate.tryEnter()) {
+                replica = candidate;
+            }
+        }
+        if (replica == null) {
+            if (replicas.stream().anyMatch(Endpoints.Replica::inRotation)) {
+                // Those left in rotation were already tried and refused.
+                request.resume();
+                badGateway(request, route, started, "is not answering");
+                return;
+            }
+            replica = replicas.get(index % replicas.size());
+            replica.enter();
+            looked = 1;
+        }
+        Endpoints.Replica chosen = replica;
+        int next = (index + looked) % replicas.size();
+        int triesLeft = tries - looked;
+        AtomicBoolean left = new AtomicBoolean();
+        Runnable leave = () -> {
+            if (left.compareAndSet(false, true)) {
+                chosen.leave();
+            }
+        };
         RequestOptions options = new RequestOptions()
                 .setServer(replica.address())
                 .setMethod(request.method())
@@ -218,8 +255,9 @@ public final class Gateway implements AutoCloseable {
                 .setIdleTimeout(UPSTREAM_IDLE_TIMEOUT_MS);
         client.request(options).onComplete(connected -> {
             if (connected.failed()) {
-                if (tries > 1) {
-                    forward(request, route, replicas, (index + 1) % replicas.size(), tries - 1, started);
+                leave.run();
+                if (triesLeft > 0) {
+                    forward(request, route, replicas, next, triesLeft, started);
                     return;
                 }
                 request.resume();
@@ -231,7 +269,10 @@ public final class Gateway implements AutoCloseable {
             if (authority != null) {
                 upstreamRequest.authority(authority);
             }
-            request.response().closeHandler(v -> upstreamRequest.reset());
+            request.response().closeHandler(v -> {
+                upstreamRequest.reset();
+                leave.run();
+            });
             boolean hasBody = request.headers().contains(HttpHeaders.CONTENT_LENGTH)
                     || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
             var sent = hasBody ? upstreamRequest.send(request) : upstreamRequest.send();
@@ -240,17 +281,19 @@ public final class Gateway implements AutoCloseable {
             }
             sent.onComplete(answered -> {
                 if (answered.failed()) {
+                    leave.run();
                     badGateway(request, route, started, "is not answering");
                 } else {
-                    relay(request, answered.result(), replicas.size() > 1 ? replica.name() : null,
-                            route.service().module(), started);
+                    relay(request, answered.result(), replicas.size() > 1 ? chosen.name() : null,
+                            route.service().module(), started, leave);
                 }
             });
         });
     }
 
+    /** Relays the upstream's answer; {@code done} runs once it is sent whole, or has failed. */
     private void relay(HttpServerRequest request, HttpClientResponse upstream, String replica, String service,
-            long started) {
+            long started, Runnable done) {
         HttpServerResponse response = request.response();
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
@@ -263,8 +306,9 @@ public final class Gateway implements AutoCloseable {
         if (!bodyless && !upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        upstream.pipeTo(response).onComplete(done -> {
-            if (done.failed() && !response.ended()) {
+        upstream.pipeTo(response).onComplete(piped -> {
+            done.run();
+            if (piped.failed() && !response.ended()) {
                 response.reset();
             }
         });

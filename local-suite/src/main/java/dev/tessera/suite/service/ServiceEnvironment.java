@@ -35,6 +35,12 @@ public final class ServiceEnvironment {
     public static final String DEFAULT_URI_ALLOW_LIST = "http://localhost:*,http://127.0.0.1:*";
     /** JSON log lines are for a deployment's log collector; a local run's logs are read by a person. */
     public static final String LOG_JSON = "TESSERA_LOG_JSON";
+    /**
+     * Quarkus' graceful shutdown: after SIGTERM a service answers the requests it holds, within this, before it stops.
+     * A local run's default is shorter than the 20 s {@code ServiceFleet} waits before SIGKILL.
+     */
+    public static final String SHUTDOWN_TIMEOUT = "QUARKUS_SHUTDOWN_TIMEOUT";
+    public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10s";
 
     private ServiceEnvironment() {
     }
@@ -87,6 +93,7 @@ public final class ServiceEnvironment {
         env.putIfAbsent("GOTRUE_SMTP_ADMIN_EMAIL", DEFAULT_ADMIN_EMAIL);
         env.putIfAbsent("GOTRUE_URI_ALLOW_LIST", DEFAULT_URI_ALLOW_LIST);
         env.putIfAbsent(LOG_JSON, "false");
+        env.putIfAbsent(SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT);
         ports.forEach((service, port) -> env.putIfAbsent(service.urlVariable(), "http://127.0.0.1:" + port));
         // Verifiers learn a key auth-service signs with before their own configuration names it.
         Integer auth = ports.get(SuiteService.AUTH);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import dev.tessera.suite.SuiteException;
+import dev.tessera.suite.gateway.Endpoints;
 import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.JavaCommand;
@@ -31,14 +33,25 @@ import dev.tessera.suite.process.Poll;
  * up, the tail of its log goes into the failure and every process started so far is stopped. A service that runs
  * once is named and logged as its module ({@code user-service.log}); replicas as {@code user-service-1},
  * {@code user-service-2}, ...
+ *
+ * <p>
+ * A replica is {@link #replace replaced} the way a Kubernetes rollout replaces a pod: taken out of rotation in the
+ * {@link Endpoints} the gateway and the balancers share, its requests in flight answered, stopped with SIGTERM (Quarkus
+ * then finishes what it still holds within {@code QUARKUS_SHUTDOWN_TIMEOUT}), started again, possibly with another
+ * environment, and put back in rotation only once ready. {@link #rollOut} does that to each replica of a service in
+ * turn, so a service that runs twice never stops answering.
  */
 public final class ServiceFleet implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    /** How long a replica out of rotation may take to answer what it was sent before it is stopped regardless. */
+    private static final Duration DRAIN_CEILING = Duration.ofSeconds(60);
     private static final int LOG_TAIL_LINES = 60;
 
     private final Map<SuiteService, List<ChildProcess>> processes;
     private final Map<SuiteService, List<Integer>> replicaPorts;
+    /** The shared environment each replica was last started with (the launch's, until {@link #replace}). */
+    private final Map<SuiteService, List<Map<String, String>>> environments = new EnumMap<>(SuiteService.class);
     private final Launch launch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -47,6 +60,11 @@ public final class ServiceFleet implements AutoCloseable {
         this.processes = processes;
         this.replicaPorts = replicaPorts;
         this.launch = launch;
+        replicaPorts.forEach((service, ports) -> {
+            List<Map<String, String>> each = new CopyOnWriteArrayList<>();
+            ports.forEach(port -> each.add(launch.environment()));
+            environments.put(service, each);
+        });
     }
 
     /**
@@ -56,9 +74,18 @@ public final class ServiceFleet implements AutoCloseable {
      * @param ownSessions each process in a session of its own (see {@link ChildProcess#startInOwnSession}), for a
      *            caller that always stops the fleet itself (the launcher); otherwise they share the caller's process
      *            group and a terminal's Ctrl-C ends them with it (the tests)
+     * @param endpoints which replicas take requests, shared with the gateway and the balancers in front of them
+     *            (replica ports as {@code replicaPorts})
      */
     public record Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
-            List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions) {
+            List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions, Endpoints endpoints) {
+
+        /** With endpoints of its own, which no gateway shares. */
+        public Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
+                List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions) {
+            this(repoRoot, replicaPorts, environment, jvmOptions, logDir, readyTimeout, ownSessions,
+                    Endpoints.of(replicaPorts));
+        }
 
         /** Processes in the caller's process group. */
         public Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
@@ -123,7 +150,7 @@ public final class ServiceFleet implements AutoCloseable {
         int port = replicas.get(index);
         List<String> command = JavaCommand.of(launch.jvmOptions(), "-jar",
                 service.runnableJar(launch.repoRoot()).toString());
-        Map<String, String> env = ServiceEnvironment.forService(launch.environment(), name, port);
+        Map<String, String> env = ServiceEnvironment.forService(environments.get(service).get(index), name, port);
         Path log = launch.logDir().resolve(name + ".log");
         return launch.ownSessions()
                 ? ChildProcess.startInOwnSession(name, command, env, launch.repoRoot(), log)
@@ -147,18 +174,46 @@ public final class ServiceFleet implements AutoCloseable {
     /**
      * Starts replica {@code index} of {@code service} again, under the same name, port and environment (its log is
      * started anew; the killed process's log is kept beside it with the suffix {@code .<pid>}), and returns once it
-     * is ready. A running replica is stopped first.
+     * is ready. A running replica is drained and stopped first, as {@link #replace} does.
      */
     public ChildProcess restart(SuiteService service, int index) {
+        return replace(service, index, environments.get(service).get(index));
+    }
+
+    /**
+     * Replaces replica {@code index} of {@code service} with a process started with {@code environment} (the shared
+     * one, before {@link ServiceEnvironment#forService}), as a rollout of a changed Deployment replaces a pod: out of
+     * rotation, its requests in flight answered (at most a minute), SIGTERM, the new process
+     * started under the same name, port and log, and back in rotation once ready. Returns the new process.
+     */
+    public ChildProcess replace(SuiteService service, int index, Map<String, String> environment) {
+        Endpoints endpoints = launch.endpoints();
+        endpoints.out(service, index);
         ChildProcess old = processes.get(service).get(index);
         if (old.isAlive()) {
+            endpoints.awaitIdle(service, index, DRAIN_CEILING);
             old.stop(STOP_GRACE);
         }
         keepLog(old);
+        environments.get(service).set(index, Map.copyOf(environment));
         ChildProcess process = launch(service, index);
         processes.get(service).set(index, process);
         awaitReady(service, index, process);
+        endpoints.in(service, index);
         return process;
+    }
+
+    /**
+     * Replaces every replica of {@code service}, one after the other, with a process started with the launch's
+     * environment and {@code changes} on top ({@link #replace}): a rollout of a changed ConfigMap or Secret with
+     * {@code maxUnavailable: 0}, so with two or more replicas one always serves.
+     */
+    public void rollOut(SuiteService service, Map<String, String> changes) {
+        for (int i = 0; i < replicaPorts.get(service).size(); i++) {
+            Map<String, String> environment = new HashMap<>(environments.get(service).get(i));
+            environment.putAll(changes);
+            replace(service, i, environment);
+        }
     }
 
     private static void keepLog(ChildProcess old) {
@@ -194,6 +249,11 @@ public final class ServiceFleet implements AutoCloseable {
             throw new SuiteException(e.getMessage() + System.lineSeparator() + "--- last lines of "
                     + process.log() + " ---" + System.lineSeparator() + process.tail(LOG_TAIL_LINES), e);
         }
+    }
+
+    /** Which replicas take requests: the gateway and the balancers in front of this fleet should share it. */
+    public Endpoints endpoints() {
+        return launch.endpoints();
     }
 
     /** The internal address of a service's first replica, e.g. {@code http://127.0.0.1:8183}. */

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -87,6 +88,19 @@ final class E2e {
         Map<SuiteService, Integer> ports = new EnumMap<>(SuiteService.class);
         for (SuiteService service : SuiteService.values()) {
             ports.put(service, freePort());
+        }
+        return ports;
+    }
+
+    /** {@code replicas} free ports for each service, one per replica. */
+    static Map<SuiteService, List<Integer>> freeReplicaPorts(int replicas) {
+        Map<SuiteService, List<Integer>> ports = new EnumMap<>(SuiteService.class);
+        for (SuiteService service : SuiteService.values()) {
+            List<Integer> each = new ArrayList<>();
+            for (int i = 0; i < replicas; i++) {
+                each.add(freePort());
+            }
+            ports.put(service, each);
         }
         return ports;
     }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,16 +106,8 @@ class HorizontalScalingTest {
         base = "http://localhost:" + gatewayPort;
         api = new PublicApi(base, LOGS);
 
-        Map<SuiteService, Integer> internalAddresses = new EnumMap<>(SuiteService.class);
-        Map<SuiteService, List<Integer>> replicaPorts = new EnumMap<>(SuiteService.class);
-        for (SuiteService service : SuiteService.values()) {
-            internalAddresses.put(service, E2e.freePort());
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < REPLICAS; i++) {
-                ports.add(E2e.freePort());
-            }
-            replicaPorts.put(service, ports);
-        }
+        Map<SuiteService, Integer> internalAddresses = E2e.freePorts();
+        Map<SuiteService, List<Integer>> replicaPorts = E2e.freeReplicaPorts(REPLICAS);
         Map<String, String> env = ServiceEnvironment.compose(E2e.inheritedEnvironment(),
                 new ServiceEnvironment.Infrastructure(stack.database().databaseUrl(), stack.bootstrapServers(),
                         stack.topicPrefix(), "127.0.0.1", stack.smtpPort(), base),

@@ -20,12 +20,19 @@ final class PublicApi {
 
     private final String base;
     private final Path logs;
+    private final Duration timeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param logs where the services log, named in every failure so the reader knows where to look */
     PublicApi(String base, Path logs) {
+        this(base, logs, Duration.ofSeconds(30));
+    }
+
+    /** @param timeout how long a request may take before it fails */
+    PublicApi(String base, Path logs, Duration timeout) {
         this.base = base;
         this.logs = logs;
+        this.timeout = timeout;
     }
 
     String base() {
@@ -36,7 +43,7 @@ final class PublicApi {
     Reply call(String method, String path, String contentType, String body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {

@@ -3,6 +3,7 @@ package dev.tessera.suite.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +30,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 
-/** Several replicas behind the gateway and behind a balancer: round robin, a dead replica skipped, replica named. */
+/**
+ * Several replicas behind the gateway and behind a balancer: round robin, a dead replica skipped, replica named, a
+ * replica out of rotation drained.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReplicatedGatewayTest {
 
@@ -37,6 +43,8 @@ class ReplicatedGatewayTest {
     private Gateway gateway;
     private Gateway balancer;
     private Gateway withDeadReplica;
+    /** Answers to {@code /hold} requests, held until the test sends them. */
+    private final ConcurrentLinkedQueue<Runnable> held = new ConcurrentLinkedQueue<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -54,10 +62,16 @@ class ReplicatedGatewayTest {
     }
 
     private int upstream(String name) throws Exception {
-        HttpServer server = vertx.createHttpServer().requestHandler(r -> r.response()
-                .putHeader("content-type", "application/json")
-                .end(new JsonObject().put("replica", name).put("uri", r.uri())
-                        .put("forwardedFor", r.getHeader("X-Forwarded-For")).encode()));
+        HttpServer server = vertx.createHttpServer().requestHandler(r -> {
+            r.response().putHeader("content-type", "application/json");
+            String body = new JsonObject().put("replica", name).put("uri", r.uri())
+                    .put("forwardedFor", r.getHeader("X-Forwarded-For")).encode();
+            if (r.path().equals("/hold")) {
+                held.add(() -> r.response().end(body));
+            } else {
+                r.response().end(body);
+            }
+        });
         return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .actualPort();
     }
@@ -113,6 +127,46 @@ class ReplicatedGatewayTest {
             HttpResponse<String> response = get(withDeadReplica.port(), "/settings");
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("auth-1", new JsonObject(response.body()).getString("replica"));
+        }
+    }
+
+    @Test
+    void aReplicaOutOfRotationGetsNoNewRequestFromTheGatewayNorTheBalancerAndIsIdleOnceItsRequestIsAnswered()
+            throws Exception {
+        Endpoints endpoints = Endpoints.of(Map.of(SuiteService.AUTH, authPorts));
+        Gateway shared = Gateway.start(vertx, "localhost", 0, endpoints, AccessLog.NONE, null, null);
+        Gateway sharedBalancer = Gateway.balancer(vertx, 0, SuiteService.AUTH, endpoints, AccessLog.NONE);
+        try {
+            // The balancer's first request goes to auth-1 and is held there.
+            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create(
+                    "http://localhost:" + sharedBalancer.port() + "/hold")).timeout(Duration.ofSeconds(30)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (held.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, endpoints.replicas(SuiteService.AUTH).get(0).inFlight(), "the held request is counted");
+
+            endpoints.out(SuiteService.AUTH, 0);
+            for (int i = 0; i < 4; i++) {
+                assertEquals("auth-2", new JsonObject(get(shared.port(), "/settings").body()).getString("replica"));
+                assertEquals("auth-2", new JsonObject(get(sharedBalancer.port(), "/x").body()).getString("replica"));
+            }
+            assertFalse(endpoints.awaitIdle(SuiteService.AUTH, 0, Duration.ofMillis(200)),
+                    "auth-1 still holds a request");
+            held.poll().run();
+            assertEquals(200, inFlight.get(30, TimeUnit.SECONDS).statusCode(), "the request in flight is answered");
+            assertTrue(endpoints.awaitIdle(SuiteService.AUTH, 0, Duration.ofSeconds(30)));
+
+            endpoints.in(SuiteService.AUTH, 0);
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                seen.add(new JsonObject(get(shared.port(), "/settings").body()).getString("replica"));
+            }
+            assertTrue(seen.contains("auth-1"), "back in rotation: " + seen);
+        } finally {
+            shared.close();
+            sharedBalancer.close();
         }
     }
 

@@ -28,16 +28,9 @@ public final class DatabaseUnavailable {
 
     /** Whether {@code failure}, or one of its causes, is the database refusing the connection. */
     public static boolean is(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof PgException pg && REFUSING.contains(pg.getSqlState())) {
-                return true;
-            }
-            // Calls to the other services are mapped where they are made (InternalErrors); a refused connection
-            // that gets this far is the database's pool failing to connect.
-            if (t instanceof ConnectException) {
-                return true;
-            }
-        }
-        return false;
+        // Calls to the other services are mapped where they are made (InternalErrors); a refused connection that gets
+        // this far is the database's pool failing to connect.
+        return Causes.any(failure, t -> t instanceof PgException pg && REFUSING.contains(pg.getSqlState())
+                || t instanceof ConnectException);
     }
 }

@@ -30,14 +30,7 @@ public final class PoolSaturation {
 
     /** Whether {@code failure}, or one of its causes, is the pool's timeout waiting for a free connection. */
     public static boolean is(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(t.getMessage())) {
-                return true;
-            }
-            if (t instanceof VertxException && QUERY_TIMEOUT.equals(t.getMessage())) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof NoStackTraceThrowable && ACQUIRE_TIMEOUT.equals(t.getMessage())
+                || t instanceof VertxException && QUERY_TIMEOUT.equals(t.getMessage()));
     }
 }

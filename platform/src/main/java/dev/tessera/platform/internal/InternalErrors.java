@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.error.Causes;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClosedException;
 
@@ -51,12 +52,7 @@ public final class InternalErrors {
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.any(failure, type::isInstance);
     }
 
     public static ApiError relay(Response response, String service) {

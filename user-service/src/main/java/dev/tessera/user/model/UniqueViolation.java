@@ -4,6 +4,8 @@ import java.sql.SQLException;
 
 import io.vertx.pgclient.PgException;
 
+import dev.tessera.platform.error.Causes;
+
 /** Recognises PostgreSQL's unique_violation (23505) however deep the persistence layers wrapped it. */
 public final class UniqueViolation {
 
@@ -11,17 +13,7 @@ public final class UniqueViolation {
     }
 
     public static boolean is(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
-                return true;
-            }
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return Causes.any(failure, t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
+                || t instanceof SQLException sql && "23505".equals(sql.getSQLState()));
     }
 }

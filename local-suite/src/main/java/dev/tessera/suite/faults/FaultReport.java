@@ -100,11 +100,15 @@ record FaultReport(Set<String> users, long confirmed, long logins, Map<String, L
         row(table, warmUp.name(), seconds(Duration.between(warmUp.injected(), warmUp.healed())), "", null);
         row(table, "  failed requests while warming up", failures(warming), "(start-up, not a fault)", null);
         List<Traffic.Request> outside = requests.stream().filter(r -> !warmUp.contains(r.startedAt()))
-                .filter(r -> faults.stream().noneMatch(f -> f.contains(r.startedAt()))).toList();
+                .filter(r -> faults.stream().noneMatch(f -> f.overlaps(r))).toList();
         row(table, "failed requests outside any fault (after the warm-up)", failures(outside), "none",
                 outside.stream().noneMatch(Traffic.Request::failed));
+        // Nothing should fail here, so each one that did is named: when it was sent and what came back.
+        outside.stream().filter(Traffic.Request::failed).limit(10).forEach(r -> row(table, "  " + r.step() + " sent "
+                + r.startedAt() + ", answered " + Duration.between(r.startedAt(), r.endedAt()).toMillis() + " ms later",
+                r.status() == 0 ? "no answer: " + r.error() : "status " + r.status(), "", null));
         for (FaultWindow fault : faults) {
-            List<Traffic.Request> during = requests.stream().filter(r -> fault.contains(r.startedAt())).toList();
+            List<Traffic.Request> during = requests.stream().filter(fault::overlaps).toList();
             boolean failed = during.stream().anyMatch(Traffic.Request::failed);
             row(table, fault.name() + ": failed requests", failures(during), fault.failuresAllowed()
                     ? "allowed" : "none", fault.failuresAllowed() || !failed);

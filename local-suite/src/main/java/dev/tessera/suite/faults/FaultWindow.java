@@ -27,4 +27,12 @@ record FaultWindow(String name, Instant injected, Instant healed, Instant recove
     boolean contains(Instant moment) {
         return !moment.isBefore(injected) && !moment.isAfter(ended);
     }
+
+    /**
+     * Whether the fault touched a request: it was under way at some moment of the window. A request sent just before
+     * a replica was killed, and answered 502 because of it, belongs to the kill, not to the calm before it.
+     */
+    boolean overlaps(Traffic.Request request) {
+        return !request.endedAt().isBefore(injected) && !request.startedAt().isAfter(ended);
+    }
 }

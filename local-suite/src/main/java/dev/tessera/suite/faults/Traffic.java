@@ -38,8 +38,11 @@ final class Traffic {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(4);
 
-    /** One request the clients sent; status 0 when no answer came (refused, reset, timed out). */
-    record Request(String step, Instant startedAt, int status, String error) {
+    /**
+     * One request the clients sent, from its start to its answer (or to when it failed); status 0 when no answer came
+     * (refused, reset, timed out).
+     */
+    record Request(String step, Instant startedAt, Instant endedAt, int status, String error) {
         boolean failed() {
             return status < 200 || status >= 300;
         }
@@ -202,14 +205,14 @@ final class Traffic {
         try {
             HttpResponse<String> response = http.send(request.uri(URI.create(base + path))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-            requests.add(new Request(step, started, response.statusCode(), null));
+            requests.add(new Request(step, started, Instant.now(), response.statusCode(), null));
             return new Reply(response.statusCode(), response.body());
         } catch (IOException e) {
-            requests.add(new Request(step, started, 0, e.getClass().getSimpleName()));
+            requests.add(new Request(step, started, Instant.now(), 0, e.getClass().getSimpleName()));
             return new Reply(0, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            requests.add(new Request(step, started, 0, "interrupted"));
+            requests.add(new Request(step, started, Instant.now(), 0, "interrupted"));
             return new Reply(0, null);
         }
     }

@@ -110,6 +110,12 @@ public final class KafkaBroker implements AutoCloseable {
                 // other nodes can tell a live controller from a stalled one. On a single combined node that tells
                 // no one anything, and it was about a third of the idle broker's CPU (30 against 22 ms a second).
                 "metadata.max.idle.interval.ms=5000",
+                // A broker that died keeps its registration until its session times out (9 s by default), and the
+                // same broker started again is refused until then (DUPLICATE_BROKER_REGISTRATION): on a single node
+                // that is 9 s without Kafka after every crash. A one-node controller has no network between it and
+                // its broker to be patient with.
+                "broker.heartbeat.interval.ms=500",
+                "broker.session.timeout.ms=2500",
                 // The log cleaner allocates its whole dedupe buffer (128 MB by default) on the heap at start, for
                 // compacting topics of production size. Here it compacts only __consumer_offsets and the suite's
                 // small compacted topics: 8 MB holds ~200,000 keys and lets the broker run in a 160 MB heap

@@ -87,6 +87,8 @@ public final class ServiceEnvironment {
         }
         env.put("GOTRUE_OPERATOR_TOKEN", secrets.operatorToken().value());
         env.put(LOCAL_RUN, "true");
+        // One broker on a fixed address: after its crash the clients should retry it, not rebootstrap for seconds.
+        env.putIfAbsent("TESSERA_KAFKA_METADATA_RECOVERY", "none");
         // The local gateway applies a site's rules itself (--site); auth-service's forward-auth only names visitors.
         env.remove("TESSERA_SITE_RULES");
         env.putIfAbsent("GOTRUE_SITE_URL", infra.siteUrl());

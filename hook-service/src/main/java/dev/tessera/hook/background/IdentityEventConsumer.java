@@ -2,7 +2,7 @@ package dev.tessera.hook.background;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -12,13 +12,17 @@ import dev.tessera.hook.config.HooksConfig;
 import dev.tessera.hook.delivery.HookMetrics;
 import dev.tessera.platform.messaging.ConsumerContext;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
 /**
  * Consumes the public topic {@code identity.events.v1} (channel {@code identity-events}, the whole CloudEvent as
- * text) and delivers each event to its background targets. A record is acknowledged, and its offset becomes
- * committable, only when every target is delivered or dead-lettered, so a restart resumes where deliveries were
- * not finished and nothing is lost.
+ * text) and hands each event to {@link DeliveryLanes}, which delivers different users' events side by side and one
+ * user's in order. A record is acknowledged, and its offset becomes committable once every record before it in its
+ * partition is too (the throttled commit strategy), only when every target is delivered or dead-lettered, so a
+ * restart resumes where deliveries were not finished and nothing is lost. A delivery that fails beyond its retries
+ * is nacked, which stops the channel.
  */
 @ApplicationScoped
 public class IdentityEventConsumer {
@@ -26,35 +30,58 @@ public class IdentityEventConsumer {
     private static final Logger LOG = Logger.getLogger(IdentityEventConsumer.class);
 
     private final BackgroundDeliveries deliveries;
+    private final DeliveryLanes lanes;
     private final ObjectMapper mapper;
     private final HookMetrics metrics;
     private final Vertx vertx;
     private final boolean enabled;
 
-    public IdentityEventConsumer(BackgroundDeliveries deliveries, ObjectMapper mapper, HookMetrics metrics,
-            Vertx vertx, HooksConfig config) {
+    public IdentityEventConsumer(BackgroundDeliveries deliveries, DeliveryLanes lanes, ObjectMapper mapper,
+            HookMetrics metrics, Vertx vertx, HooksConfig config) {
         this.deliveries = deliveries;
+        this.lanes = lanes;
         this.mapper = mapper;
         this.metrics = metrics;
         this.vertx = vertx;
         this.enabled = config.background().enabled();
     }
 
+    /** Completes when the lanes have taken the record, not when it is delivered; its acknowledgement says that. */
     @Incoming("identity-events")
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecord<String, String> record) {
         if (!enabled) {
-            return Uni.createFrom().voidItem();
+            return acknowledge(record);
         }
         StreamEvent event;
         try {
-            event = StreamEvent.read(mapper, record.value());
+            event = StreamEvent.read(mapper, record.getPayload());
         } catch (IllegalArgumentException unreadable) {
             // Not ours to fix and no function could use it; say so loudly instead of stopping the stream.
             LOG.errorf("Record %s-%d@%d of the event stream is not a CloudEvent and triggers no hook: %s",
-                    record.topic(), record.partition(), record.offset(), unreadable.getMessage());
+                    record.getTopic(), record.getPartition(), offset(record), unreadable.getMessage());
             metrics.finished("background", "unknown", "none", "unreadable");
-            return Uni.createFrom().voidItem();
+            return acknowledge(record);
         }
-        return ConsumerContext.run(vertx, context -> deliveries.deliver(event, record.key(), context));
+        if (event.hookEvent().isEmpty()) {
+            return acknowledge(record);
+        }
+        // Each delivery gets a context of its own: deliveries run side by side, and Hibernate Reactive keeps its
+        // session in the context.
+        return lanes.offer(record.getKey(), record.getPartition(), () -> ConsumerContext
+                .runApart(vertx, context -> deliveries.deliver(event, record.getKey(), context))
+                .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
+                        ? acknowledge(record)
+                        : Uni.createFrom().completionStage(() -> record.nack(failure)).onItemOrFailure()
+                                .transformToUni((nacked, nackFailure) -> Uni.createFrom().<Void>failure(failure))));
+    }
+
+    private static long offset(KafkaRecord<String, String> record) {
+        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElse(-1L);
+    }
+
+    private static Uni<Void> acknowledge(KafkaRecord<String, String> record) {
+        return Uni.createFrom().completionStage(record::ack);
     }
 }

@@ -99,6 +99,15 @@ public interface HooksConfig {
         @WithDefault("latest")
         String offsetReset();
 
+        /**
+         * How many users' deliveries run at once in one hook-service process; one user's events are still delivered
+         * one after another, in the order of the stream. Each running delivery holds at most one connection of the
+         * reactive pool (10) at a time and one request to its target, so the default leaves the pool room for the
+         * operators' routes.
+         */
+        @WithDefault("8")
+        int concurrency();
+
         /** How long one background attempt may take. */
         @WithDefault("10s")
         @WithConverter(GoDurationConverter.class)

@@ -54,8 +54,8 @@ public final class FaultSuite {
     private static final Duration DRAIN = Duration.ofSeconds(180);
     /**
      * How long the probe after hook-service's fault waits for its signup's background hook. hook-service works through
-     * the events of the time it was away first, one at a time; a wait long enough to see that backlog end tells a
-     * slow recovery from one that never comes (a stalled consumer).
+     * the events of the time it was away first (several users at once, TESSERA_HOOKS_BACKGROUND_CONCURRENCY); a wait
+     * long enough to see that backlog end tells a slow recovery from one that never comes (a stalled consumer).
      */
     private static final Duration HOOK_WAIT = Duration.ofSeconds(180);
     /**

@@ -24,7 +24,20 @@ public final class ConsumerContext {
         if (current != null && VertxContext.isDuplicatedContext(current)) {
             return handling.apply(current);
         }
-        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+        return runOn(VertxContext.getOrCreateDuplicatedContext(vertx), handling);
+    }
+
+    /**
+     * Runs {@code handling} on a new duplicated context marked safe, whatever context the caller is on: for records
+     * handled side by side, which must not share one (Hibernate Reactive keeps its session in the context).
+     */
+    public static <T> Uni<T> runApart(Vertx vertx, Function<Context, Uni<T>> handling) {
+        Context current = Vertx.currentContext();
+        Context root = current == null ? vertx.getOrCreateContext() : VertxContext.getRootContext(current);
+        return runOn(VertxContext.createNewDuplicatedContext(root), handling);
+    }
+
+    private static <T> Uni<T> runOn(Context context, Function<Context, Uni<T>> handling) {
         VertxContextSafetyToggle.setContextSafe(context, true);
         // deferred: a handling that throws fails the record instead of leaving it unacknowledged for ever.
         return Uni.createFrom().emitter(emitter -> context.runOnContext(ignored -> Uni.createFrom()

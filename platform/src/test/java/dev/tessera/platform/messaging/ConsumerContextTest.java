@@ -1,6 +1,7 @@
 package dev.tessera.platform.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,20 @@ class ConsumerContextTest {
         Context used = VERTX.awaitOn(connectors,
                 ignored -> ConsumerContext.run(VERTX.vertx(), context -> Uni.createFrom().item(context)));
         assertSame(connectors, used);
+    }
+
+    @Test
+    void apartFromADuplicatedContextTheHandlingGetsANewOneMarkedSafe() {
+        Context connectors = VertxContext.createNewDuplicatedContext(VERTX.vertx().getOrCreateContext());
+        connectors.putLocal("session", "the caller's");
+        Context used = VERTX.awaitOn(connectors, ignored -> ConsumerContext.runApart(VERTX.vertx(), context -> {
+            assertSame(context, Vertx.currentContext());
+            assertNull(context.getLocal("session"), "nothing of the caller's context is shared");
+            VertxContextSafetyToggle.validateContextIfExists("vetoed", "not marked safe");
+            return Uni.createFrom().item(context);
+        }));
+        assertNotSame(connectors, used);
+        assertTrue(VertxContext.isDuplicatedContext(used));
     }
 
     @Test

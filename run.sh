@@ -20,4 +20,4 @@ fi
 # Two glibc malloc arenas for the launcher and every JVM it starts (they inherit it): glibc's default of up to 8 per
 # core is for many-threaded native code, not a JVM whose heap is its own (docs/decisions/2026-12-02-jvm-footprint.md).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" "$@"
+exec "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -XX:TrimNativeHeapInterval=10000 -jar local-suite/target/local-suite.jar --root "$PWD" "$@"

@@ -98,7 +98,7 @@ start_suite() {
         TESSERA_KAFKA_PORT=$kafka_port TESSERA_KAFKA_CONTROLLER_PORT=19193 \
         TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
         TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="$topic_prefix" \
-        "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -jar local-suite/target/local-suite.jar --root "$PWD" \
+        "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -XX:TrimNativeHeapInterval=10000 -jar local-suite/target/local-suite.jar --root "$PWD" \
         >"$log" 2>&1 &
     suite_pid=$!
     for _ in $(seq 1 2400); do

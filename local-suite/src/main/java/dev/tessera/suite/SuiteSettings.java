@@ -56,16 +56,20 @@ public record SuiteSettings(
      * -Xms the initial heap is 1/64 of the machine's memory, here the whole 128 MB, and a heap never shrinks below
      * its initial size, so it would stay at 128 MB once touched. The serial collector has the least native overhead and
      * gives back what a full collection frees beyond 30% free; 64 MB of code cache is about 2.5x what a service
-     * compiles under load (240 MB reserved by default). Measured in docs/decisions/2026-12-02-jvm-footprint.md.
+     * compiles under load (240 MB reserved by default). Every 10 s the JVM hands glibc's free native memory back to
+     * the system (the JIT's and the class loaders' scratch memory, about 20 MB after load, which glibc otherwise keeps).
+     * Measured in docs/decisions/2026-12-02-jvm-footprint.md.
      */
     public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms32m -Xmx128m -XX:+UseSerialGC -XX:-UsePerfData"
-            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m";
+            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m"
+            + " -XX:TrimNativeHeapInterval=10000";
     /**
      * The broker's JVM options unless {@code TESSERA_KAFKA_JAVA_OPTS} says otherwise (the suite's and the tests'). Its
      * heap fits in 160 MB because the launcher shrinks the log cleaner's buffer ({@code KafkaBroker}).
      */
     public static final String DEFAULT_KAFKA_JAVA_OPTS = "-Xmx160m -Xms32m -XX:+UseSerialGC -XX:-UsePerfData"
-            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m";
+            + " -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=64m"
+            + " -XX:TrimNativeHeapInterval=10000";
 
     public static SuiteSettings from(Map<String, String> env, Path repoRoot) {
         Map<SuiteService, Integer> services = new EnumMap<>(SuiteService.class);

@@ -2,6 +2,8 @@ package dev.tessera.hook.background;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -230,6 +232,10 @@ class BackgroundDeliveryTest {
         Map<String, Object> row = awaitRow(confirmed.id(), "identity-signup-background", "dead_lettered");
         String deliveryId = row.get("id").toString();
         assertEquals(header(letter, "dead-letter-delivery-id"), deliveryId);
+        given().header("Authorization", credential.authorizationHeader())
+                .get("/internal/hooks/deliveries?status=dead_lettered&limit=1000").then().statusCode(200)
+                .body("id", hasItem(deliveryId))
+                .body("status", everyItem(equalTo("dead_lettered")));
 
         // Inspect it as an operator does, then fix the function and replay.
         given().header("Authorization", credential.authorizationHeader())

@@ -3,63 +3,29 @@ package dev.tessera.mail.ledger;
 import java.time.Instant;
 import java.util.UUID;
 
-import jakarta.persistence.Column;
-import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
-import jakarta.persistence.Id;
-import jakarta.persistence.Table;
-
 import dev.tessera.platform.mail.MailRequest;
 
-/** One row of the sent-mail ledger: the outcome of one mail request, never its token or body. */
-@Entity
-@Table(name = "sent_mail")
+/**
+ * One row of the sent-mail ledger ({@code sent_mail}): the outcome of one mail request, never its token or body.
+ * {@link SentMailLedger} writes it.
+ */
 public class SentMail {
 
     /** Longest failure text kept; SMTP replies can be long and the row is for a human to read. */
     private static final int MAX_ERROR_LENGTH = 1000;
 
-    @Id
-    @Column(name = "request_id")
     public UUID requestId;
-
-    @Column(nullable = false)
     public String kind;
-
-    @Column(name = "user_id")
     public UUID userId;
-
-    @Column(nullable = false)
     public String recipient;
-
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
     public SentMailStatus status;
-
-    @Column(name = "message_id")
     public String messageId;
-
-    @Column(nullable = false)
     public int attempts;
-
-    @Column(name = "last_error")
     public String lastError;
-
-    @Column(name = "requested_at")
     public Instant requestedAt;
-
-    @Column(name = "sent_at")
     public Instant sentAt;
-
-    @Column(name = "created_at", nullable = false)
     public Instant createdAt;
-
-    @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
-
-    protected SentMail() {
-    }
 
     private SentMail(MailRequest request, SentMailStatus status, Instant now) {
         this.requestId = request.id();
@@ -92,16 +58,6 @@ public class SentMail {
         row.attempts = attempts;
         row.lastError = truncate(error);
         return row;
-    }
-
-    /** Folds a later delivery of the same request into this row (only ever called on a FAILED row). */
-    void absorb(SentMail later) {
-        this.status = later.status;
-        this.messageId = later.messageId;
-        this.attempts += later.attempts;
-        this.lastError = later.lastError;
-        this.sentAt = later.sentAt;
-        this.updatedAt = later.updatedAt;
     }
 
     private static String truncate(String error) {

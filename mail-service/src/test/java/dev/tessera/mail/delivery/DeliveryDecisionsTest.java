@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -195,6 +196,10 @@ class DeliveryDecisionsTest {
     static class InMemoryLedger extends SentMailLedger {
         final Map<UUID, SentMail> rows = new ConcurrentHashMap<>();
         int lookupFailures;
+
+        InMemoryLedger() {
+            super(null, Optional.empty());
+        }
 
         @Override
         public Uni<Boolean> isSettled(UUID requestId) {

@@ -25,6 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . local-suite/bin/java-home.sh
+. bench/suite.sh
 
 ./mvnw -B -q package -DskipTests
 classpath="bench/target/tessera-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*"
@@ -82,31 +83,18 @@ trap cleanup EXIT
 psql "$psql_url" -q -c "create database $db"
 database_url="${psql_url%/*}/$db"
 
-# A suite of its own, on ports clear of a local ./run.sh. Every grant comes from this one address and names one of a
-# few accounts, so the rate limits are raised far above the measured rates (still checked on every grant, so their
-# cost is measured; bench/README.md). $1: GOTRUE_MAILER_AUTOCONFIRM (true for the grants, whose users log in at once;
-# false for the mail phase, whose signups are sent a confirmation mail). Sets started_seconds (launch to "Tessera is
-# running", which the launcher prints once every service answers ready) and ready_ms (then, epoch milliseconds).
+# A suite of its own, on ports clear of a local ./run.sh, with the bench's rate limits (bench/suite.sh).
+# $1: GOTRUE_MAILER_AUTOCONFIRM (true for the grants, whose users log in at once; false for the mail phase, whose
+# signups are sent a confirmation mail). Sets started_seconds (launch to "Tessera is running", which the launcher
+# prints once every service answers ready) and ready_ms (then, epoch milliseconds).
 start_suite() {
     local launched
     launched=$(date +%s%N)
-    env DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM="$1" \
-        TESSERA_RATE_LIMIT_PASSWORD_PER_CLIENT=100000000/1h TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT=100000000/1h \
-        GOTRUE_RATE_LIMIT_TOKEN_REFRESH=100000000/1h TESSERA_RATE_LIMIT_SIGNUP_PER_CLIENT=100000/1h \
-        GOTRUE_RATE_LIMIT_EMAIL_SENT=100000/1h \
+    launch_suite "$log" DATABASE_URL="$database_url" GOTRUE_MAILER_AUTOCONFIRM="$1" \
         TESSERA_PORT=$port TESSERA_INBOX_PORT=$inbox_port TESSERA_SMTP_PORT=13025 \
         TESSERA_KAFKA_PORT=$kafka_port TESSERA_KAFKA_CONTROLLER_PORT=19193 \
         TESSERA_AUTH_SERVICE_PORT=18182 TESSERA_USER_SERVICE_PORT=18183 TESSERA_HOOK_SERVICE_PORT=18184 \
-        TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="$topic_prefix" \
-        "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -XX:TrimNativeHeapInterval=10000 -jar local-suite/target/local-suite.jar --root "$PWD" \
-        >"$log" 2>&1 &
-    suite_pid=$!
-    for _ in $(seq 1 2400); do
-        grep -q 'Tessera is running' "$log" && break
-        kill -0 "$suite_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
-        sleep 0.1
-    done
-    grep -q 'Tessera is running' "$log" || { echo "the suite did not start" >&2; cat "$log" >&2; exit 1; }
+        TESSERA_MAIL_SERVICE_PORT=18185 TESSERA_KAFKA_TOPIC_PREFIX="$topic_prefix"
     ready_ms=$(( $(date +%s%N) / 1000000 ))
     started_seconds=$(awk -v ns=$(( ready_ms * 1000000 - launched )) 'BEGIN { printf "%.2f", ns / 1e9 }')
 }

@@ -3,6 +3,7 @@ package dev.tessera.platform.outbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,7 +38,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Publishes outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged them.
+ * Publishes outbox rows to Kafka, oldest first, and deletes them once the broker acknowledged them: a batch is a
+ * transaction of one statement, which takes the lock below and deletes and answers the rows, committed after the
+ * broker's acknowledgement (three round trips with its {@code BEGIN} and {@code COMMIT}, where a lock, a select and
+ * a delete took five).
  *
  * <p>Every replica runs a relay, but a transaction-scoped advisory lock lets only one of them work a batch at a time:
  * no double publishing in the normal case, and order by {@code seq} (hence per user) is kept. If a replica dies
@@ -80,9 +84,7 @@ public class OutboxRelay {
     private final long lingerNanos;
     private final long idleNanos;
     private final long gapNanos;
-    private final String lock;
-    private final String select;
-    private final String delete;
+    private final String claim;
     private final String vacuum;
     private final long vacuumAfter;
     private final AtomicBoolean running = new AtomicBoolean();
@@ -117,10 +119,15 @@ public class OutboxRelay {
         this.gapNanos = drainGap.toNanos();
         this.vacuumAfter = vacuumAfter;
         String table = OutboxRow.table(schema);
-        this.lock = "select pg_try_advisory_xact_lock(hashtext('" + table + "'))";
-        this.select = "select id, topic, msg_key, payload, content_type, traceparent from " + table
-                + " order by seq limit $1 for update skip locked";
-        this.delete = "delete from " + table + " where id = any($1)";
+        // One statement takes the lock, and only if it got it, deletes the oldest rows and answers them; they are
+        // gone only if the transaction commits, after the broker acknowledged them. The lock is a CTE with a
+        // volatile function, so PostgreSQL evaluates it once, before the scan it gates. The ids go through an array,
+        // as the separate delete's parameter did, so the delete finds them by the primary key: joined to the
+        // subquery, PostgreSQL hashed it and read the whole table, dead rows included, at every drain.
+        this.claim = "with claimed as (select pg_try_advisory_xact_lock(hashtext('" + table + "')) as held)"
+                + " delete from " + table + " where id = any(array(select id from " + table
+                + " where (select held from claimed) order by seq limit $1 for update skip locked))"
+                + " returning seq, id, topic, msg_key, payload, content_type, traceparent";
         this.vacuum = "vacuum (skip_locked) " + table;
     }
 
@@ -221,18 +228,22 @@ public class OutboxRelay {
                 });
     }
 
+    /**
+     * Claims a batch (deleted in this transaction, so another replica skips it and a failure to publish rolls the
+     * deletion back) and publishes it; the transaction's commit, after the broker acknowledged every record, makes the
+     * deletion stand. Without the lock (another replica is draining) the batch is empty.
+     */
     private Uni<Integer> relayBatch(SqlConnection connection) {
-        return connection.query(lock).execute()
-                .chain(locked -> !locked.iterator().next().getBoolean(0) ? Uni.createFrom().item(0) : connection
-                        .preparedQuery(select).execute(Tuple.of(batchSize))
-                        .chain(rows -> {
-                            List<Pending> pending = new ArrayList<>(rows.size());
-                            for (Row row : rows) {
-                                pending.add(new Pending(row.getUUID(0), row.getString(1), row.getString(2),
-                                        row.getString(3), row.getString(4), row.getString(5)));
-                            }
-                            return publish(pending).chain(() -> delete(connection, pending));
-                        }));
+        return connection.preparedQuery(claim).execute(Tuple.of(batchSize)).chain(rows -> {
+            List<Pending> pending = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                pending.add(new Pending(row.getLong(0), row.getUUID(1), row.getString(2), row.getString(3),
+                        row.getString(4), row.getString(5), row.getString(6)));
+            }
+            // A delete answers its rows in no particular order; the topic gets them in the order they were written.
+            pending.sort(Comparator.comparingLong(Pending::seq));
+            return publish(pending).replaceWith(pending.size());
+        });
     }
 
     private Uni<Void> publish(List<Pending> rows) {
@@ -259,15 +270,7 @@ public class OutboxRelay {
         return emitter.sendMessage(trace == null ? message : message.addMetadata(TracingMetadata.withCurrent(trace)));
     }
 
-    private Uni<Integer> delete(SqlConnection connection, List<Pending> rows) {
-        if (rows.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        UUID[] ids = rows.stream().map(Pending::id).toArray(UUID[]::new);
-        return connection.preparedQuery(delete).execute(Tuple.of(ids)).map(result -> rows.size());
-    }
-
-    private record Pending(UUID id, String topic, String key, String payload, String contentType,
+    private record Pending(long seq, UUID id, String topic, String key, String payload, String contentType,
             String traceparent) {
     }
 }

@@ -12,7 +12,6 @@ import dev.tessera.platform.internal.PasswordCheck;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.model.User;
-import dev.tessera.user.model.UserReader;
 import dev.tessera.user.signin.Bans;
 import dev.tessera.user.signin.LoginLockout;
 import io.smallrye.mutiny.Uni;
@@ -30,13 +29,14 @@ public class PasswordCheckResource {
 
     static final String NO_MATCH = "No user found with that email, or password invalid.";
 
-    private final UserReader users;
+    private final PasswordAttempts attempts;
     private final PasswordHasher hasher;
     private final LoginLockout lockout;
     private final LoginHook loginHook;
 
-    public PasswordCheckResource(UserReader users, PasswordHasher hasher, LoginLockout lockout, LoginHook loginHook) {
-        this.users = users;
+    public PasswordCheckResource(PasswordAttempts attempts, PasswordHasher hasher, LoginLockout lockout,
+            LoginHook loginHook) {
+        this.attempts = attempts;
         this.hasher = hasher;
         this.lockout = lockout;
         this.loginHook = loginHook;
@@ -51,14 +51,14 @@ public class PasswordCheckResource {
         }
         String aud = check.aud() == null ? "" : check.aud();
         String email = check.email().trim();
-        // Every stored address is ASCII. PostgreSQL's lower() may fold other characters onto ASCII ones ('İ' onto
-        // 'i') where Java's does not, so such an address could reach an account under a lockout key of its own.
-        Uni<User> account = email.chars().allMatch(c -> c < 128) ? users.byEmail(aud, email) : Uni.createFrom().nullItem();
-        return lockout.reserve(aud, email).chain(attempt -> account.chain(user -> hasher
-                .matches(check.password(), user == null ? null : user.encryptedPassword, attempt.checkBy())
-                .onFailure().call(unchecked -> lockout.abandoned(attempt))
-                .call(matches -> matches ? lockout.succeeded(attempt) : lockout.failed(attempt))
-                .map(matches -> authenticated(user, matches))))
+        return attempts.reserve(aud, email).chain(reserved -> {
+            User user = reserved.user();
+            LoginLockout.Attempt attempt = reserved.attempt();
+            return hasher.matches(check.password(), user == null ? null : user.encryptedPassword, attempt.checkBy())
+                    .onFailure().call(unchecked -> lockout.abandoned(attempt))
+                    .call(matches -> matches ? lockout.succeeded(attempt) : lockout.failed(attempt))
+                    .map(matches -> authenticated(user, matches));
+        })
                 .chain(user -> loginHook.run(user, () -> ApiError.oauth("invalid_grant", NO_MATCH)))
                 .map(Identities::of);
     }

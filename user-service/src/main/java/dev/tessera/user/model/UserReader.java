@@ -22,9 +22,10 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Reads one user with the plain reactive client, for the two lookups behind every grant: by address for the
- * password grant, by id for each refresh. Through Hibernate each lookup opened a session and turned the query into
- * SQL again; at login rates the JIT then needs many minutes of traffic to compile that path (decision
+ * Reads one user with the plain reactive client, for the lookups behind every grant and every token check: by
+ * address for the password grant (inside the lockout's reservation, {@code PasswordAttempts}), by id for each
+ * refresh and each {@code GET /user}. Through Hibernate each lookup opened a session and turned the query into SQL
+ * again; at login rates the JIT then needs many minutes of traffic to compile that path (decision
  * {@code docs/decisions/2026-11-30-hot-paths-on-the-sql-client.md}). The users it answers are detached: reading is
  * all they are for, and a flow that changes a user loads it again in its own transaction.
  */
@@ -42,6 +43,7 @@ public class UserReader {
 
     private final Pool pool;
     private final ObjectMapper mapper;
+    private final String table;
     private final String byEmail;
     private final String byId;
 
@@ -49,16 +51,35 @@ public class UserReader {
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
         this.pool = pool;
         this.mapper = mapper;
-        String table = SchemaTable.of(schema, "users");
-        // The address is matched as the unique index users_email_per_audience is built.
-        this.byEmail = "select " + COLUMNS + " from " + table
-                + " where instance_id = $1 and aud = $2 and lower(email) = lower($3)";
+        this.table = SchemaTable.of(schema, "users");
+        this.byEmail = byEmailQuery(1);
         this.byId = "select " + COLUMNS + " from " + table + " where id = $1";
     }
 
     /** The user with this address in the audience, or null. */
     public Uni<User> byEmail(String aud, String email) {
-        return pool.preparedQuery(byEmail).execute(Tuple.of(User.SINGLE_INSTANCE, aud, email)).map(this::first);
+        return pool.preparedQuery(byEmail).execute(byEmailParameters(Tuple.tuple(), aud, email)).map(this::first);
+    }
+
+    /**
+     * The query {@link #byEmail} runs, its parameters numbered from {@code first}, for a statement that reads the
+     * user beside other work (the password check's lockout reservation): its columns are the ones {@link #user}
+     * reads, in that order, so {@code select u.*} of it can be read with {@link #userAt}.
+     */
+    public String byEmailQuery(int first) {
+        // The address is matched as the unique index users_email_per_audience is built.
+        return "select " + COLUMNS + " from " + table + " where instance_id = $" + first + " and aud = $" + (first + 1)
+                + " and lower(email) = lower($" + (first + 2) + ")";
+    }
+
+    /** Adds the parameters of {@link #byEmailQuery} to {@code tuple}. */
+    public Tuple byEmailParameters(Tuple tuple, String aud, String email) {
+        return tuple.addUUID(User.SINGLE_INSTANCE).addString(aud).addString(email);
+    }
+
+    /** The user whose columns a row of {@link #byEmailQuery} begins with, or null where they are null (no user). */
+    public User userAt(Row row) {
+        return row.getUUID(0) == null ? null : user(row);
     }
 
     /** The user with this id, or null. */

@@ -112,12 +112,17 @@ public class LoginLockout {
     /** An attempt allowed to go ahead, and what its reservation found. */
     public record Attempt(Buffer key, int failuresBefore, int underWayBefore, int lockoutsBefore, Instant checkBy) {
 
-        static final Attempt UNCOUNTED = new Attempt(null, 0, 0, 0, Instant.MAX);
+        public static final Attempt UNCOUNTED = new Attempt(null, 0, 0, 0, Instant.MAX);
 
         /** No streak to forget: no failures, no lockouts. */
         boolean noStreak() {
             return failuresBefore == 0 && lockoutsBefore == 0;
         }
+    }
+
+    /** Whether attempts are counted at all ({@code TESSERA_LOGIN_LOCKOUT_ENABLED}). */
+    public boolean enabled() {
+        return settings.enabled();
     }
 
     /** Reserves one password check for the address, or fails with 429 and {@code Retry-After}. */
@@ -127,17 +132,35 @@ public class LoginLockout {
         }
         Buffer key = key(aud, email);
         return pool.preparedQuery(reserve).execute(Tuple.of(key)).chain(rows -> {
-            var granted = rows.iterator();
-            if (granted.hasNext()) {
-                Row row = granted.next();
-                return Uni.createFrom().item(new Attempt(key, row.getInteger(0), row.getInteger(1) - 1,
-                        row.getInteger(2), Instant.now().plus(SLOT.dividedBy(2))));
+            var found = rows.iterator();
+            if (found.hasNext()) {
+                return Uni.createFrom().item(granted(key, found.next(), 0));
             }
-            return pool.preparedQuery(waitOf).execute(Tuple.of(key)).map(LoginLockout::refusal);
+            return this.<Attempt>refused(key);
         });
     }
 
-    private static Attempt refusal(RowSet<Row> rows) {
+    /**
+     * The reservation as one statement of its own, with the key as {@code $1}, answering a row ({@code failures,
+     * pending, lockouts}) when the attempt may go ahead and none when it is refused: another statement may carry it
+     * as a data-modifying CTE and read {@link #granted} from its row, or answer {@link #refused}.
+     */
+    public String reservation() {
+        return reserve;
+    }
+
+    /** The attempt a reservation's row grants, its three columns from {@code first} on. */
+    public Attempt granted(Buffer key, Row row, int first) {
+        return new Attempt(key, row.getInteger(first), row.getInteger(first + 1) - 1, row.getInteger(first + 2),
+                Instant.now().plus(SLOT.dividedBy(2)));
+    }
+
+    /** A reservation that answered no row: fails with 429 and the wait until the address may try again. */
+    public <T> Uni<T> refused(Buffer key) {
+        return pool.preparedQuery(waitOf).execute(Tuple.of(key)).map(LoginLockout::refusal);
+    }
+
+    private static <T> T refusal(RowSet<Row> rows) {
         var found = rows.iterator();
         Double seconds = found.hasNext() ? found.next().getDouble(0) : null;
         Duration wait = seconds == null || seconds < 1 ? Duration.ofSeconds(1) : Duration.ofMillis((long) (seconds * 1000));
@@ -195,7 +218,7 @@ public class LoginLockout {
     }
 
     /** SHA-256 of audience and lower-case address: the table holds no addresses, typed ones or real. */
-    static Buffer key(String aud, String email) {
+    public static Buffer key(String aud, String email) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(aud.getBytes(StandardCharsets.UTF_8));

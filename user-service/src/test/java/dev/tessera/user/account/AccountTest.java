@@ -139,6 +139,34 @@ public class AccountTest {
         given().contentType(ContentType.JSON).body(Map.of("data", Map.of())).put("/user").then().statusCode(401);
     }
 
+    /**
+     * {@code GET /user} reads the user with the SQL client, the admin API through Hibernate: for a user with every
+     * field of the user object set, both answer the same JSON.
+     */
+    @Test
+    void getUserAnswersTheUserObjectTheAdminApiShows() throws Exception {
+        String email = "view-" + UUID.randomUUID() + "@example.com";
+        RequestSpecification operator = given().header("Authorization", "Bearer test-operator-token")
+                .contentType(ContentType.JSON);
+        String id = operator.body(Map.of("email", email, "password", "view password", "confirm", true,
+                "user_metadata", Map.of("full_name", "Vi Ew", "nested", Map.of("x", 1.5, "big", 12345678901L)),
+                "app_metadata", Map.of("roles", List.of("editor")))).post("/admin/users").then().statusCode(200)
+                .extract().path("id");
+        as(id, email).body(Map.of("email", "next-" + email)).put("/user").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
+                .body(Map.of("ban_duration", "24h")).put("/admin/users/" + id).then().statusCode(200);
+
+        JsonNode own = JSON.readTree(as(id, email).get("/user").then().statusCode(200).extract().asString());
+        JsonNode admin = JSON.readTree(given().header("Authorization", "Bearer test-operator-token")
+                .get("/admin/users/" + id).then().statusCode(200).extract().asString());
+        for (String field : List.of("id", "aud", "role", "email", "confirmed_at", "recovery_sent_at", "new_email",
+                "email_change_sent_at", "banned_until", "app_metadata", "user_metadata", "created_at", "updated_at")) {
+            assertTrue(own.hasNonNull(field), field + " is set: " + own);
+        }
+        assertEquals(admin, own);
+    }
+
     @Test
     void emailChangeNeedsTheLinksMailedToBothAddressesAndTheOldAddressIsToldOnceItIsDone() throws Exception {
         String email = "old-" + UUID.randomUUID() + "@example.com";

@@ -1,8 +1,9 @@
 package dev.tessera.auth.session;
 
+import static dev.tessera.platform.db.Timestamps.at;
+
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -285,9 +286,5 @@ public class SessionStore {
         params.add(at(token.createdAt()));
         return "$" + first + "::uuid, $" + (first + 1) + "::text, $" + (first + 2) + "::uuid, $" + (first + 3)
                 + "::uuid, $" + (first + 4) + "::uuid, $" + (first + 5) + "::timestamptz";
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant.atOffset(ZoneOffset.UTC);
     }
 }

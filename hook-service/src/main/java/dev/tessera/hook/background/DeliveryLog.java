@@ -1,8 +1,9 @@
 package dev.tessera.hook.background;
 
+import static dev.tessera.platform.db.Timestamps.at;
+import static dev.tessera.platform.db.Timestamps.instant;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -191,13 +192,5 @@ public class DeliveryLog {
         d.updatedAt = instant(row.getOffsetDateTime("updated_at"));
         d.finishedAt = instant(row.getOffsetDateTime("finished_at"));
         return d;
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

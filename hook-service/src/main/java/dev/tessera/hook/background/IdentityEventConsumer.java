@@ -8,7 +8,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tessera.hook.config.HooksConfig;
 import dev.tessera.hook.delivery.HookMetrics;
 import dev.tessera.platform.messaging.ConsumerContext;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +21,8 @@ import io.vertx.core.Vertx;
  * user's in order. A record is acknowledged, and its offset becomes committable once every record before it in its
  * partition is too (the throttled commit strategy), only when every target is delivered or dead-lettered, so a
  * restart resumes where deliveries were not finished and nothing is lost. A delivery that fails beyond its retries
- * is nacked, which stops the channel.
+ * is nacked, which stops the channel. With nothing to deliver ({@link BackgroundInterest}) each record is only
+ * acknowledged.
  */
 @ApplicationScoped
 public class IdentityEventConsumer {
@@ -34,23 +34,23 @@ public class IdentityEventConsumer {
     private final ObjectMapper mapper;
     private final HookMetrics metrics;
     private final Vertx vertx;
-    private final boolean enabled;
+    private final boolean delivering;
 
     public IdentityEventConsumer(BackgroundDeliveries deliveries, DeliveryLanes lanes, ObjectMapper mapper,
-            HookMetrics metrics, Vertx vertx, HooksConfig config) {
+            HookMetrics metrics, Vertx vertx, BackgroundInterest interest) {
         this.deliveries = deliveries;
         this.lanes = lanes;
         this.mapper = mapper;
         this.metrics = metrics;
         this.vertx = vertx;
-        this.enabled = config.background().enabled();
+        this.delivering = interest.delivering();
     }
 
     /** Completes when the lanes have taken the record, not when it is delivered; its acknowledgement says that. */
     @Incoming("identity-events")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> consume(KafkaRecord<String, String> record) {
-        if (!enabled) {
+        if (!delivering) {
             return acknowledge(record);
         }
         StreamEvent event;

@@ -1,8 +1,8 @@
 package dev.tessera.mail.ledger;
 
+import static dev.tessera.platform.db.Timestamps.at;
+
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,9 +68,5 @@ public class SentMailLedger {
     /** Forgets rows last touched before the cutoff; returns how many. */
     public Uni<Long> pruneBefore(Instant cutoff) {
         return pool.preparedQuery(prune).execute(Tuple.of(at(cutoff))).map(rows -> (long) rows.rowCount());
-    }
-
-    private static OffsetDateTime at(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

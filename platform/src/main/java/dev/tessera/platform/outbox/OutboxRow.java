@@ -1,10 +1,10 @@
 package dev.tessera.platform.outbox;
 
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
 import dev.tessera.platform.db.SchemaTable;
+import dev.tessera.platform.db.Timestamps;
 
 /**
  * The outbox insert in plain SQL, for a service that writes a state change and its event in one statement on the
@@ -36,7 +36,7 @@ public final class OutboxRow {
         params.add(message.key);
         params.add(message.payload);
         params.add(message.contentType);
-        params.add(message.createdAt.atOffset(ZoneOffset.UTC));
+        params.add(Timestamps.at(message.createdAt));
         params.add(message.traceparent);
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < TYPES.length; i++) {

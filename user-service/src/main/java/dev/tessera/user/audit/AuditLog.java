@@ -2,7 +2,6 @@ package dev.tessera.user.audit;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.db.SchemaTable;
+import dev.tessera.platform.db.Timestamps;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -78,7 +78,7 @@ public class AuditLog {
             AuditEntry entry = entries.get(i).entry();
             ids[i] = entry.id();
             payloads[i] = json(entry.payload());
-            times[i] = OffsetDateTime.ofInstant(entry.createdAt(), ZoneOffset.UTC);
+            times[i] = Timestamps.at(entry.createdAt());
             auds[i] = entries.get(i).aud();
             userIds[i] = entries.get(i).userId();
         }

@@ -2,9 +2,12 @@ package dev.tessera.hook.background;
 
 import java.util.Arrays;
 import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.Config;
+
 import dev.tessera.hook.config.HooksConfig;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.platform.event.HookEvent;

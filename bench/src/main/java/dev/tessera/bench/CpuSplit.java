@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the machine's CPU went during a phase, per process group (each service, the launcher with the gateway, the
@@ -19,6 +20,7 @@ final class CpuSplit {
 
     /** {@code USER_HZ}: the unit of the times in {@code /proc/<pid>/stat}; 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100;
+    private static final Set<String> NOT_THE_SUITE = Set.of("other", "bench client", "keycloak");
     private final Map<String, Long> start;
     private final long startCompilerTicks;
     private final long startNanos = System.nanoTime();
@@ -74,6 +76,22 @@ final class CpuSplit {
                 100 * compiling / capacity, 1000 * compiling / Math.max(1, units));
         perUnit.put("jit compilers", 1000 * compiling / Math.max(1, units));
         return perUnit;
+    }
+
+    /**
+     * CPU milliseconds a second since {@link #begin} of the suite's own groups (each service, the launcher, the broker,
+     * PostgreSQL), however small: everything but this client, a peer and the machine's other processes.
+     */
+    double suiteMillisPerSecond() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double ticks = 0;
+        for (Map.Entry<String, Long> process : snapshot().entrySet()) {
+            String group = process.getKey().substring(process.getKey().indexOf(' ') + 1);
+            if (!NOT_THE_SUITE.contains(group)) {
+                ticks += process.getValue() - start.getOrDefault(process.getKey(), 0L);
+            }
+        }
+        return 1000 * ticks / TICKS_PER_SECOND / seconds;
     }
 
     /** User + system ticks of every JIT compiler thread on the machine. */

@@ -23,15 +23,17 @@ final class CpuSplit {
     private static final Set<String> NOT_THE_SUITE = Set.of("other", "bench client", "keycloak");
     private final Map<String, Long> start;
     private final long startCompilerTicks;
+    private final long startHashingTicks;
     private final long startNanos = System.nanoTime();
 
-    private CpuSplit(Map<String, Long> start, long startCompilerTicks) {
+    private CpuSplit(Map<String, Long> start, long startCompilerTicks, long startHashingTicks) {
         this.start = start;
         this.startCompilerTicks = startCompilerTicks;
+        this.startHashingTicks = startHashingTicks;
     }
 
     static CpuSplit begin() {
-        return new CpuSplit(snapshot(), compilerTicks());
+        return new CpuSplit(snapshot(), compilerTicks(), hashingTicks());
     }
 
     /**
@@ -75,6 +77,14 @@ final class CpuSplit {
         System.out.printf(Locale.ROOT, "  (of all the above, JIT compiler threads %.1f%%  %6.1f ms)%n",
                 100 * compiling / capacity, 1000 * compiling / Math.max(1, units));
         perUnit.put("jit compilers", 1000 * compiling / Math.max(1, units));
+        double hashing = (hashingTicks() - startHashingTicks) / TICKS_PER_SECOND;
+        if (hashing > 0) {
+            // Taken in the phase's own window, so unlike a ratio to a yardstick timed before or after it, it does not
+            // move with the machine's speed: at the bcrypt bound it would be 100%.
+            System.out.printf(Locale.ROOT, "  (user-service's bcrypt threads %.1f%%  %6.1f ms)%n",
+                    100 * hashing / capacity, 1000 * hashing / Math.max(1, units));
+            perUnit.put("bcrypt threads", 1000 * hashing / Math.max(1, units));
+        }
         return perUnit;
     }
 
@@ -103,6 +113,27 @@ final class CpuSplit {
                     String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
                     String name = ProcessTable.name(stat);
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        ticks += ProcessTable.ticks(stat);
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // The process or thread ended between the listing and the read.
+            }
+        }
+        return ticks;
+    }
+
+    /** User + system ticks of user-service's bcrypt pool ({@code PasswordHasher}'s threads, named {@code bcrypt-<n>}). */
+    private static long hashingTicks() {
+        long ticks = 0;
+        for (ProcessTable.Process process : ProcessTable.all()) {
+            if (!process.group().equals("user-service")) {
+                continue;
+            }
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.dir().resolve("task"))) {
+                for (Path thread : threads) {
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
+                    if (ProcessTable.name(stat).startsWith("bcrypt-")) {
                         ticks += ProcessTable.ticks(stat);
                     }
                 }

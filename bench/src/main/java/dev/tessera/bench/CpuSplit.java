@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where the machine's CPU went during a phase, per process group (each service, the launcher with the gateway, the
@@ -19,17 +20,20 @@ final class CpuSplit {
 
     /** {@code USER_HZ}: the unit of the times in {@code /proc/<pid>/stat}; 100 on every Linux this runs on. */
     private static final double TICKS_PER_SECOND = 100;
+    private static final Set<String> NOT_THE_SUITE = Set.of("other", "bench client", "keycloak");
     private final Map<String, Long> start;
     private final long startCompilerTicks;
+    private final long startHashingTicks;
     private final long startNanos = System.nanoTime();
 
-    private CpuSplit(Map<String, Long> start, long startCompilerTicks) {
+    private CpuSplit(Map<String, Long> start, long startCompilerTicks, long startHashingTicks) {
         this.start = start;
         this.startCompilerTicks = startCompilerTicks;
+        this.startHashingTicks = startHashingTicks;
     }
 
     static CpuSplit begin() {
-        return new CpuSplit(snapshot(), compilerTicks());
+        return new CpuSplit(snapshot(), compilerTicks(), hashingTicks());
     }
 
     /**
@@ -73,7 +77,31 @@ final class CpuSplit {
         System.out.printf(Locale.ROOT, "  (of all the above, JIT compiler threads %.1f%%  %6.1f ms)%n",
                 100 * compiling / capacity, 1000 * compiling / Math.max(1, units));
         perUnit.put("jit compilers", 1000 * compiling / Math.max(1, units));
+        double hashing = (hashingTicks() - startHashingTicks) / TICKS_PER_SECOND;
+        if (hashing > 0) {
+            // Taken in the phase's own window, so unlike a ratio to a yardstick timed before or after it, it does not
+            // move with the machine's speed: at the bcrypt bound it would be 100%.
+            System.out.printf(Locale.ROOT, "  (user-service's bcrypt threads %.1f%%  %6.1f ms)%n",
+                    100 * hashing / capacity, 1000 * hashing / Math.max(1, units));
+            perUnit.put("bcrypt threads", 1000 * hashing / Math.max(1, units));
+        }
         return perUnit;
+    }
+
+    /**
+     * CPU milliseconds a second since {@link #begin} of the suite's own groups (each service, the launcher, the broker,
+     * PostgreSQL), however small: everything but this client, a peer and the machine's other processes.
+     */
+    double suiteMillisPerSecond() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double ticks = 0;
+        for (Map.Entry<String, Long> process : snapshot().entrySet()) {
+            String group = process.getKey().substring(process.getKey().indexOf(' ') + 1);
+            if (!NOT_THE_SUITE.contains(group)) {
+                ticks += process.getValue() - start.getOrDefault(process.getKey(), 0L);
+            }
+        }
+        return 1000 * ticks / TICKS_PER_SECOND / seconds;
     }
 
     /** User + system ticks of every JIT compiler thread on the machine. */
@@ -85,6 +113,27 @@ final class CpuSplit {
                     String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
                     String name = ProcessTable.name(stat);
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        ticks += ProcessTable.ticks(stat);
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // The process or thread ended between the listing and the read.
+            }
+        }
+        return ticks;
+    }
+
+    /** User + system ticks of user-service's bcrypt pool ({@code PasswordHasher}'s threads, named {@code bcrypt-<n>}). */
+    private static long hashingTicks() {
+        long ticks = 0;
+        for (ProcessTable.Process process : ProcessTable.all()) {
+            if (!process.group().equals("user-service")) {
+                continue;
+            }
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.dir().resolve("task"))) {
+                for (Path thread : threads) {
+                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
+                    if (ProcessTable.name(stat).startsWith("bcrypt-")) {
                         ticks += ProcessTable.ticks(stat);
                     }
                 }

@@ -68,11 +68,11 @@ public final class MailBenchmark {
         Duration window = Duration.ofSeconds(intEnv("BENCH_MAIL_SECONDS", 60));
 
         int cores = Runtime.getRuntime().availableProcessors();
-        double hash = GrantBenchmark.bcryptSeconds(cost);
-        double rate = share * cores / hash;
+        double bound = BcryptYardstick.allCoresPerSecond(cost);
+        double rate = share * bound;
         System.out.printf(Locale.ROOT, "Signup to inbox against %s: %.1f signups/s, %.0f%% of the bcrypt bound "
-                + "(%d cores / %.1f ms a hash), %d s after warm-up rounds of %d s%n", base, rate, 100 * share, cores,
-                hash * 1000, window.toSeconds(), warmup.toSeconds());
+                + "(%.1f hashes/s on %d cores), %d s after warm-up rounds of %d s%n", base, rate, 100 * share, bound,
+                cores, window.toSeconds(), warmup.toSeconds());
 
         Vertx vertx = Vertx.vertx();
         JsonHttp http = new JsonHttp(vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)

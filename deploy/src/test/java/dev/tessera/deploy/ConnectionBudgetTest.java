@@ -103,6 +103,9 @@ class ConnectionBudgetTest {
             assertEquals("true", config.get("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_USE_LAYER7_PROXY"), overlay
                     + ": behind a transaction-mode pooler the reactive client must not rely on named prepared "
                     + "statements, which live on one server connection");
+            assertEquals("false", config.get("QUARKUS_DATASOURCE_REACTIVE_CACHE_PREPARED_STATEMENTS"), overlay
+                    + ": the services cache named prepared statements unless told not to, and behind a "
+                    + "transaction-mode pooler a cached one may be run on a server connection that never saw it");
         }
         int needed = direct + poolerServers + reserved + OPERATOR_CONNECTIONS;
         assertTrue(needed <= limit, overlay + ": PostgreSQL allows " + limit + " connections, the suite may open "

@@ -50,7 +50,8 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     /** One page of an audience's users, newest or oldest first, optionally filtered by email or full name. */
     public Uni<List<User>> page(String aud, String filter, boolean ascending, int page, int perPage) {
         return getSession().chain(session -> session
-                .createNativeQuery("select * from " + table + where(filter) + " order by created_at "
+                .createNativeQuery("select " + UserReader.ENTITY_COLUMNS + " from " + table + where(filter)
+                        + " order by created_at "
                         + (ascending ? "asc" : "desc") + ", id limit :limit offset :offset", User.class)
                 .setParameter("instance", User.SINGLE_INSTANCE)
                 .setParameter("aud", aud)

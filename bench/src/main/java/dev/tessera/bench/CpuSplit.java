@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Where the machine's CPU went during a phase, per process group (each service, the launcher with the gateway, the
@@ -106,34 +108,24 @@ final class CpuSplit {
 
     /** User + system ticks of every JIT compiler thread on the machine. */
     private static long compilerTicks() {
-        long ticks = 0;
-        for (Path process : ProcessTable.directories()) {
-            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.resolve("task"))) {
-                for (Path thread : threads) {
-                    String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
-                    String name = ProcessTable.name(stat);
-                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        ticks += ProcessTable.ticks(stat);
-                    }
-                }
-            } catch (IOException | RuntimeException gone) {
-                // The process or thread ended between the listing and the read.
-            }
-        }
-        return ticks;
+        return threadTicks(ProcessTable.directories(),
+                name -> name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"));
     }
 
     /** User + system ticks of user-service's bcrypt pool ({@code PasswordHasher}'s threads, named {@code bcrypt-<n>}). */
     private static long hashingTicks() {
+        return threadTicks(ProcessTable.all().stream().filter(p -> p.group().equals("user-service"))
+                .map(ProcessTable.Process::dir).toList(), name -> name.startsWith("bcrypt-"));
+    }
+
+    /** User + system ticks of the threads of {@code processes} (their {@code /proc} directories) whose name matches. */
+    private static long threadTicks(List<Path> processes, Predicate<String> name) {
         long ticks = 0;
-        for (ProcessTable.Process process : ProcessTable.all()) {
-            if (!process.group().equals("user-service")) {
-                continue;
-            }
-            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.dir().resolve("task"))) {
+        for (Path process : processes) {
+            try (DirectoryStream<Path> threads = Files.newDirectoryStream(process.resolve("task"))) {
                 for (Path thread : threads) {
                     String stat = Files.readString(thread.resolve("stat"), StandardCharsets.UTF_8);
-                    if (ProcessTable.name(stat).startsWith("bcrypt-")) {
+                    if (name.test(ProcessTable.name(stat))) {
                         ticks += ProcessTable.ticks(stat);
                     }
                 }

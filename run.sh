@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 . local-suite/bin/java-home.sh
+. local-suite/bin/launcher-options.sh
 
 echo "Building with $JAVA_HOME (./mvnw -B -q package -DskipTests) ..."
 ./mvnw -B -q package -DskipTests
@@ -17,7 +18,4 @@ else
     echo "npm is not installed: the demo site at / will load without its script (see samples/demo-site/README.md)."
 fi
 
-# Two glibc malloc arenas for the launcher and every JVM it starts (they inherit it): glibc's default of up to 8 per
-# core is for many-threaded native code, not a JVM whose heap is its own (docs/decisions/2026-12-02-jvm-footprint.md).
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -XX:TrimNativeHeapInterval=10000 -jar local-suite/target/local-suite.jar --root "$PWD" "$@"
+exec "$JAVA_HOME/bin/java" "${tessera_launcher_java_options[@]}" -jar local-suite/target/local-suite.jar --root "$PWD" "$@"

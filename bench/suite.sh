@@ -1,5 +1,7 @@
 # Sourced by run.sh and count.sh: starts a local suite from this checkout's jars the way the bench measures it.
-#
+# The launcher's JVM options and MALLOC_ARENA_MAX, as run.sh sets them.
+. local-suite/bin/launcher-options.sh
+
 # launch_suite LOG VAR=value...: the launcher with the given environment plus the bench's rate limits (every grant
 # comes from one address and names one of a few accounts, so the limits are raised far above the measured rates;
 # they are still checked on every grant, so their cost is measured: bench/README.md), output to LOG. Waits until the
@@ -10,7 +12,7 @@ launch_suite() {
     env TESSERA_RATE_LIMIT_PASSWORD_PER_CLIENT=100000000/1h TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT=100000000/1h \
         GOTRUE_RATE_LIMIT_TOKEN_REFRESH=100000000/1h TESSERA_RATE_LIMIT_SIGNUP_PER_CLIENT=100000/1h \
         GOTRUE_RATE_LIMIT_EMAIL_SENT=100000/1h "$@" \
-        "$JAVA_HOME/bin/java" -Xmx256m -XX:-UsePerfData -XX:TrimNativeHeapInterval=10000 -jar local-suite/target/local-suite.jar --root "$PWD" \
+        "$JAVA_HOME/bin/java" "${tessera_launcher_java_options[@]}" -jar local-suite/target/local-suite.jar --root "$PWD" \
         >"$log" 2>&1 &
     suite_pid=$!
     for _ in $(seq 1 2400); do

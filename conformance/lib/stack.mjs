@@ -13,16 +13,33 @@ export const repoRoot = path.resolve(here, '..', '..');
 const launcherJar = path.join(repoRoot, 'local-suite', 'target', 'local-suite.jar');
 const javaBin = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 
-export async function freePort() {
-  return new Promise((resolve, reject) => {
+// A port for the suite, with the one 1000 above it (a service's health and metrics) free too. Both lie below the
+// kernel's ephemeral range (from 32768 on Linux): a port the kernel handed out is free when checked but can be taken
+// by any outgoing connection before the service binds it. A port is handed out once per test process.
+const handedOut = new Set();
+const MANAGEMENT_OFFSET = 1000;
+
+function bindable(port) {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+export async function freePort() {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * (32768 - MANAGEMENT_OFFSET - 20000));
+    const management = port + MANAGEMENT_OFFSET;
+    if (handedOut.has(port) || handedOut.has(management)) continue;
+    if ((await bindable(port)) && (await bindable(management)) && !handedOut.has(port)) {
+      handedOut.add(port);
+      handedOut.add(management);
+      return port;
+    }
+  }
+  throw new Error('no free port pair between 20000 and 31767');
 }
 
 function serverUrl() {

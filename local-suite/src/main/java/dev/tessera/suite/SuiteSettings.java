@@ -1,7 +1,6 @@
 package dev.tessera.suite;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,8 +11,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 
 /**
@@ -50,6 +53,10 @@ public record SuiteSettings(
 
     /** At most this many replicas of one service; replica ports are spaced by 10 from the service's port. */
     public static final int MAX_REPLICAS = 9;
+    /** The range free loopback ports are picked from, below the ephemeral range with room for the +1000 port. */
+    private static final int FREE_PORTS_FROM = 20000;
+    private static final int FREE_PORTS_BELOW = 32768 - ServiceEnvironment.MANAGEMENT_PORT_OFFSET;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     /**
      * Each service's JVM options unless {@code TESSERA_SERVICE_JAVA_OPTS} says otherwise. A service's live heap after
      * load is about 50 MB, so 128 MB leaves room for bursts. The heap starts at 32 MB and grows as needed: without
@@ -191,12 +198,33 @@ public record SuiteSettings(
         return all;
     }
 
-    /** A loopback port nothing listens on now (the kernel's pick), for parts that need no fixed port. */
+    /**
+     * A loopback port nothing listens on now, nor on the port {@link ServiceEnvironment#MANAGEMENT_PORT_OFFSET} above
+     * it (a service's health and metrics), for parts that need no fixed port. Both lie below the kernel's ephemeral
+     * range (from 32768 on Linux): a port the kernel picked is free when checked but may be taken by any outgoing
+     * connection (a suite makes hundreds) before the part binds it. Each port is handed out once per JVM.
+     */
     public static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(FREE_PORTS_FROM, FREE_PORTS_BELOW);
+            int management = port + ServiceEnvironment.MANAGEMENT_PORT_OFFSET;
+            if (!HANDED_OUT.contains(port) && !HANDED_OUT.contains(management) && listenable(port)
+                    && listenable(management) && HANDED_OUT.add(port)) {
+                HANDED_OUT.add(management);
+                return port;
+            }
+        }
+        throw new SuiteException("no free loopback port pair between " + FREE_PORTS_FROM + " and "
+                + FREE_PORTS_BELOW);
+    }
+
+    private static boolean listenable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 
 /**
@@ -55,5 +58,16 @@ class SuiteSettingsTest {
         assertEquals(Path.of("elsewhere/run").toAbsolutePath(), moved.runDir());
         assertEquals(Path.of("elsewhere/run/secrets").toAbsolutePath(), moved.secretsDir());
         assertEquals(root, moved.repoRoot(), "the jars still come from the repository");
+    }
+
+    @Test
+    void freePortsLieBelowTheEphemeralRangeAndAreNeverHandedOutTwice() {
+        Set<Integer> seen = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            int port = SuiteSettings.freeLoopbackPort();
+            int management = port + ServiceEnvironment.MANAGEMENT_PORT_OFFSET;
+            assertTrue(port >= 1024 && management < 32768, port + " and " + management + " below 32768");
+            assertTrue(seen.add(port) && seen.add(management), port + " handed out once, with its +1000 port");
+        }
     }
 }

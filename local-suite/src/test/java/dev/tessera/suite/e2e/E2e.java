@@ -1,8 +1,5 @@
 package dev.tessera.suite.e2e;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,11 +73,7 @@ final class E2e {
     }
 
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return SuiteSettings.freeLoopbackPort();
     }
 
     /** A free port for each service. */

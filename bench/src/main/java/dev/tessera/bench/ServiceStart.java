@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long one service takes from launch to ready when it starts alone on a warm build: for each service, a second
  * process with the running one's command line, working directory and environment (so the same JVM options, database,
- * broker and secrets), on ports of its own, timed from its launch to its first 200 from {@code /q/health/ready}. The
+ * broker, secrets and class-data archive), on ports of its own, timed from its launch to its first 200 from {@code /q/health/ready}. The
  * suite's own start times show the four starting together on shared cores; this shows what one pod's restart costs.
  *
  * <p>The copy joins the running one's consumer groups as an ordinary member (the static member name is dropped, or it
@@ -67,7 +68,11 @@ final class ServiceStart {
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(port + MANAGEMENT_OFFSET));
         Path log = Files.createTempFile("tessera-bench-" + service, ".log");
-        ProcessBuilder builder = new ProcessBuilder(running.arguments())
+        // The copy starts from the running one's class-data archive when it has one, but never records one: that is
+        // the launcher's to keep, from its own process's exit.
+        List<String> command = running.arguments().stream()
+                .filter(argument -> !argument.startsWith("-XX:ArchiveClassesAtExit=")).toList();
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Files.readSymbolicLink(running.dir().resolve("cwd")).toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().clear();

@@ -33,6 +33,7 @@ import dev.tessera.suite.postgres.LocalDatabase;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.Cleanup;
 import dev.tessera.suite.process.JavaCommand;
+import dev.tessera.suite.service.ClassDataArchives;
 import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.ServiceFleet;
@@ -184,7 +185,9 @@ public final class LocalSuite {
         // the broker still answers.
         ServiceFleet fleet = cleanup.add("services", ServiceFleet.start(new ServiceFleet.Launch(settings.repoRoot(),
                 replicaPorts, serviceEnv, settings.serviceJvmOptions(), settings.logDir(),
-                settings.startTimeout(), true, endpoints), this::say));
+                settings.startTimeout(), true, endpoints, settings.classDataArchives()
+                        ? Optional.of(ClassDataArchives.of(settings.repoRoot(), settings.serviceJvmOptions()))
+                        : Optional.empty()), this::say));
         LocalSite site = siteDir == null ? null
                 : LocalSite.open(vertx, siteDir, siteRules, settings.servicePorts().get(SuiteService.AUTH));
         cleanup.add("gateway", Gateway.start(vertx, settings.host(), settings.gatewayPort(), endpoints,

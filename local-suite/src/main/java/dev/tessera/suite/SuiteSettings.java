@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +30,8 @@ import dev.tessera.suite.service.SuiteService;
  * @param host the host name the public URLs use and the gateway and inbox listen on
  * @param servicePorts each service's internal address: its one process, or the balancer in front of its replicas
  * @param replicas how many processes of each service run (1 unless {@code TESSERA_<SERVICE>_REPLICAS} says more)
+ * @param classDataArchives whether services start from, and record, class-data archives
+ *            ({@code TESSERA_CLASS_DATA_ARCHIVES}, on unless set to off; {@code ClassDataArchives})
  */
 public record SuiteSettings(
         Path repoRoot,
@@ -45,7 +48,8 @@ public record SuiteSettings(
         String topicPrefix,
         Duration startTimeout,
         List<String> serviceJvmOptions,
-        List<String> kafkaJvmOptions) {
+        List<String> kafkaJvmOptions,
+        boolean classDataArchives) {
 
     /** PostgreSQL, MariaDB, Redis, RabbitMQ, MQTT and NATS already listen on these. */
     public static final Map<Integer, String> RESERVED_PORTS = Map.of(5432, "PostgreSQL", 3306, "MySQL/MariaDB",
@@ -107,7 +111,8 @@ public record SuiteSettings(
                 first(env, "TESSERA_KAFKA_TOPIC_PREFIX").orElse(""),
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
                 JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse(DEFAULT_SERVICE_JAVA_OPTS)),
-                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse(DEFAULT_KAFKA_JAVA_OPTS)));
+                JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse(DEFAULT_KAFKA_JAVA_OPTS)),
+                onOff(env, "TESSERA_CLASS_DATA_ARCHIVES", true));
         for (PortSetting setting : settings.ports()) {
             if (RESERVED_PORTS.containsKey(setting.port())) {
                 throw new SuiteException(setting.variable() + " is " + setting.port() + ", the port of "
@@ -125,6 +130,14 @@ public record SuiteSettings(
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
+        return switch (first(env, name).map(value -> value.toLowerCase(Locale.ROOT)).orElse(fallback ? "on" : "off")) {
+            case "on", "true", "1" -> true;
+            case "off", "false", "0" -> false;
+            default -> throw new SuiteException(name + " must be on or off, not " + env.get(name));
+        };
     }
 
     private static int port(Map<String, String> env, int fallback, String... names) {

@@ -14,8 +14,10 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -52,6 +54,7 @@ public final class ServiceFleet implements AutoCloseable {
     private final Map<SuiteService, List<Integer>> replicaPorts;
     /** The shared environment each replica was last started with (the launch's, until {@link #replace}). */
     private final Map<SuiteService, List<Map<String, String>>> environments = new EnumMap<>(SuiteService.class);
+    private final Map<ChildProcess, ClassDataArchives.Use> archiveUses = new ConcurrentHashMap<>();
     private final Launch launch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -76,9 +79,19 @@ public final class ServiceFleet implements AutoCloseable {
      *            group and a terminal's Ctrl-C ends them with it (the tests)
      * @param endpoints which replicas take requests, shared with the gateway and the balancers in front of them
      *            (replica ports as {@code replicaPorts})
+     * @param archives the services' class-data archives, used and recorded ({@link ClassDataArchives}), if any
      */
     public record Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
-            List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions, Endpoints endpoints) {
+            List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions, Endpoints endpoints,
+            Optional<ClassDataArchives> archives) {
+
+        /** Without class-data archives: every process loads its classes from the jars. */
+        public Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
+                List<String> jvmOptions, Path logDir, Duration readyTimeout, boolean ownSessions,
+                Endpoints endpoints) {
+            this(repoRoot, replicaPorts, environment, jvmOptions, logDir, readyTimeout, ownSessions, endpoints,
+                    Optional.empty());
+        }
 
         /** With endpoints of its own, which no gateway shares. */
         public Launch(Path repoRoot, Map<SuiteService, List<Integer>> replicaPorts, Map<String, String> environment,
@@ -148,13 +161,25 @@ public final class ServiceFleet implements AutoCloseable {
         List<Integer> replicas = replicaPorts.get(service);
         String name = service.replicaName(index, replicas.size());
         int port = replicas.get(index);
-        List<String> command = JavaCommand.of(launch.jvmOptions(), "-jar",
-                service.runnableJar(launch.repoRoot()).toString());
+        Optional<ClassDataArchives.Use> archive = launch.archives().map(archives -> archives.use(service, index));
+        List<String> jvmOptions = new ArrayList<>(launch.jvmOptions());
+        archive.ifPresent(use -> jvmOptions.addAll(use.jvmOptions()));
+        List<String> command = JavaCommand.of(jvmOptions, "-jar", service.runnableJar(launch.repoRoot()).toString());
         Map<String, String> env = ServiceEnvironment.forService(environments.get(service).get(index), name, port);
         Path log = launch.logDir().resolve(name + ".log");
-        return launch.ownSessions()
+        ChildProcess process = launch.ownSessions()
                 ? ChildProcess.startInOwnSession(name, command, env, launch.repoRoot(), log)
                 : ChildProcess.start(name, command, env, launch.repoRoot(), log);
+        archive.ifPresent(use -> archiveUses.put(process, use));
+        return process;
+    }
+
+    /** After {@code process} has exited: keeps the archive it recorded, if it did ({@link ClassDataArchives#settle}). */
+    private void settleArchive(ChildProcess process) {
+        ClassDataArchives.Use use = archiveUses.remove(process);
+        if (use != null) {
+            launch.archives().ifPresent(archives -> archives.settle(use, process));
+        }
     }
 
     private void awaitReady(SuiteService service, int index, ChildProcess process) {
@@ -168,6 +193,7 @@ public final class ServiceFleet implements AutoCloseable {
     public ChildProcess kill(SuiteService service, int index) {
         ChildProcess process = processes.get(service).get(index);
         process.kill();
+        settleArchive(process);
         return process;
     }
 
@@ -194,6 +220,7 @@ public final class ServiceFleet implements AutoCloseable {
             endpoints.awaitIdle(service, index, DRAIN_CEILING);
             old.stop(STOP_GRACE);
         }
+        settleArchive(old);
         keepLog(old);
         environments.get(service).set(index, Map.copyOf(environment));
         ChildProcess process = launch(service, index);
@@ -288,5 +315,6 @@ public final class ServiceFleet implements AutoCloseable {
     public void close() {
         processes().forEach(ChildProcess::requestStop);
         processes().forEach(p -> p.awaitStop(STOP_GRACE));
+        processes().forEach(this::settleArchive);
     }
 }

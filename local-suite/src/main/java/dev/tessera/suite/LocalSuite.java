@@ -278,33 +278,37 @@ public final class LocalSuite {
                                 .collect(Collectors.joining(" ")) + ")"))
                 .collect(Collectors.joining(", "));
         String rule = "-".repeat(78);
-        out.println(rule);
-        out.println(" Tessera is running");
-        out.println("   API base URL  " + settings.baseUrl() + "  (also " + RouteTable.load().strippedPrefixes().stream()
+        // One write, so that whoever waits for "Tessera is running" in the output (the tests, the bench) reads the
+        // whole banner with it.
+        List<String> banner = new ArrayList<>();
+        banner.add(rule);
+        banner.add(" Tessera is running");
+        banner.add("   API base URL  " + settings.baseUrl() + "  (also " + RouteTable.load().strippedPrefixes().stream()
                 .map(prefix -> settings.baseUrl() + prefix).collect(Collectors.joining(", ")) + ")");
-        out.println("   Inbox         " + mail.description());
-        out.println("   Database      " + database.displayUrl() + "  (" + database.description() + ")");
-        out.println("   Kafka         " + kafka.address() + " " + kafka.description()
+        banner.add("   Inbox         " + mail.description());
+        banner.add("   Database      " + database.displayUrl() + "  (" + database.description() + ")");
+        banner.add("   Kafka         " + kafka.address() + " " + kafka.description()
                 + (settings.topicPrefix().isEmpty() ? ""
                 : ", topic prefix " + settings.topicPrefix()));
-        out.println("   Services      " + services + " (127.0.0.1 only)");
-        out.println("   Logs          " + settings.logDir() + "/");
-        out.println("   JWT secret    " + jwtSecretLine(secrets.jwtSecret()));
+        banner.add("   Services      " + services + " (127.0.0.1 only)");
+        banner.add("   Logs          " + settings.logDir() + "/");
+        banner.add("   JWT secret    " + jwtSecretLine(secrets.jwtSecret()));
         if (secrets.jwtKeys() != null) {
-            out.println("   Signing key   " + (secrets.jwtKeys().generated()
+            banner.add("   Signing key   " + (secrets.jwtKeys().generated()
                     ? "ES256, generated for this checkout, kept in " + secrets.jwtKeys().file()
                             + " (GOTRUE_JWT_KEYS overrides it)"
                     : "from GOTRUE_JWT_KEYS") + "; public keys at " + settings.baseUrl() + "/.well-known/jwks.json");
         }
         if (secrets.operatorToken().generated()) {
-            out.println("   Admin token   " + secrets.operatorToken().value() + " (Authorization: Bearer; kept in "
+            banner.add("   Admin token   " + secrets.operatorToken().value() + " (Authorization: Bearer; kept in "
                     + secrets.operatorToken().file() + ", GOTRUE_OPERATOR_TOKEN overrides it)");
         }
         if (site != null) {
-            out.println("   Site          " + site);
+            banner.add("   Site          " + site);
         }
-        out.println(" Press Ctrl-C to stop everything.");
-        out.println(rule);
+        banner.add(" Press Ctrl-C to stop everything.");
+        banner.add(rule);
+        out.print(String.join(System.lineSeparator(), banner) + System.lineSeparator());
         out.flush();
     }
 

@@ -172,7 +172,7 @@ class LocalRunStopEndToEndTest {
         ChildProcess started = launcher;
         Poll.until(name + " did not start (" + started.log() + ")", START).every(Duration.ofMillis(500))
                 .abortWhen(started.onExit(), () -> "it exited: " + started.tail(60))
-                .check(() -> Files.readString(started.log()).contains("Tessera is running"));
+                .check(() -> Files.readString(started.log()).contains("Press Ctrl-C to stop everything."));
         return Files.readString(started.log());
     }
 

@@ -105,27 +105,10 @@ stop_suite() {
     suite_pid=""
 }
 
-# True when every service has a class-data archive newer than its build (ClassDataArchives in local-suite).
-archives_current() {
-    local module archive
-    for module in auth-service user-service hook-service mail-service; do
-        archive=$(ls -t "$module"/target/class-data/*.jsa 2>/dev/null | head -1)
-        [ -n "$archive" ] || return 1
-        [ -z "$(find "$module/target/quarkus-app" -type f -newer "$archive" -print -quit)" ] || return 1
-    done
-}
-
 inbox_port=18025
 kafka_port=19192
 topic_prefix="bench$$."
 status=0
-# The starts measured are those of ./run.sh on a warm build, whose services start from the class-data archives an
-# earlier run recorded at its stop: a fresh build gets them from one start and stop of the suite, not measured.
-if ! archives_current; then
-    echo "Recording the services' class-data archives (one start and stop of the suite, not measured) ..."
-    start_suite true
-    stop_suite
-fi
 if [[ " $phases " == *" grants "* ]]; then
     start_suite true
     BENCH_START_SECONDS=$started_seconds BENCH_READY_EPOCH_MS=$ready_ms BENCH_TARGET_PID=$suite_pid \

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * How long one service takes from launch to ready when it starts alone on a warm build: for each service, a second
  * process with the running one's command line, working directory and environment (so the same JVM options, database,
- * broker, secrets and class-data archive), on ports of its own, timed from its launch to its first 200 from {@code /q/health/ready}. The
- * suite's own start times show the four starting together on shared cores; this shows what one pod's restart costs.
+ * broker, secrets and class-data archive), on ports of its own, timed from its launch to its first 200 from
+ * {@code /q/health/ready}. The suite's own start times show the four starting together on shared cores; this shows
+ * what one pod's restart costs.
  *
  * <p>The copy joins the running one's consumer groups as an ordinary member (the static member name is dropped, or it
  * would take the running process's partitions), and leaves them when it is stopped. Nothing of its environment is

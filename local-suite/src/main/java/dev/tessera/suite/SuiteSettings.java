@@ -133,7 +133,11 @@ public record SuiteSettings(
     }
 
     private static boolean onOff(Map<String, String> env, String name, boolean fallback) {
-        return switch (first(env, name).map(value -> value.toLowerCase(Locale.ROOT)).orElse(fallback ? "on" : "off")) {
+        Optional<String> value = first(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
             case "on", "true", "1" -> true;
             case "off", "false", "0" -> false;
             default -> throw new SuiteException(name + " must be on or off, not " + env.get(name));

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -206,6 +207,9 @@ public final class FaultSuite {
         say("Traffic stopped; waiting for every mail, event and background hook ...");
         FaultReport report = drain();
         String table = report.table(traffic, warmUp, faults, Duration.between(trafficStarted, trafficEnded));
+        if (report.lost()) {
+            table += lossTrail(report, logs);
+        }
         out.print(table);
         out.flush();
         writeReport(runDir.resolve("report.txt"), table);
@@ -351,6 +355,50 @@ public final class FaultSuite {
                 EventType.LOGIN.type());
         return new FaultReport(emails, confirmed, logins, mails.byRecipient(), mails.duplicates(), events,
                 events.ids(hookedTypes), functions.deliveriesByEventId());
+    }
+
+    /**
+     * For a run that lost mail, what CI's output needs to tell a harness slip from a real loss: each user without a
+     * mail (a few), when it signed up against the faults' windows, and every log line of the run that names it or a
+     * dead letter.
+     */
+    private String lossTrail(FaultReport report, Path logs) {
+        StringBuilder trail = new StringBuilder();
+        List<String> unmailed = report.users().stream().filter(u -> !report.mails().containsKey(u)).sorted().limit(5)
+                .toList();
+        List<String> needles = new ArrayList<>(List.of("dead-letter"));
+        try (Connection db = DriverManager.getConnection(adminJdbc + databaseName, "postgres", "");
+                PreparedStatement find = db.prepareStatement(
+                        "select id, created_at from users.users where lower(email) = ?")) {
+            for (String email : unmailed) {
+                find.setString(1, email);
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        Instant created = rs.getTimestamp(2).toInstant();
+                        String during = faults.stream().filter(f -> f.contains(created)).map(FaultWindow::name)
+                                .findFirst().orElse("no fault");
+                        trail.append(" no mail for user ").append(rs.getString(1)).append(", signed up ")
+                                .append(created).append(" (").append(during).append(")")
+                                .append(System.lineSeparator());
+                        needles.add(rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            trail.append(" cannot look up the unmailed users: ").append(e.getMessage()).append(System.lineSeparator());
+        }
+        try (var files = Files.list(logs)) {
+            for (Path file : files.sorted().toList()) {
+                try (var lines = Files.lines(file)) {
+                    lines.filter(line -> needles.stream().anyMatch(line::contains)).limit(20).forEach(line -> trail
+                            .append(" ").append(file.getFileName()).append(": ").append(line)
+                            .append(System.lineSeparator()));
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            trail.append(" cannot read the run's logs: ").append(e.getMessage()).append(System.lineSeparator());
+        }
+        return trail.toString();
     }
 
     private static long single(Statement statement, String sql) throws SQLException {

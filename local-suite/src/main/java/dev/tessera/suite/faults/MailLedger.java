@@ -55,10 +55,14 @@ final class MailLedger implements AutoCloseable {
         return port;
     }
 
-    /** Stops the SMTP server (mail-service's connections are then refused), keeping every mail it had. */
+    /**
+     * Stops the SMTP server (mail-service's connections are then refused), keeping every mail it had. The last harvest
+     * comes after the stop: a mail the server accepted between a harvest and the stop is one mail-service counts as
+     * sent, which a harvest before the stop would never see.
+     */
     synchronized void stopServer() {
-        harvest();
         inbox.close();
+        harvest();
         inbox = null;
     }
 

@@ -14,6 +14,7 @@ import dev.tessera.suite.http.HttpListeners;
 import dev.tessera.suite.http.JsonErrors;
 import dev.tessera.suite.service.SuiteService;
 import dev.tessera.suite.site.LocalSite;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -275,7 +276,7 @@ public final class Gateway implements AutoCloseable {
             });
             boolean hasBody = request.headers().contains(HttpHeaders.CONTENT_LENGTH)
                     || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-            var sent = hasBody ? upstreamRequest.send(request) : upstreamRequest.send();
+            var sent = hasBody ? sendBody(request, upstreamRequest) : upstreamRequest.send();
             if (!hasBody) {
                 request.resume();
             }
@@ -289,6 +290,42 @@ public final class Gateway implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * Streams the client's body to the upstream with back-pressure, as {@code send(request)} would, but stops writing
+     * once the upstream request has failed: Vert.x's pipe keeps writing to it and throws "Request already complete"
+     * on the event loop for every chunk that arrives after a replica died mid-request.
+     */
+    private static Future<HttpClientResponse> sendBody(HttpServerRequest request, HttpClientRequest upstream) {
+        if (!upstream.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            upstream.setChunked(true);
+        }
+        AtomicBoolean open = new AtomicBoolean(true);
+        Future<HttpClientResponse> answered = upstream.response();
+        answered.onFailure(failure -> open.set(false));
+        upstream.exceptionHandler(failure -> open.set(false));
+        request.exceptionHandler(failure -> {
+            if (open.getAndSet(false)) {
+                upstream.reset();
+            }
+        });
+        request.handler(chunk -> {
+            if (open.get()) {
+                upstream.write(chunk);
+                if (upstream.writeQueueFull()) {
+                    request.pause();
+                    upstream.drainHandler(drained -> request.resume());
+                }
+            }
+        });
+        request.endHandler(ended -> {
+            if (open.get()) {
+                upstream.end();
+            }
+        });
+        request.resume();
+        return answered;
     }
 
     /** Relays the upstream's answer; {@code done} runs once it is sent whole, or has failed. */

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.icegreen.greenmail.Managers;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.MailFolder;
@@ -25,12 +26,18 @@ public final class MailInbox implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final boolean owned;
+    /**
+     * The store of a server this inbox started, held apart from {@code greenMail}: its {@code stop()} swaps in an
+     * empty store, and a mail accepted in the moments before the stop must still be readable after it.
+     */
+    private final Managers ownStore;
     /** How many mails of each mailbox {@link #takeNew} has handed out. */
     private final Map<String, Integer> taken = new HashMap<>();
 
     private MailInbox(GreenMail greenMail, boolean owned) {
         this.greenMail = greenMail;
         this.owned = owned;
+        this.ownStore = owned ? greenMail.getManagers() : null;
     }
 
     /** Starts an SMTP server on {@code host:port} (0 for a free port). */
@@ -84,7 +91,8 @@ public final class MailInbox implements AutoCloseable {
     /**
      * The mails received since the previous call, one entry per copy in each recipient's mailbox (a mail delivered
      * twice comes twice), in no particular order. Reads only the new ones, so a caller may ask often however many
-     * mails the server holds. Not for use together with {@link #clear}.
+     * mails the server holds. Not for use together with {@link #clear}. After {@link #close} it still hands out what
+     * the server accepted before it stopped.
      */
     public synchronized List<InboxMessage> takeNew() {
         List<InboxMessage> fresh = new ArrayList<>();
@@ -103,7 +111,8 @@ public final class MailInbox implements AutoCloseable {
 
     private Collection<MailFolder> mailboxes() {
         try {
-            return greenMail.getManagers().getImapHostManager().getStore().listMailboxes("*");
+            Managers store = ownStore != null ? ownStore : greenMail.getManagers();
+            return store.getImapHostManager().getStore().listMailboxes("*");
         } catch (FolderException e) {
             throw new IllegalStateException(e);
         }

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +173,39 @@ class ReplicatedGatewayTest {
             shared.close();
             sharedBalancer.close();
         }
+    }
+
+    @Test
+    void aReplicaThatDiesWhileTheBodyStillStreamsGivesA502AndNoErrorOnTheEventLoop() throws Exception {
+        HttpServer dying = vertx.createHttpServer().requestHandler(r -> r.connection().close());
+        int dyingPort = dying.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS).actualPort();
+        Gateway front = Gateway.balancer(vertx, 0, SuiteService.AUTH, List.of(dyingPort), AccessLog.NONE);
+        ConcurrentLinkedQueue<Throwable> unhandled = new ConcurrentLinkedQueue<>();
+        vertx.exceptionHandler(unhandled::add);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), front.port())) {
+            client.setSoTimeout(10_000);
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /token HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The body goes on arriving after the replica is gone, as it would from a slow client.
+            for (int i = 0; i < 10; i++) {
+                out.write("5\r\nhello\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread.sleep(50);
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String statusLine = new BufferedReader(new InputStreamReader(client.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 502 Bad Gateway", statusLine);
+        } finally {
+            vertx.exceptionHandler(null);
+            front.close();
+            dying.close();
+        }
+        assertEquals(List.of(), List.copyOf(unhandled), "nothing thrown on the event loop");
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

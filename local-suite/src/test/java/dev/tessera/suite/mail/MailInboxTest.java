@@ -16,7 +16,10 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 
-/** {@link MailInbox#takeNew}: each mail once, however often it is asked, and a mail delivered twice twice. */
+/**
+ * {@link MailInbox#takeNew}: each mail once, however often it is asked, a mail delivered twice twice, and what came
+ * before a stop after it.
+ */
 class MailInboxTest {
 
     private MailInbox inbox;
@@ -46,6 +49,15 @@ class MailInboxTest {
         assertEquals(2, next.size(), "both copies, as the recipient got both");
         assertEquals(next.get(0).id(), next.get(1).id());
         assertEquals(List.of("ada@example.com"), next.get(0).to());
+    }
+
+    @Test
+    void mailAcceptedBeforeTheStopIsStillHandedOutAfterIt() throws Exception {
+        send("ada@example.com", "before the stop");
+        inbox.close();
+        // GreenMail's stop swaps in an empty store; the sender was told its mail was accepted, so it must not vanish.
+        assertEquals(List.of("before the stop"), inbox.takeNew().stream().map(InboxMessage::subject).toList());
+        assertEquals(List.of(), inbox.takeNew());
     }
 
     private MimeMessage send(String to, String subject) throws Exception {

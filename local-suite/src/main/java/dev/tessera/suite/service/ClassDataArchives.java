@@ -20,8 +20,9 @@ import dev.tessera.suite.process.ChildProcess;
 /**
  * A class-data-sharing archive per service (AppCDS, JDK 13 and newer), so that a service starts from the classes an
  * earlier run of it loaded instead of reading, verifying and linking them again: a fifth to a quarter less time from
- * launch to ready (docs/decisions/2026-12-04-class-data-archives.md). Off unless {@code TESSERA_CLASS_DATA_ARCHIVES=on}: every
- * {@code mvn package} rewrites the services' jars, so a start after {@code ./run.sh}'s build finds its archive stale.
+ * launch to ready (docs/decisions/2026-12-04-class-data-archives.md). On unless {@code TESSERA_CLASS_DATA_ARCHIVES=off}.
+ * Every {@code mvn package} rewrites the services' jars and so makes their archives stale; {@code ./run.sh} skips a
+ * build that would change nothing, so a restart finds the archive its last stop recorded.
  *
  * <p>The JVM writes a dynamic archive when it exits ({@code -XX:ArchiveClassesAtExit}); the first replica of a service
  * that has no usable archive records one, under a name of its own, and {@link #settle} moves it in place once that

@@ -31,7 +31,7 @@ import dev.tessera.suite.service.SuiteService;
  * @param servicePorts each service's internal address: its one process, or the balancer in front of its replicas
  * @param replicas how many processes of each service run (1 unless {@code TESSERA_<SERVICE>_REPLICAS} says more)
  * @param classDataArchives whether services start from, and record, class-data archives
- *            ({@code TESSERA_CLASS_DATA_ARCHIVES}, off unless set to on; {@code ClassDataArchives})
+ *            ({@code TESSERA_CLASS_DATA_ARCHIVES}, on unless set to off; {@code ClassDataArchives})
  */
 public record SuiteSettings(
         Path repoRoot,
@@ -112,7 +112,7 @@ public record SuiteSettings(
                 Duration.ofSeconds(number(env, 240, "TESSERA_START_TIMEOUT")),
                 JavaCommand.options(first(env, "TESSERA_SERVICE_JAVA_OPTS").orElse(DEFAULT_SERVICE_JAVA_OPTS)),
                 JavaCommand.options(first(env, "TESSERA_KAFKA_JAVA_OPTS").orElse(DEFAULT_KAFKA_JAVA_OPTS)),
-                onOff(env, "TESSERA_CLASS_DATA_ARCHIVES", false));
+                onOff(env, "TESSERA_CLASS_DATA_ARCHIVES", true));
         for (PortSetting setting : settings.ports()) {
             if (RESERVED_PORTS.containsKey(setting.port())) {
                 throw new SuiteException(setting.variable() + " is " + setting.port() + ", the port of "

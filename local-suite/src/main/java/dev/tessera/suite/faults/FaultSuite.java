@@ -96,12 +96,33 @@ public final class FaultSuite {
         FaultSuite suite = new FaultSuite(repoRoot.toAbsolutePath().normalize(), env, out);
         Thread stopper = new Thread(suite.cleanup::closeAll, "fault-suite-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler(suite::uncaught);
         try {
             return suite.execute(libDirectory);
         } finally {
             suite.cleanup.closeAll();
             Runtime.getRuntime().removeShutdownHook(stopper);
+            Thread.setDefaultUncaughtExceptionHandler(previous);
         }
+    }
+
+    /**
+     * GreenMail ends a connection its client dropped by letting the connection's thread die with a stack trace; the
+     * suite drops them on purpose (it SIGKILLs mail-service mid-send), so one line says it. Anything else keeps its
+     * whole trace.
+     */
+    private void uncaught(Thread thread, Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (thread.getName().startsWith("smtp:") && root instanceof java.net.SocketException) {
+            say("  SMTP connection " + thread.getName() + " ended by its client (" + root.getMessage() + ")");
+            return;
+        }
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        failure.printStackTrace();
     }
 
     private int execute(Path libDirectory) {

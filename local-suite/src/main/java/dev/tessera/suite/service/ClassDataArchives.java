@@ -9,6 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -20,8 +22,9 @@ import dev.tessera.suite.process.ChildProcess;
 /**
  * A class-data-sharing archive per service (AppCDS, JDK 13 and newer), so that a service starts from the classes an
  * earlier run of it loaded instead of reading, verifying and linking them again: a fifth to a quarter less time from
- * launch to ready (docs/decisions/2026-12-04-class-data-archives.md). Off unless {@code TESSERA_CLASS_DATA_ARCHIVES=on}: every
- * {@code mvn package} rewrites the services' jars, so a start after {@code ./run.sh}'s build finds its archive stale.
+ * launch to ready (docs/decisions/2026-12-04-class-data-archives.md). On unless {@code TESSERA_CLASS_DATA_ARCHIVES=off}.
+ * Every {@code mvn package} rewrites the services' jars and so makes their archives stale; {@code ./run.sh} skips a
+ * build that would change nothing, so a restart finds the archive its last stop recorded.
  *
  * <p>The JVM writes a dynamic archive when it exits ({@code -XX:ArchiveClassesAtExit}); the first replica of a service
  * that has no usable archive records one, under a name of its own, and {@link #settle} moves it in place once that
@@ -37,6 +40,7 @@ public final class ClassDataArchives {
     private static final List<Integer> CLEAN_EXITS = List.of(0, 143);
     private static final String SUFFIX = ".jsa";
     private static final String RECORDING = ".recording";
+    private static final Duration ORPHANED_AFTER = Duration.ofMinutes(10);
 
     private final Path repoRoot;
     private final String fingerprint;
@@ -88,7 +92,7 @@ public final class ClassDataArchives {
             if (CLEAN_EXITS.contains(exited.exitValue()) && Files.isRegularFile(recording.get())
                     && Files.size(recording.get()) > 0) {
                 try (Stream<Path> others = Files.list(use.archive().getParent())) {
-                    for (Path other : others.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).toList()) {
+                    for (Path other : others.filter(ClassDataArchives::replaced).toList()) {
                         Files.deleteIfExists(other);
                     }
                 }
@@ -99,6 +103,20 @@ public final class ClassDataArchives {
             }
         } catch (IOException e) {
             // The next start records again; the service itself never depends on an archive.
+        }
+    }
+
+    /**
+     * Another archive, or a recording that can no longer become one: the JVM writes its recording as it exits and
+     * {@link #settle} moves it moments later, so one left for long belongs to a launcher that was killed itself.
+     */
+    private static boolean replaced(Path file) {
+        String name = file.getFileName().toString();
+        try {
+            return name.endsWith(SUFFIX) || name.endsWith(RECORDING) && Files.getLastModifiedTime(file).toInstant()
+                    .isBefore(Instant.now().minus(ORPHANED_AFTER));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -99,6 +99,23 @@ class ClassDataArchivesTest {
     }
 
     @Test
+    void aNewArchiveClearsRecordingsThatAKilledLauncherLeftButNotOnesUnderWay() throws Exception {
+        ClassDataArchives archives = ClassDataArchives.of(repo, OPTIONS);
+        ClassDataArchives.Use use = archives.use(SuiteService.AUTH, 0);
+        Path classData = use.archive().getParent();
+        Path orphan = classData.resolve(use.archive().getFileName() + ".0000.recording");
+        Path underWay = classData.resolve(use.archive().getFileName() + ".1111.recording");
+        Files.writeString(orphan, "left by a launcher killed as its services exited");
+        Files.setLastModifiedTime(orphan, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
+        Files.writeString(underWay, "another launcher's service, exiting now");
+
+        assertEquals(0, runToEnd(use, "-version"));
+        assertTrue(Files.exists(use.archive()));
+        assertFalse(Files.exists(orphan));
+        assertTrue(Files.exists(underWay));
+    }
+
+    @Test
     void onlyTheFirstReplicaRecords() {
         ClassDataArchives.Use second = ClassDataArchives.of(repo, OPTIONS).use(SuiteService.AUTH, 1);
         assertTrue(second.jvmOptions().isEmpty());

@@ -18,14 +18,13 @@ tessera_sources_stamp() {
 }
 
 tessera_jars_stamp() {
-    local service
+    local service built=(local-suite/target/local-suite.jar)
     for service in auth-service user-service hook-service mail-service; do
         [ -f "$service/target/quarkus-app/quarkus-run.jar" ] || return 1
+        built+=("$service/target/quarkus-app")
     done
     [ -f local-suite/target/local-suite.jar ] || return 1
-    find auth-service/target/quarkus-app user-service/target/quarkus-app hook-service/target/quarkus-app \
-        mail-service/target/quarkus-app local-suite/target/local-suite.jar -type f -printf '%p %s %T@\n' \
-        | LC_ALL=C sort | sha256sum | cut -d' ' -f1
+    find "${built[@]}" -type f -printf '%p %s %T@\n' | LC_ALL=C sort | sha256sum | cut -d' ' -f1
 }
 
 tessera_build_once() {

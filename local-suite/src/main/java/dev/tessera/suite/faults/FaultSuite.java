@@ -3,6 +3,7 @@ package dev.tessera.suite.faults;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -117,7 +118,7 @@ public final class FaultSuite {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        if (thread.getName().startsWith("smtp:") && root instanceof java.net.SocketException) {
+        if (thread.getName().startsWith("smtp:") && root instanceof SocketException) {
             say("  SMTP connection " + thread.getName() + " ended by its client (" + root.getMessage() + ")");
             return;
         }

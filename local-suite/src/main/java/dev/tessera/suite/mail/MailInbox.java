@@ -25,10 +25,10 @@ import dev.tessera.suite.SuiteException;
 public final class MailInbox implements AutoCloseable {
 
     private final GreenMail greenMail;
-    private final boolean owned;
     /**
-     * The store of a server this inbox started, held apart from {@code greenMail}: its {@code stop()} swaps in an
-     * empty store, and a mail accepted in the moments before the stop must still be readable after it.
+     * The store of a server this inbox started (null for one someone else runs), held apart from {@code greenMail}:
+     * its {@code stop()} swaps in an empty store, and a mail accepted in the moments before the stop must still be
+     * readable after it.
      */
     private final Managers ownStore;
     /** How many mails of each mailbox {@link #takeNew} has handed out. */
@@ -36,7 +36,6 @@ public final class MailInbox implements AutoCloseable {
 
     private MailInbox(GreenMail greenMail, boolean owned) {
         this.greenMail = greenMail;
-        this.owned = owned;
         this.ownStore = owned ? greenMail.getManagers() : null;
     }
 
@@ -128,7 +127,7 @@ public final class MailInbox implements AutoCloseable {
 
     @Override
     public void close() {
-        if (owned) {
+        if (ownStore != null) {
             greenMail.stop();
         }
     }

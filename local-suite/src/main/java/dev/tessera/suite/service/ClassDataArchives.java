@@ -113,8 +113,8 @@ public final class ClassDataArchives {
     private static boolean replaced(Path file) {
         String name = file.getFileName().toString();
         try {
-            return name.endsWith(SUFFIX) || name.endsWith(RECORDING) && Files.getLastModifiedTime(file).toInstant()
-                    .isBefore(Instant.now().minus(ORPHANED_AFTER));
+            return name.endsWith(SUFFIX) || (name.endsWith(RECORDING) && Files.getLastModifiedTime(file).toInstant()
+                    .isBefore(Instant.now().minus(ORPHANED_AFTER)));
         } catch (IOException e) {
             return false;
         }

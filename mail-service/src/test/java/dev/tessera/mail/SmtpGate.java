@@ -6,15 +6,18 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay between the service and GreenMail that a test can shut: while refusing, it cuts every relayed
  * connection and hangs up on new ones right after accepting them, which the mailer sees as an SMTP server that is
- * down. Opening it again restores the path without restarting anything.
+ * down. Opening it again restores the path without restarting anything. It can also play a slow server (each new
+ * connection's greeting held back) and tells how many SMTP sessions the service held open at once.
  */
 public final class SmtpGate implements AutoCloseable {
 
@@ -23,6 +26,9 @@ public final class SmtpGate implements AutoCloseable {
     private final int upstreamPort;
     private final ServerSocket server;
     private final Set<Socket> relayed = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
+    private volatile Duration greetingDelay = Duration.ZERO;
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "smtp-gate");
         thread.setDaemon(true);
@@ -50,6 +56,20 @@ public final class SmtpGate implements AutoCloseable {
         open = true;
     }
 
+    /** Holds back the server's greeting on every new connection by {@code delay}, as a server under load would. */
+    public void delayGreetings(Duration delay) {
+        greetingDelay = delay;
+    }
+
+    /** Starts counting afresh: {@link #mostAtOnce()} then tells the most connections open together from now on. */
+    public void recount() {
+        mostAtOnce.set(clients.size());
+    }
+
+    public int mostAtOnce() {
+        return mostAtOnce.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             Socket client;
@@ -67,8 +87,14 @@ public final class SmtpGate implements AutoCloseable {
                     Socket upstream = new Socket(HOST, upstreamPort);
                     relayed.add(client);
                     relayed.add(upstream);
+                    clients.add(client);
+                    mostAtOnce.accumulateAndGet(clients.size(), Math::max);
+                    Duration delay = greetingDelay;
                     threads.execute(() -> pump(client, upstream));
-                    threads.execute(() -> pump(upstream, client));
+                    threads.execute(() -> {
+                        pause(delay);
+                        pump(upstream, client);
+                    });
                 } catch (IOException e) {
                     closeQuietly(client);
                 }
@@ -86,6 +112,16 @@ public final class SmtpGate implements AutoCloseable {
             closeQuietly(to);
             relayed.remove(from);
             relayed.remove(to);
+            clients.remove(from);
+            clients.remove(to);
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.hook.delivery.HookMetrics;
 import dev.tessera.platform.messaging.ConsumerContext;
+import dev.tessera.platform.messaging.DeliveryLanes;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

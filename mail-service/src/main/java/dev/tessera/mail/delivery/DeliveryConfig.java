@@ -28,6 +28,14 @@ public interface DeliveryConfig {
     @WithConverter(GoDurationConverter.class)
     Duration smtpTimeout();
 
+    /**
+     * How many users' mails are sent at once by one mail-service process; one user's mails still go one after
+     * another, in the order of the stream. Each running delivery holds at most one SMTP connection (the mailer's pool
+     * has 10) and one connection of the reactive pool (10) at a time. 1 sends one mail at a time.
+     */
+    @WithDefault("4")
+    int concurrency();
+
     /** How long a ledger row is kept; it must outlive every redelivery of its request (the topic keeps 7 days). */
     @WithName("ledger-retention")
     @WithDefault("720h")

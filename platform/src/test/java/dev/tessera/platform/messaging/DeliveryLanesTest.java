@@ -1,4 +1,4 @@
-package dev.tessera.hook.background;
+package dev.tessera.platform.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,7 +49,7 @@ class DeliveryLanesTest {
 
     @Test
     void oneKeyRunsInOrderWhileOtherKeysRunBesideIt() {
-        DeliveryLanes lanes = new DeliveryLanes(2);
+        DeliveryLanes lanes = new DeliveryLanes(2, "concurrency");
         assertTrue(offer(lanes, "ada", 0, "ada-1"));
         assertTrue(offer(lanes, "ada", 0, "ada-2"));
         assertTrue(offer(lanes, "bob", 1, "bob-1"));
@@ -68,7 +68,7 @@ class DeliveryLanesTest {
 
     @Test
     void aKeyWithTooManyHeldHoldsTheStream() {
-        DeliveryLanes lanes = new DeliveryLanes(2);
+        DeliveryLanes lanes = new DeliveryLanes(2, "concurrency");
         for (int i = 1; i <= DeliveryLanes.HELD_PER_KEY; i++) {
             assertTrue(offer(lanes, "ada", 0, "ada-" + i));
         }
@@ -81,7 +81,7 @@ class DeliveryLanesTest {
 
     @Test
     void aFailureStartsNothingHeldOrOfferedAfterIt() {
-        DeliveryLanes lanes = new DeliveryLanes(2);
+        DeliveryLanes lanes = new DeliveryLanes(2, "concurrency");
         offer(lanes, "ada", 0, "ada-1");
         offer(lanes, "ada", 0, "ada-2");
         offer(lanes, "bob", 1, "bob-1");
@@ -97,7 +97,7 @@ class DeliveryLanesTest {
 
     @Test
     void aRevokedPartitionsQueuedRecordsAreDropped() {
-        DeliveryLanes lanes = new DeliveryLanes(2);
+        DeliveryLanes lanes = new DeliveryLanes(2, "concurrency");
         offer(lanes, "ada", 0, "ada-1");
         offer(lanes, "ada", 0, "ada-2");
         offer(lanes, "bob", 1, "bob-1");

@@ -1,4 +1,4 @@
-package dev.tessera.hook.background;
+package dev.tessera.platform.messaging;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,18 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 
-import dev.tessera.hook.config.HooksConfig;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 
 /**
- * Runs the background deliveries of different users side by side and those of one user one after another, in the
- * order of the stream. A record's key (the user id) is its lane: while a key has a delivery running, its next records
+ * Runs the deliveries of a consumed stream (background hooks, mail) for different users side by side and those of
+ * one user one after another, in the order of the stream. A record's key (the user id) is its lane: while a key has a delivery running, its next records
  * queue behind it; a key with none starts at once if fewer than {@code concurrency} keys are busy.
  * <p>
  * {@link #offer} completes when the record has been taken, and the stream hands over its next record only then, so
@@ -30,12 +26,16 @@ import io.smallrye.mutiny.subscription.UniEmitter;
  * key, and a record waits only for the records ahead of it being taken, not for them being delivered, so a new
  * user's event waits for about backlog / concurrency deliveries rather than for the whole backlog.
  * <p>
- * A delivery that fails halts the lanes: the failure stops the channel (failure strategy {@code fail}), and nothing
- * held or offered after it starts, so no later event of that user is delivered before it. The records not delivered
- * are not acknowledged, so their offsets stay uncommitted and they are read again after a restart.
+ * A delivery whose work fails halts the lanes: the consumer fails its work only when the channel stops (a failure
+ * with failure strategy {@code fail}, or a dead letter that could not be written), and nothing held or offered after
+ * it starts, so no later record of that user is delivered before it. The records not delivered are not acknowledged,
+ * so their offsets stay uncommitted and they are read again after a restart. A consumer that dead-letters a failed
+ * record and moves on completes its work instead.
+ * <p>
+ * Not a bean: each service makes its own with its concurrency setting (see the background delivery concurrency
+ * decision).
  */
-@ApplicationScoped
-public class DeliveryLanes {
+public final class DeliveryLanes {
 
     /**
      * Records of one key held at once, the running one included. A user's events come in bursts (signup,
@@ -54,15 +54,13 @@ public class DeliveryLanes {
     private Waiting waiting;
     private boolean halted;
 
-    @Inject
-    public DeliveryLanes(HooksConfig config) {
-        this(config.background().concurrency());
-    }
-
-    DeliveryLanes(int concurrency) {
+    /**
+     * @param concurrency at most this many keys have a delivery running at once
+     * @param setting the setting {@code concurrency} comes from, named when it is out of range
+     */
+    public DeliveryLanes(int concurrency, String setting) {
         if (concurrency < 1) {
-            throw new IllegalArgumentException("tessera.hooks.background.concurrency (TESSERA_HOOKS_BACKGROUND_"
-                    + "CONCURRENCY) must be at least 1, not " + concurrency);
+            throw new IllegalArgumentException(setting + " must be at least 1, not " + concurrency);
         }
         this.concurrency = concurrency;
     }
@@ -187,7 +185,7 @@ public class DeliveryLanes {
     /** Called holding the lock. */
     private void halt() {
         if (!halted) {
-            LOG.warn("A background delivery failed beyond its retries; no further record starts (the channel stops)");
+            LOG.warn("A delivery failed and the channel stops; no further record starts");
         }
         halted = true;
         busy.values().forEach(Deque::clear);

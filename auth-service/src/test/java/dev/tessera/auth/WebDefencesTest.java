@@ -9,6 +9,11 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -23,6 +28,7 @@ import dev.tessera.auth.token.TokenTest;
 import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -124,6 +130,36 @@ class WebDefencesTest {
                     .header("X-Frame-Options", "DENY")
                     .header("Content-Security-Policy", "frame-ancestors 'none'");
         }
+    }
+
+    @TestHTTPResource("/token")
+    URI token;
+
+    /**
+     * Sent in chunks, a body has no Content-Length to refuse it by: it is refused once it passes the limit, and one
+     * within it reaches the endpoint whole.
+     */
+    @Test
+    void aChunkedBodyOverTheLimitIsRefusedAsOneWithALengthIs() throws Exception {
+        HttpResponse<String> tooLarge = sendChunked("grant_type=password&username=a@example.com&password="
+                + "x".repeat(70_000));
+        assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+        assertEquals("{\"code\":413,\"msg\":\"Request body is larger than 65536 bytes\"}", tooLarge.body());
+        assertEquals("application/json", tooLarge.headers().firstValue("Content-Type").orElse(null));
+
+        HttpResponse<String> within = sendChunked("grant_type=nope&padding=" + "x".repeat(60_000));
+        assertEquals(400, within.statusCode(), within.body());
+        assertThat(within.body(), containsString("unsupported_grant_type"));
+    }
+
+    private HttpResponse<String> sendChunked(String form) throws Exception {
+        byte[] body = form.getBytes(StandardCharsets.US_ASCII);
+        HttpRequest request = HttpRequest.newBuilder(token)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TestClients.FORWARDED_FOR, TestClients.address())
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

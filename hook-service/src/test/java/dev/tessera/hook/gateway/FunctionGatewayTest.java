@@ -9,6 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +46,7 @@ import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -51,6 +57,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = FunctionServerResource.class, restrictToAnnotatedClass = true)
 class FunctionGatewayTest {
+
+    @TestHTTPResource("/.netlify/functions/echo")
+    URI echo;
 
     @InjectFunctionServer
     FunctionServer functions;
@@ -137,6 +146,21 @@ class FunctionGatewayTest {
         Map<?, ?> identity = (Map<?, ?>) decode(request.header("x-tessera-client-context")).get("identity");
         assertEquals("https://site.example.test/.netlify/identity", identity.get("url"));
         assertNotEquals("forged", identity.get("token"));
+    }
+
+    /** A body sent in chunks (no Content-Length) reaches the function whole, as one with a length does. */
+    @Test
+    void aChunkedBodyReachesTheFunctionWhole() throws Exception {
+        functions.on("/fn/echo", (r, n) -> Reply.json(200, r.text()));
+        String body = "{\"data\":\"" + "y".repeat(300_000) + "\"}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(echo).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(body, response.body());
+        assertEquals(body, single().text());
     }
 
     @Test

@@ -34,9 +34,10 @@ import io.vertx.core.net.HostAndPort;
  * The one public base URL of a local run: a reverse proxy that routes by path like the Kubernetes ingress
  * ({@link RouteTable}). Bodies stream through in both directions; method, query and headers are kept, and the
  * upstream learns the original client, scheme and host from {@code X-Forwarded-For/-Proto/-Host} (and the stripped
- * prefix from {@code X-Forwarded-Prefix}). {@code X-Forwarded-For} (and the header {@code GOTRUE_RATE_LIMIT_HEADER}
- * names, if another) is set to the connection's peer, never appended to: the services trust this gateway to name
- * the client, so nothing a client sends may pass as an earlier hop. A path without a route gets GoTrue's {@code 404 {"code":404,"msg":"Not
+ * prefix from {@code X-Forwarded-Prefix}). These are always this gateway's own: {@code X-Forwarded-For} (and the
+ * header {@code GOTRUE_RATE_LIMIT_HEADER} names, if another) is set to the connection's peer, never appended to, and
+ * the scheme, host and prefix a client sent (in these or in {@code Forwarded}) are dropped: the services trust this
+ * gateway to name the client and the public URL, so nothing a client sends may pass as an earlier hop. A path without a route gets GoTrue's {@code 404 {"code":404,"msg":"Not
  * Found"}}; an upstream that does not answer gets {@code 502}.
  *
  * <p>
@@ -56,6 +57,9 @@ public final class Gateway implements AutoCloseable {
     /** Names the replica that answered, when a service runs more than one. */
     public static final String UPSTREAM_HEADER = "X-Tessera-Upstream";
     public static final String FORWARDED_FOR = "X-Forwarded-For";
+    /** What a proxy tells the one behind it; only this gateway's own values go upstream. */
+    private static final List<String> FORWARDING = List.of("Forwarded", "X-Forwarded-Host", "X-Forwarded-Proto",
+            "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Forwarded-Ssl");
     /** Headers that describe one connection, not the message; a proxy never forwards them. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect");
@@ -364,16 +368,17 @@ public final class Gateway implements AutoCloseable {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyHeaders(request.headers(), headers);
         headers.remove(HttpHeaders.HOST);
+        // This gateway is the edge: whatever a client wrote in these would pass as what a trusted proxy saw, and the
+        // services build public URLs from them (the discovery document's jwks_uri, paging links).
+        FORWARDING.forEach(headers::remove);
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         headers.set(FORWARDED_FOR, client);
         if (clientHeader != null) {
             headers.set(clientHeader, client);
         }
-        if (!headers.contains("X-Forwarded-Proto")) {
-            headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
-        }
+        headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
         HostAndPort authority = request.authority();
-        if (authority != null && !headers.contains("X-Forwarded-Host")) {
+        if (authority != null) {
             headers.set("X-Forwarded-Host", authority.port() < 0 ? authority.host()
                     : authority.host() + ":" + authority.port());
         }

@@ -77,6 +77,15 @@ public record InboxMessage(String id, String from, List<String> to, String subje
                 .toList();
     }
 
+    /** A URL at the end of a sentence ("… at https://site.example.") does not take the full stop with it. */
+    private static String withoutTrailingPunctuation(String url) {
+        int end = url.length();
+        while (end > 0 && ".,;:!?)".indexOf(url.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return url.substring(0, end);
+    }
+
     static List<String> links(String text, String html) {
         Set<String> links = new LinkedHashSet<>();
         if (html != null) {
@@ -86,13 +95,13 @@ public record InboxMessage(String id, String from, List<String> to, String subje
             }
             Matcher bare = URL.matcher(HtmlText.toText(html));
             while (bare.find()) {
-                links.add(bare.group());
+                links.add(withoutTrailingPunctuation(bare.group()));
             }
         }
         if (text != null) {
             Matcher bare = URL.matcher(text);
             while (bare.find()) {
-                links.add(bare.group());
+                links.add(withoutTrailingPunctuation(bare.group()));
             }
         }
         return new ArrayList<>(links);

@@ -2,6 +2,7 @@ package dev.tessera.suite.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -238,6 +239,32 @@ class GatewayTest {
         JsonObject headers = echoOf(response).getJsonObject("headers");
         assertEquals(List.of("127.0.0.1"), headers.getJsonArray("x-real-ip").getList());
         assertEquals(List.of("127.0.0.1"), headers.getJsonArray("x-forwarded-for").getList());
+    }
+
+    /**
+     * The services build public URLs from these (the discovery document's key-set address), and a shared cache would
+     * keep one built from an attacker's: only the gateway's own values reach them.
+     */
+    @Test
+    void dropsTheSchemeHostAndPrefixAClientClaims() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(url(gateway, "/user"))
+                .header("X-Forwarded-Host", "evil.example")
+                .header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Prefix", "/evil")
+                .header("X-Forwarded-Port", "444")
+                .header("Forwarded", "for=198.51.100.1;host=evil.example;proto=https")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject headers = echoOf(response).getJsonObject("headers");
+        assertEquals(new JsonArray().add("localhost:" + gateway.port()), headers.getJsonArray("x-forwarded-host"));
+        assertEquals(new JsonArray().add("http"), headers.getJsonArray("x-forwarded-proto"));
+        assertNull(headers.getJsonArray("x-forwarded-prefix"), headers.encode());
+        assertNull(headers.getJsonArray("x-forwarded-port"), headers.encode());
+        assertNull(headers.getJsonArray("forwarded"), headers.encode());
+
+        JsonObject prefixed = echoOf(http.send(HttpRequest.newBuilder(url(gateway, "/.netlify/identity/user"))
+                .header("X-Forwarded-Prefix", "/evil").GET().build(), HttpResponse.BodyHandlers.ofString()))
+                .getJsonObject("headers");
+        assertEquals(new JsonArray().add("/.netlify/identity"), prefixed.getJsonArray("x-forwarded-prefix"));
     }
 
     @Test

@@ -133,7 +133,7 @@ class InboxServerTest {
     @Test
     void filtersByRecipientAndReadsMultipartMails() throws Exception {
         mail("bob@example.com", "Reset Your Password", "<a href=\"http://localhost:8081/#recovery_token=R1\">Reset</a>",
-                "Reset: http://localhost:8081/#recovery_token=R1");
+                "Reset: http://localhost:8081/#recovery_token=R1. Or sign in at http://localhost:8081.");
         mail("carol@example.com", "You have been invited", "<p>Hi</p>", null);
         awaitMessages("", 2);
 
@@ -141,8 +141,10 @@ class InboxServerTest {
         assertEquals(1, bobs.size());
         JsonObject bob = bobs.getJsonObject(0);
         assertEquals("Reset Your Password", bob.getString("subject"));
-        assertEquals("Reset: http://localhost:8081/#recovery_token=R1", bob.getString("text").trim());
-        assertEquals(List.of("http://localhost:8081/#recovery_token=R1"), bob.getJsonArray("links").getList());
+        assertEquals("Reset: http://localhost:8081/#recovery_token=R1. Or sign in at http://localhost:8081.",
+                bob.getString("text").trim());
+        assertEquals(List.of("http://localhost:8081/#recovery_token=R1", "http://localhost:8081"),
+                bob.getJsonArray("links").getList(), "a sentence's full stop is not part of its link");
         assertEquals(0, messages("?to=nobody@example.com").size());
     }
 

@@ -21,6 +21,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
@@ -37,12 +38,15 @@ public class AdminUsersResource {
     private final AdminUsers flow;
     private final UserRepository users;
     private final JsonBody json;
+    private final GoTrueConfig config;
 
-    public AdminUsersResource(AdminCredentials admins, AdminUsers flow, UserRepository users, JsonBody json) {
+    public AdminUsersResource(AdminCredentials admins, AdminUsers flow, UserRepository users, JsonBody json,
+            GoTrueConfig config) {
         this.admins = admins;
         this.flow = flow;
         this.users = users;
         this.json = json;
+        this.config = config;
     }
 
     /** A page of users of the request audience: {@code {"users":[…],"aud"}} with X-Total-Count and Link. */
@@ -70,8 +74,11 @@ public class AdminUsersResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> create(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        return withBody(body, authorization, audienceHeader, (caller, params) -> flow.create(caller, params))
-                .map(UserView::of);
+        // As on GoTrue: the admin's credentials first, then the email provider (a user it creates signs in by email).
+        return withBody(body, authorization, audienceHeader, (caller, params) -> {
+            config.external().email().requireEnabled();
+            return flow.create(caller, params);
+        }).map(UserView::of);
     }
 
     @GET

@@ -11,6 +11,9 @@ import dev.tessera.platform.error.ApiError;
 /** GoTrue's {@code page}/{@code per_page} parameters and the {@code Link} header of a paged answer. */
 public record Paging(int page, int perPage) {
 
+    /** The largest page number and page size taken; GoTrue takes any, and would answer every user at once. */
+    static final int MAX = 100_000;
+
     public static Paging of(String page, String perPage) {
         return new Paging(positive(page, 1), positive(perPage, 50));
     }
@@ -21,12 +24,13 @@ public record Paging(int page, int perPage) {
         }
         try {
             int n = Integer.parseInt(value);
-            if (n < 1 || n > 100_000) {
+            if (n < 1 || n > MAX) {
                 throw new NumberFormatException();
             }
             return n;
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("Bad Pagination Parameters: '" + value + "' is not a positive whole number");
+            throw ApiError.badRequest("Bad Pagination Parameters: '" + value + "' is not a whole number from 1 to "
+                    + MAX);
         }
     }
 

@@ -168,6 +168,8 @@ public final class Gateway implements AutoCloseable {
     private static Gateway listen(Vertx vertx, String host, int port, Gateway gateway) {
         gateway.listeners = HttpListeners.listen(vertx, new HttpServerOptions()
                 .setHandle100ContinueAutomatically(true)
+                // The services' limit (platform's quarkus.http.limits.max-header-size), for the largest access token.
+                .setMaxHeaderSize(64 * 1024)
                 .setCompressionSupported(false), host, port, gateway::handle);
         return gateway;
     }

@@ -18,7 +18,8 @@ import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.EmailAddress;
-import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -45,16 +46,18 @@ public class UpdateUserFlow {
     private final UserEvents events;
     private final UserMails mails;
     private final PasswordPolicy passwords;
+    private final MetadataPolicy metadata;
     private final GoTrueConfig config;
 
     public UpdateUserFlow(UserRepository users, PasswordHasher hasher, AdminCredentials admins, UserEvents events,
-            UserMails mails, PasswordPolicy passwords, GoTrueConfig config) {
+            UserMails mails, PasswordPolicy passwords, MetadataPolicy metadata, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.admins = admins;
         this.events = events;
         this.mails = mails;
         this.passwords = passwords;
+        this.metadata = metadata;
         this.config = config;
     }
 
@@ -84,14 +87,14 @@ public class UpdateUserFlow {
                 happened.add(EventType.PASSWORD_CHANGED);
             }
             if (params.data() != null) {
-                user.userMetadata = Metadata.merge(user.userMetadata, params.data());
+                user.userMetadata = metadata.merge(Field.USER_METADATA, user.userMetadata, params.data());
                 happened.add(EventType.USER_UPDATED);
             }
             if (params.appMetadata() != null) {
                 if (!admins.isAdmin(user, config.jwt().aud().orElse(""))) {
                     return Uni.createFrom().failure(ApiError.unauthorized("Updating app_metadata requires admin privileges"));
                 }
-                user.appMetadata = Metadata.merge(user.appMetadata, params.appMetadata());
+                user.appMetadata = metadata.merge(Field.APP_METADATA, user.appMetadata, params.appMetadata());
                 if (!happened.contains(EventType.USER_UPDATED)) {
                     happened.add(EventType.USER_UPDATED);
                 }

@@ -13,7 +13,8 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.model.EmailAddress;
-import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -40,14 +41,16 @@ public class AdminUsers {
     private final PasswordHasher hasher;
     private final UserEvents events;
     private final PasswordPolicy passwords;
+    private final MetadataPolicy metadata;
     private final GoTrueConfig config;
 
     public AdminUsers(UserRepository users, PasswordHasher hasher, UserEvents events, PasswordPolicy passwords,
-            GoTrueConfig config) {
+            MetadataPolicy metadata, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.events = events;
         this.passwords = passwords;
+        this.metadata = metadata;
         this.config = config;
     }
 
@@ -62,6 +65,9 @@ public class AdminUsers {
         }
         String email = EmailAddress.validate(params.email());
         checkPassword(params);
+        Map<String, Object> appMetadata = metadata.merge(Field.APP_METADATA,
+                new LinkedHashMap<>(Map.of("provider", "email")), params.appMetadata());
+        Map<String, Object> userMetadata = metadata.replace(Field.USER_METADATA, params.userMetadata());
         Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Transactions.run(() -> users.findByEmail(admin.aud(), email)
@@ -77,9 +83,8 @@ public class AdminUsers {
                     user.encryptedPassword = passwordHash;
                     user.role = params.role() != null && !params.role().isEmpty() ? params.role()
                             : config.jwt().defaultGroupName().orElse("");
-                    Map<String, Object> app = new LinkedHashMap<>(Map.of("provider", "email"));
-                    user.appMetadata = params.appMetadata() == null ? app : Metadata.merge(app, params.appMetadata());
-                    user.userMetadata = params.userMetadata();
+                    user.appMetadata = appMetadata;
+                    user.userMetadata = userMetadata;
                     user.confirmedAt = params.confirms() ? now : null;
                     ban.ifPresent(requested -> requested.applyTo(user));
                     user.createdAt = now;
@@ -117,12 +122,8 @@ public class AdminUsers {
             if (email != null) {
                 user.email = email;
             }
-            if (params.appMetadata() != null) {
-                user.appMetadata = Metadata.merge(user.appMetadata, params.appMetadata());
-            }
-            if (params.userMetadata() != null) {
-                user.userMetadata = Metadata.merge(user.userMetadata, params.userMetadata());
-            }
+            user.appMetadata = metadata.merge(Field.APP_METADATA, user.appMetadata, params.appMetadata());
+            user.userMetadata = metadata.merge(Field.USER_METADATA, user.userMetadata, params.userMetadata());
             user.touch();
             Uni<Void> confirmed = newlyConfirmed ? events.publish(EventType.CONFIRMED, user, actor(admin))
                     : Uni.createFrom().voidItem();

@@ -14,6 +14,8 @@ import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.admin.Caller;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -36,17 +38,21 @@ public class InviteFlow {
     private final EventHooks hooks;
     private final UserEvents events;
     private final UserMails mails;
+    private final MetadataPolicy metadata;
     private final GoTrueConfig config;
 
-    public InviteFlow(UserRepository users, EventHooks hooks, UserEvents events, UserMails mails, GoTrueConfig config) {
+    public InviteFlow(UserRepository users, EventHooks hooks, UserEvents events, UserMails mails,
+            MetadataPolicy metadata, GoTrueConfig config) {
         this.users = users;
         this.hooks = hooks;
         this.events = events;
         this.mails = mails;
+        this.metadata = metadata;
         this.config = config;
     }
 
     public Uni<User> invite(Caller admin, String email, Map<String, Object> data) {
+        metadata.replace(Field.USER_METADATA, data);
         return Panache.withSession(() -> users.findByEmail(admin.aud(), email)).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));

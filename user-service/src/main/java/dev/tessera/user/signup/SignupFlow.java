@@ -15,7 +15,8 @@ import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.hooks.EventHooks;
-import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.UniqueViolation;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
@@ -45,20 +46,24 @@ public class SignupFlow {
     private final UserEvents events;
     private final Confirmations confirmations;
     private final RegisteredAddress registered;
+    private final MetadataPolicy metadata;
     private final GoTrueConfig config;
 
     public SignupFlow(UserRepository users, PasswordHasher hasher, EventHooks hooks, UserEvents events,
-            Confirmations confirmations, RegisteredAddress registered, GoTrueConfig config) {
+            Confirmations confirmations, RegisteredAddress registered, MetadataPolicy metadata, GoTrueConfig config) {
         this.users = users;
         this.hasher = hasher;
         this.hooks = hooks;
         this.events = events;
         this.confirmations = confirmations;
         this.registered = registered;
+        this.metadata = metadata;
         this.config = config;
     }
 
     public Uni<User> signup(SignupParams params, String aud) {
+        // Before the lookup, so that a registered address answers bad data as a new one does, and no hash is wasted.
+        metadata.replace(Field.USER_METADATA, params.data());
         return Panache.withSession(() -> users.findByEmail(aud, params.email())).chain(existing -> {
             if (existing == null) {
                 return create(params, aud);
@@ -95,20 +100,20 @@ public class SignupFlow {
 
     /** The same password again: GoTrue's resend, metadata merged. */
     private Uni<User> resend(User found, Map<String, Object> data) {
-        return signupHook(found, user -> {
-            if (data != null) {
-                user.userMetadata = Metadata.merge(user.userMetadata, data);
-            }
-        }).chain(outcome -> again(found, user -> {
+        return signupHook(found, user -> user.userMetadata = merged(user, data)).chain(outcome -> again(found, user -> {
             Uni<Void> updated = Uni.createFrom().voidItem();
             if (data != null) {
-                user.userMetadata = Metadata.merge(user.userMetadata, data);
+                user.userMetadata = merged(user, data);
                 user.touch();
                 updated = events.publish(EventType.USER_UPDATED, user);
             }
             EventHooks.apply(outcome, user);
             return updated.chain(() -> confirmOrSendMail(user, false));
         }));
+    }
+
+    private Map<String, Object> merged(User user, Map<String, Object> data) {
+        return metadata.merge(Field.USER_METADATA, user.userMetadata, data);
     }
 
     /**

@@ -67,10 +67,11 @@ public class IdentityEventConsumer {
         if (event.hookEvent().isEmpty()) {
             return acknowledge(record);
         }
-        // Each delivery gets a context of its own: deliveries run side by side, and Hibernate Reactive keeps its
-        // session in the context.
-        return lanes.offer(record.getKey(), record.getPartition(), () -> ConsumerContext
-                .runApart(vertx, context -> deliveries.deliver(event, record.getKey(), context))
+        // Each delivery gets a context of its own, since deliveries run side by side, and keeps its event's trace,
+        // taken now: it may start later, from another delivery's context.
+        ConsumerContext.Apart apart = ConsumerContext.apart(vertx);
+        return lanes.offer(record.getKey(), record.getPartition(), () -> apart
+                .run(context -> deliveries.deliver(event, record.getKey(), context))
                 .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
                         ? acknowledge(record)
                         : Uni.createFrom().completionStage(() -> record.nack(failure)).onItemOrFailure()

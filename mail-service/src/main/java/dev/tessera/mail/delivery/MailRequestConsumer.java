@@ -56,9 +56,11 @@ public class MailRequestConsumer {
             metrics.count(null, Outcome.DEAD_LETTERED);
             return deadLetter(record, poison);
         }
-        // Each delivery gets a context of its own: deliveries run side by side and resume on their context.
-        return lanes.offer(record.getKey(), record.getPartition(), () -> ConsumerContext
-                .runApart(vertx, context -> delivery.deliver(request, context))
+        // Each delivery gets a context of its own, since deliveries run side by side, and keeps its request's trace,
+        // taken now: it may start later, from another delivery's context.
+        ConsumerContext.Apart apart = ConsumerContext.apart(vertx);
+        return lanes.offer(record.getKey(), record.getPartition(), () -> apart
+                .run(context -> delivery.deliver(request, context))
                 .onItemOrFailure().transformToUni((ignored, failure) -> failure == null
                         ? Uni.createFrom().completionStage(record::ack)
                         : deadLetter(record, failure)));

@@ -28,13 +28,29 @@ public final class ConsumerContext {
     }
 
     /**
-     * Runs {@code handling} on a new duplicated context marked safe, whatever context the caller is on: for records
-     * handled side by side, which must not share one (Hibernate Reactive keeps its session in the context).
+     * Captures where the record being handled now belongs, to handle it later, side by side with others: on a new
+     * duplicated context of its own (records handled side by side must not share one, since Hibernate Reactive keeps
+     * its session in the context) and in the record's trace. Call it while the connector's call for the record is
+     * current; the handling may start much later, from another record's context.
      */
-    public static <T> Uni<T> runApart(Vertx vertx, Function<Context, Uni<T>> handling) {
-        Context current = Vertx.currentContext();
-        Context root = current == null ? vertx.getOrCreateContext() : VertxContext.getRootContext(current);
-        return runOn(VertxContext.createNewDuplicatedContext(root), handling);
+    public static Apart apart(Vertx vertx) {
+        return new Apart(vertx, io.opentelemetry.context.Context.current());
+    }
+
+    /** A record's handling to come, with the trace it arrived in ({@link #apart}). */
+    public record Apart(Vertx vertx, io.opentelemetry.context.Context trace) {
+
+        /** Runs {@code handling} on a new duplicated context marked safe, with the record's trace current there. */
+        public <T> Uni<T> run(Function<Context, Uni<T>> handling) {
+            Context current = Vertx.currentContext();
+            Context root = current == null ? vertx.getOrCreateContext() : VertxContext.getRootContext(current);
+            return runOn(VertxContext.createNewDuplicatedContext(root), context -> {
+                // Kept in the new context for all the handling's continuations there: the context is this record's
+                // alone and is dropped with it, so the scope is never closed.
+                trace.makeCurrent();
+                return handling.apply(context);
+            });
+        }
     }
 
     private static <T> Uni<T> runOn(Context context, Function<Context, Uni<T>> handling) {

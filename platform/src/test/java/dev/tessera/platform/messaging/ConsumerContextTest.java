@@ -1,5 +1,6 @@
 package dev.tessera.platform.messaging;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.tessera.platform.testing.TestVertx;
+import io.opentelemetry.context.ContextKey;
 import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +47,7 @@ class ConsumerContextTest {
     void apartFromADuplicatedContextTheHandlingGetsANewOneMarkedSafe() {
         Context connectors = VertxContext.createNewDuplicatedContext(VERTX.vertx().getOrCreateContext());
         connectors.putLocal("session", "the caller's");
-        Context used = VERTX.awaitOn(connectors, ignored -> ConsumerContext.runApart(VERTX.vertx(), context -> {
+        Context used = VERTX.awaitOn(connectors, ignored -> ConsumerContext.apart(VERTX.vertx()).run(context -> {
             assertSame(context, Vertx.currentContext());
             assertNull(context.getLocal("session"), "nothing of the caller's context is shared");
             VertxContextSafetyToggle.validateContextIfExists("vetoed", "not marked safe");
@@ -53,6 +55,30 @@ class ConsumerContextTest {
         }));
         assertNotSame(connectors, used);
         assertTrue(VertxContext.isDuplicatedContext(used));
+    }
+
+    /**
+     * A record's handling may start long after the connector handed it over, from another record's context: it still
+     * runs in the trace its record arrived in, and so does every continuation on its context, so that the spans it
+     * makes (an SMTP send, a function call) belong to that trace.
+     */
+    @Test
+    void apartTheHandlingKeepsTheTraceItsRecordArrivedIn() {
+        ContextKey<String> record = ContextKey.named("record");
+        Context first = VertxContext.createNewDuplicatedContext(VERTX.vertx().getOrCreateContext());
+        ConsumerContext.Apart apart = VERTX.awaitOn(first, ignored -> {
+            io.opentelemetry.context.Context.root().with(record, "A").makeCurrent();
+            return Uni.createFrom().item(ConsumerContext.apart(VERTX.vertx()));
+        });
+        Context second = VertxContext.createNewDuplicatedContext(VERTX.vertx().getOrCreateContext());
+        String seen = VERTX.awaitOn(second, ignored -> {
+            io.opentelemetry.context.Context.root().with(record, "B").makeCurrent();
+            return apart.run(context -> Uni.createFrom().<String>emitter(emitter -> VERTX.vertx().setTimer(20,
+                    timer -> emitter.complete(io.opentelemetry.context.Context.current().get(record))))
+                    .emitOn(command -> context.runOnContext(again -> command.run()))
+                    .map(later -> later + "/" + io.opentelemetry.context.Context.current().get(record)));
+        });
+        assertEquals("A/A", seen, "in the handling's timer and back on its context");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.hooks.HooksTest;
 import dev.tessera.user.testing.HookServiceStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,17 +61,6 @@ class EmailProviderOffTest {
         client().header("Authorization", BadInputTest.operator()).body(user).post("/admin/users").then()
                 .statusCode(400).body("code", equalTo(400)).body("msg", equalTo("Unsupported email provider"));
 
-        assertEquals(0, users(signedUp) + users(created), "no user was created");
-    }
-
-    private long users(String email) throws Exception {
-        try (var connection = stack.jdbc(); var statement = connection.prepareStatement(
-                "select count(*) from users.users where lower(email) = lower(?)")) {
-            statement.setString(1, email);
-            try (var rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
+        assertEquals(0, HooksTest.users(stack, signedUp) + HooksTest.users(stack, created), "no user was created");
     }
 }

@@ -28,6 +28,7 @@ import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
+import dev.tessera.user.hooks.HooksTest;
 import dev.tessera.user.testing.HookServiceStub;
 import dev.tessera.user.testing.ServiceCredentialForTests;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -95,14 +96,7 @@ class MetadataTest {
     }
 
     long users(String email) throws Exception {
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement(
-                "select count(*) from users.users where lower(email) = lower(?)")) {
-            s.setString(1, email);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return HooksTest.users(stack, email);
     }
 
     /** Metadata, as JSON text with escapes, that jsonb cannot store or that would not come back as it was sent. */

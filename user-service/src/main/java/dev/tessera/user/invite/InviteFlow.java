@@ -52,7 +52,7 @@ public class InviteFlow {
     }
 
     public Uni<User> invite(Caller admin, String email, Map<String, Object> data) {
-        metadata.replace(Field.USER_METADATA, data);
+        metadata.check(Field.USER_METADATA, data);
         return Panache.withSession(() -> users.findByEmail(admin.aud(), email)).chain(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));

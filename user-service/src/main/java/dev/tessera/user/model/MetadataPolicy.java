@@ -58,8 +58,14 @@ public class MetadataPolicy {
 
     /** {@code value}, which is to be stored as it is (null included). */
     public Map<String, Object> replace(Field field, Map<String, Object> value) {
+        check(field, value);
+        return value;
+    }
+
+    /** Refuses {@code value} now, before any work, if it could not be stored as it is. */
+    public void check(Field field, Map<String, Object> value) {
         checkValue(field, value);
-        return withinCap(field, value);
+        withinCap(field, value);
     }
 
     private static void checkValue(Field field, Object value) {

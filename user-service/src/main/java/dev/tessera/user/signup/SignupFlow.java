@@ -63,7 +63,7 @@ public class SignupFlow {
 
     public Uni<User> signup(SignupParams params, String aud) {
         // Before the lookup, so that a registered address answers bad data as a new one does, and no hash is wasted.
-        metadata.replace(Field.USER_METADATA, params.data());
+        metadata.check(Field.USER_METADATA, params.data());
         return Panache.withSession(() -> users.findByEmail(aud, params.email())).chain(existing -> {
             if (existing == null) {
                 return create(params, aud);

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
@@ -41,7 +42,9 @@ import io.restassured.specification.RequestSpecification;
  * User metadata on every route that takes it ({@code data} of /signup, /invite and PUT /user, {@code user_metadata}
  * and {@code app_metadata} of the admin API): what PostgreSQL's jsonb cannot hold or would change is refused with a
  * 400, metadata larger than the cap (16384 bytes of JSON each, the default) with a 422, both in GoTrue's shape and with
- * nothing written; and a token carrying both metadata at the cap is still accepted.
+ * nothing written; and a token carrying both metadata at the cap is still accepted. What no client sent is held to
+ * the same rules: a function's answer (500, as for malformed JSON), a provider's profile (unstorable members left
+ * out), an admin's role.
  */
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
@@ -265,5 +268,56 @@ class MetadataTest {
         given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON)
                 .body(Map.of("data", Map.of("u", ""))).put("/user").then().statusCode(200)
                 .body("user_metadata.u", equalTo(""));
+    }
+
+    /** An identity function is the operator's code: what it answers fails the action, clearly, before anything is written. */
+    @Test
+    void metadataAFunctionAnswersIsHeldToTheSameRules() throws Exception {
+        String nul = email("hook-nul");
+        refused(signupWhoseValidateAnswers(nul, Map.of("app_metadata", Map.of("roles", List.of("a\u0000b")))), 500,
+                "Webhook returned metadata that cannot be stored: app_metadata must not contain the NUL character");
+        String big = email("hook-big");
+        refused(signupWhoseValidateAnswers(big, Map.of("user_metadata", ofSize("blob", CAP + 1))), 500,
+                "Webhook returned metadata that cannot be stored: user_metadata is larger than 16384 bytes as JSON");
+        assertEquals(0, users(nul) + users(big), "no user was created");
+
+        String atCap = email("hook-at-cap");
+        signupWhoseValidateAnswers(atCap, Map.of("user_metadata", ofSize("blob", CAP))).statusCode(200);
+        assertEquals(CAP + 1, stored(atCap, "user_metadata").length(), "an answer at the cap is stored");
+    }
+
+    static ValidatableResponse signupWhoseValidateAnswers(String email, Map<String, Object> answer) {
+        HookServiceStub.ANSWERS.put(HookServiceStub.key("validate", email), Answer.ok(answer));
+        return given().contentType(ContentType.JSON).body(Map.of("email", email, "password", "Hook-pass-12345"))
+                .post("/signup").then();
+    }
+
+    /** A provider's profile members that jsonb cannot hold are left out; the sign-in goes on with the rest. */
+    @Test
+    void aProfileMemberThatCannotBeStoredIsLeftOut() throws Exception {
+        String email = email("oauth-nul");
+        String body = "{\"provider\":\"github\",\"aud\":\"\",\"emails\":[{\"email\":\"" + email
+                + "\",\"verified\":true,\"primary\":true}],\"profile\":{\"full_name\":\"Octo\\u0000Cat\","
+                + "\"avatar_url\":\"https://example.com/a.png\",\"slug\":\"octo\\ud800\"}}";
+        given().header("Authorization", "Bearer " + ServiceCredentialForTests.derive(SECRET))
+                .contentType(ContentType.JSON).body(body).post("/internal/external-login").then().statusCode(200);
+        JsonNode stored = JSON.readTree(stored(email, "user_metadata"));
+        assertEquals(List.of("avatar_url"), sortedNames(stored.fieldNames()));
+    }
+
+    @Test
+    void anAdminSetRoleIsHeldToWhatATokenCanCarry() throws Exception {
+        String email = email("role");
+        String id = user(email);
+        refused(operator().body("{\"role\":\"ed\\u0000itor\"}").put("/admin/users/" + id).then(), 400,
+                "role must not contain the NUL character or a lone UTF-16 surrogate");
+        refused(operator().body(Map.of("role", "r".repeat(256))).put("/admin/users/" + id).then(), 422,
+                "role is longer than 255 characters");
+        String other = email("role-new");
+        refused(operator().body("{\"email\":\"" + other + "\",\"role\":\"\\udc00\"}").post("/admin/users").then(),
+                400, "role must not contain the NUL character or a lone UTF-16 surrogate");
+        assertEquals(0, users(other), "no user was created");
+        operator().body(Map.of("role", "r".repeat(255))).put("/admin/users/" + id).then().statusCode(200)
+                .body("role", equalTo("r".repeat(255)));
     }
 }

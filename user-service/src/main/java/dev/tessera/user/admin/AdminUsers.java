@@ -36,6 +36,7 @@ import io.smallrye.mutiny.Uni;
 public class AdminUsers {
 
     static final String EMAIL_TAKEN = "Email address already registered by another user";
+    static final int MAX_ROLE_LENGTH = 255;
 
     private final UserRepository users;
     private final PasswordHasher hasher;
@@ -65,6 +66,7 @@ public class AdminUsers {
         }
         String email = EmailAddress.validate(params.email());
         checkPassword(params);
+        checkRole(params);
         Map<String, Object> appMetadata = metadata.merge(Field.APP_METADATA,
                 new LinkedHashMap<>(Map.of("provider", "email")), params.appMetadata());
         Map<String, Object> userMetadata = metadata.replace(Field.USER_METADATA, params.userMetadata());
@@ -100,6 +102,7 @@ public class AdminUsers {
 
     public Uni<User> update(Caller admin, UUID id, AdminUserParams params) {
         checkPassword(params);
+        checkRole(params);
         String email = params.email() == null || params.email().isBlank() ? null : EmailAddress.validate(params.email());
         Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
@@ -140,6 +143,19 @@ public class AdminUsers {
             reachable(admin, user);
             return events.publish(EventType.USER_DELETED, user, actor(admin)).chain(() -> users.delete(user));
         }));
+    }
+
+    /** The role travels in every access token the user is given, so it is held to what a header can carry. */
+    private static void checkRole(AdminUserParams params) {
+        if (params.role() == null) {
+            return;
+        }
+        if (!MetadataPolicy.storable(params.role())) {
+            throw ApiError.badRequest("role must not contain the NUL character or a lone UTF-16 surrogate");
+        }
+        if (params.role().length() > MAX_ROLE_LENGTH) {
+            throw ApiError.unprocessable("role is longer than " + MAX_ROLE_LENGTH + " characters");
+        }
     }
 
     private void checkPassword(AdminUserParams params) {

@@ -9,6 +9,8 @@ import dev.tessera.platform.event.HookEvent;
 import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.hooks.EventHooks;
 import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.User;
 import dev.tessera.user.signin.Bans;
 import io.smallrye.mutiny.Uni;
@@ -27,10 +29,12 @@ class ExternalInvite {
 
     private final Confirmations confirmations;
     private final EventHooks hooks;
+    private final MetadataPolicy metadata;
 
-    public ExternalInvite(Confirmations confirmations, EventHooks hooks) {
+    public ExternalInvite(Confirmations confirmations, EventHooks hooks, MetadataPolicy metadata) {
         this.confirmations = confirmations;
         this.hooks = hooks;
+        this.metadata = metadata;
     }
 
     Uni<User> accept(ExternalSignIn signIn) {
@@ -46,9 +50,9 @@ class ExternalInvite {
     }
 
     /** The provider becomes the user's, and its profile is merged over what the invite gave (profile keys win). */
-    private static User adopt(User user, ExternalSignIn signIn) {
+    private User adopt(User user, ExternalSignIn signIn) {
         user.appMetadata = Metadata.merge(user.appMetadata, Map.of("provider", signIn.provider()));
-        user.userMetadata = Metadata.merge(user.userMetadata, signIn.profileCopy());
+        user.userMetadata = metadata.merge(Field.USER_METADATA, user.userMetadata, signIn.profileCopy());
         return user;
     }
 }

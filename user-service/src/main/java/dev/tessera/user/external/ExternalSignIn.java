@@ -5,17 +5,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.internal.ExternalEmail;
 import dev.tessera.platform.internal.ExternalLogin;
 import dev.tessera.user.model.EmailAddress;
 import dev.tessera.user.model.Metadata;
+import dev.tessera.user.model.MetadataPolicy;
 
 /**
  * An {@link ExternalLogin} checked and normalised: the provider's name in lower case, the audience ({@code ""} when
  * none is given, as on the other internal routes), the addresses trimmed and checked as signup checks them, the
- * profile without null values, the invite token or null.
+ * profile without null values or members the database could not store as sent (a NUL character, a lone surrogate),
+ * the invite token or null.
  */
 record ExternalSignIn(String provider, String aud, List<ExternalEmail> emails, Map<String, Object> profile,
         String inviteToken) {
@@ -40,7 +43,13 @@ record ExternalSignIn(String provider, String aud, List<ExternalEmail> emails, M
         String invite = login.inviteToken() == null || login.inviteToken().isBlank() ? null : login.inviteToken().trim();
         return new ExternalSignIn(login.provider().trim().toLowerCase(Locale.ROOT),
                 login.aud() == null ? "" : login.aud(), emails,
-                login.profile() == null ? Map.of() : Metadata.merge(null, login.profile()), invite);
+                login.profile() == null ? Map.of() : storable(Metadata.merge(null, login.profile())), invite);
+    }
+
+    private static Map<String, Object> storable(Map<String, Object> profile) {
+        return profile.entrySet().stream()
+                .filter(e -> MetadataPolicy.storable(e.getKey()) && MetadataPolicy.storable(e.getValue()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
     /** The addresses the provider vouches for, in its order: the only ones that may lead to an existing account. */

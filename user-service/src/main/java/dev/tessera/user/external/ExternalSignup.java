@@ -13,6 +13,8 @@ import dev.tessera.platform.internal.ExternalLoginResult;
 import dev.tessera.platform.internal.ExternalLoginResult.Outcome;
 import dev.tessera.user.confirm.Confirmations;
 import dev.tessera.user.hooks.EventHooks;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
@@ -36,14 +38,16 @@ class ExternalSignup {
     private final UserEvents events;
     private final Confirmations confirmations;
     private final GoTrueConfig config;
+    private final MetadataPolicy metadata;
 
     public ExternalSignup(UserRepository users, EventHooks hooks, UserEvents events, Confirmations confirmations,
-            GoTrueConfig config) {
+            GoTrueConfig config, MetadataPolicy metadata) {
         this.users = users;
         this.hooks = hooks;
         this.events = events;
         this.confirmations = confirmations;
         this.config = config;
+        this.metadata = metadata;
     }
 
     /** A concurrent first sign-in with the same address makes this fail with a unique violation or {@link LostRace}. */
@@ -51,6 +55,7 @@ class ExternalSignup {
         if (config.disableSignup()) {
             return Uni.createFrom().failure(ApiError.forbidden("Signups not allowed for this instance"));
         }
+        metadata.check(Field.USER_METADATA, signIn.profile());
         ExternalEmail chosen = signIn.chosen();
         return Panache.withSession(() -> users.findByEmail(signIn.aud(), chosen.email())).chain(taken -> {
             if (taken != null) {

@@ -15,11 +15,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.HookEvent;
 import dev.tessera.platform.internal.Deadline;
 import dev.tessera.platform.internal.HookInvocation;
 import dev.tessera.platform.internal.HookOutcome;
 import dev.tessera.platform.internal.InternalCallHeaders;
+import dev.tessera.user.model.MetadataPolicy;
+import dev.tessera.user.model.MetadataPolicy.Field;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserView;
 import io.smallrye.mutiny.Uni;
@@ -34,6 +37,10 @@ import io.smallrye.mutiny.Uni;
  * <p>The functions get what is left of this request's time ({@link Deadline}): hook-service fits its attempts in it,
  * this service stops waiting when its own caller would, and an answer that comes after that fails the action with
  * 504 instead of letting it commit for a client that was already told it failed.
+ *
+ * <p>An answer's maps meet the same {@link MetadataPolicy} as a client's: a function that answers what could not be
+ * stored (a NUL character, more than the cap) fails the action as GoTrue fails one that answers malformed JSON (500,
+ * saying why), rather than failing later in the database or minting tokens too large for any route to accept.
  */
 @ApplicationScoped
 public class EventHooks {
@@ -45,6 +52,7 @@ public class EventHooks {
     private final HookServiceClient client;
     private final InternalCallHeaders calls;
     private final ObjectMapper mapper;
+    private final MetadataPolicy metadata;
     private final Duration subscriptionsTtl;
     private volatile Subscriptions subscriptions = new Subscriptions(Set.of(), 0);
 
@@ -53,10 +61,12 @@ public class EventHooks {
     }
 
     public EventHooks(@RestClient HookServiceClient client, InternalCallHeaders calls, ObjectMapper mapper,
+            MetadataPolicy metadata,
             @ConfigProperty(name = "tessera.hooks.subscriptions-ttl", defaultValue = "PT10S") Duration subscriptionsTtl) {
         this.client = client;
         this.calls = calls;
         this.mapper = mapper;
+        this.metadata = metadata;
         this.subscriptionsTtl = subscriptionsTtl;
     }
 
@@ -76,8 +86,18 @@ public class EventHooks {
             return unreachable(HOOK_SERVICE, client.run(event.wireName(), new HookInvocation(event.wireName(), view)))
                     .ifNoItem().after(wait).failWith(() -> Deadline.timedOut(what))
                     .invoke(() -> Deadline.requireTimeLeft(what))
-                    .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : outcome);
+                    .map(outcome -> outcome == null ? HookOutcome.UNCHANGED : storable(outcome));
         });
+    }
+
+    private HookOutcome storable(HookOutcome outcome) {
+        try {
+            metadata.check(Field.APP_METADATA, outcome.appMetadata());
+            metadata.check(Field.USER_METADATA, outcome.userMetadata());
+        } catch (ApiError refused) {
+            throw ApiError.internal("Webhook returned metadata that cannot be stored: " + refused.getMessage(), null);
+        }
+        return outcome;
     }
 
     private Uni<Boolean> subscribed(String event) {

@@ -68,6 +68,19 @@ public class MetadataPolicy {
         withinCap(field, value);
     }
 
+    /**
+     * Whether a value holds nothing that {@link #check} refuses with 400, for data no client sent (a provider's
+     * profile), whose unstorable members are left out rather than failing the sign-in.
+     */
+    public static boolean storable(Object value) {
+        try {
+            checkValue(Field.USER_METADATA, value);
+            return true;
+        } catch (ApiError refused) {
+            return false;
+        }
+    }
+
     private static void checkValue(Field field, Object value) {
         if (value instanceof String text) {
             checkText(field, text);

@@ -73,41 +73,57 @@ public class MetadataPolicy {
      * profile), whose unstorable members are left out rather than failing the sign-in.
      */
     public static boolean storable(Object value) {
-        try {
-            checkValue(Field.USER_METADATA, value);
-            return true;
-        } catch (ApiError refused) {
-            return false;
-        }
+        return problem(value) == null;
     }
 
     private static void checkValue(Field field, Object value) {
-        if (value instanceof String text) {
-            checkText(field, text);
-        } else if (value instanceof Map<?, ?> object) {
-            object.forEach((key, member) -> {
-                checkText(field, (String) key);
-                checkValue(field, member);
-            });
-        } else if (value instanceof List<?> list) {
-            list.forEach(element -> checkValue(field, element));
-        } else if (value instanceof Double number && !Double.isFinite(number)) {
-            throw ApiError.badRequest(field.wireName + " holds a number out of range");
+        String problem = problem(value);
+        if (problem != null) {
+            throw ApiError.badRequest(field.wireName + problem);
         }
     }
 
-    private static void checkText(Field field, String text) {
+    /** What jsonb could not hold or give back as sent, as the end of a sentence naming the field; null if nothing. */
+    private static String problem(Object value) {
+        if (value instanceof String text) {
+            return textProblem(text);
+        }
+        if (value instanceof Map<?, ?> object) {
+            for (Map.Entry<?, ?> member : object.entrySet()) {
+                String problem = textProblem((String) member.getKey());
+                if (problem == null) {
+                    problem = problem(member.getValue());
+                }
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        } else if (value instanceof List<?> list) {
+            for (Object element : list) {
+                String problem = problem(element);
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        } else if (value instanceof Double number && !Double.isFinite(number)) {
+            return " holds a number out of range";
+        }
+        return null;
+    }
+
+    private static String textProblem(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c == '\u0000') {
-                throw ApiError.badRequest(field.wireName + " must not contain the NUL character");
+                return " must not contain the NUL character";
             }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw ApiError.badRequest(field.wireName + " holds a lone UTF-16 surrogate");
+                return " holds a lone UTF-16 surrogate";
             }
         }
+        return null;
     }
 
     private Map<String, Object> withinCap(Field field, Map<String, Object> value) {

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.internal.InternalApi;
+import dev.tessera.platform.web.Uuids;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -94,11 +95,7 @@ public class DeliveryResource {
     }
 
     private static UUID parse(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("delivery id must be an UUID");
-        }
+        return Uuids.parse(id).orElseThrow(() -> ApiError.badRequest("delivery id must be an UUID"));
     }
 
     /** A delivery as operators see it (the event itself stays in the table and the dead-letter topic). */

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import dev.tessera.platform.web.Uuids;
+
 /**
  * The verified claims of a GoTrue access token (reference §4).
  *
@@ -24,20 +26,12 @@ public record AccessTokenClaims(
 
     /** The user id, or empty when {@code sub} is not a UUID. */
     public Optional<UUID> userId() {
-        try {
-            return Optional.of(UUID.fromString(subject));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
+        return Uuids.parse(subject);
     }
 
     /** The {@code session_id} claim, or empty for a token minted outside a session (GoTrue's have none). */
     public Optional<UUID> session() {
-        try {
-            return sessionId == null ? Optional.empty() : Optional.of(UUID.fromString(sessionId));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return Uuids.parse(sessionId);
     }
 
     /** A token for the system itself ({@code sub} "0" or the nil UUID), as Netlify gives functions. */

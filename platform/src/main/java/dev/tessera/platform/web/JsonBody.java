@@ -14,7 +14,7 @@ import dev.tessera.platform.error.ApiError;
 
 /**
  * Reads a request body as JSON whatever its Content-Type, as GoTrue does, and turns every decoding problem into
- * {@code 400 "Could not read <What> params: <reason>"} without leaking parser internals.
+ * {@code 400 "Could not read <What> params: <reason>"} (or a route's own wording) without leaking parser internals.
  */
 @ApplicationScoped
 public class JsonBody {
@@ -26,25 +26,37 @@ public class JsonBody {
     }
 
     public <T> T read(byte[] body, Class<T> type, String what) {
+        return parse(body, type, "Could not read " + what + " params");
+    }
+
+    /**
+     * As {@link #read}, for a route whose GoTrue message is worded otherwise: {@code 400 "<prefix>: <reason>"} (the
+     * admin routes' "Could not decode admin user params").
+     */
+    public <T> T readOr(String prefix, byte[] body, Class<T> type) {
+        return parse(body, type, prefix);
+    }
+
+    private <T> T parse(byte[] body, Class<T> type, String prefix) {
         if (body == null || body.length == 0) {
-            throw unreadable(what, "the body is empty");
+            throw unreadable(prefix, "the body is empty");
         }
         try {
             JsonNode tree = mapper.readTree(body);
             if (tree == null || tree.isMissingNode()) {
-                throw unreadable(what, "the body is empty");
+                throw unreadable(prefix, "the body is empty");
             }
             if (!tree.isObject()) {
-                throw unreadable(what, "expected a JSON object");
+                throw unreadable(prefix, "expected a JSON object");
             }
             return mapper.treeToValue(tree, type);
         } catch (JsonParseException e) {
-            throw unreadable(what, "malformed JSON at line " + e.getLocation().getLineNr()
+            throw unreadable(prefix, "malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr());
         } catch (MismatchedInputException e) {
-            throw unreadable(what, describe(e));
+            throw unreadable(prefix, describe(e));
         } catch (IOException e) {
-            throw unreadable(what, "malformed JSON");
+            throw unreadable(prefix, "malformed JSON");
         }
     }
 
@@ -59,7 +71,7 @@ public class JsonBody {
         return "field '" + field + "' has the wrong type";
     }
 
-    private static ApiError unreadable(String what, String reason) {
-        return ApiError.badRequest("Could not read " + what + " params: " + reason);
+    private static ApiError unreadable(String prefix, String reason) {
+        return ApiError.badRequest(prefix + ": " + reason);
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -24,13 +25,27 @@ public final class DeployedSettings {
     }
 
     public static <T> T read(Class<T> mapping, Map<String, String> environment) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(applicationProperties(), "application.properties", 250))
-                .withSources(new EnvConfigSource(environment, 300))
+        SmallRyeConfig config = deployed(environment)
                 .withMapping(mapping)
                 .withValidateUnknown(false)
                 .build();
         return config.getConfigMapping(mapping);
+    }
+
+    /**
+     * One property as the deployment reads it, expressions expanded, through the service's own
+     * {@code interceptors} (those it registers with the ServiceLoader).
+     */
+    public static <V> V value(String name, Class<V> type, Map<String, String> environment,
+            ConfigSourceInterceptor... interceptors) {
+        return deployed(environment).addDefaultInterceptors().withInterceptors(interceptors).build()
+                .getValue(name, type);
+    }
+
+    private static SmallRyeConfigBuilder deployed(Map<String, String> environment) {
+        return new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(applicationProperties(), "application.properties", 250))
+                .withSources(new EnvConfigSource(environment, 300));
     }
 
     private static Map<String, String> applicationProperties() {

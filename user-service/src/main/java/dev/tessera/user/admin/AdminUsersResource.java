@@ -25,6 +25,7 @@ import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.platform.web.Uuids;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.model.UserView;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -123,7 +124,7 @@ public class AdminUsersResource {
         ApiError unreadable = null;
         try {
             parsed = body == null || body.length == 0 ? AdminUserParams.EMPTY
-                    : json.read(body, AdminUserParams.class, "Admin User");
+                    : json.readOr("Could not decode admin user params", body, AdminUserParams.class);
         } catch (ApiError e) {
             parsed = AdminUserParams.EMPTY;
             unreadable = e;
@@ -152,10 +153,6 @@ public class AdminUsersResource {
     }
 
     private static UUID userId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest("user_id must be an UUID");
-        }
+        return Uuids.parse(id).orElseThrow(() -> ApiError.badRequest("user_id must be an UUID"));
     }
 }

@@ -90,6 +90,9 @@ class AdminUsersTest {
 
         operator(aud).get("/admin/users/" + id).then().statusCode(200).body("email", equalTo("Zed@Example.com"));
         operator(aud).get("/admin/users/not-a-uuid").then().statusCode(400).body("msg", equalTo("user_id must be an UUID"));
+        // Java would read these as 00000001-0002-0003-0004-000000000005 and the id without its hyphens' groups.
+        operator(aud).get("/admin/users/1-2-3-4-5").then().statusCode(400).body("msg", equalTo("user_id must be an UUID"));
+        operator(aud).get("/admin/users/" + id + "0").then().statusCode(400).body("msg", equalTo("user_id must be an UUID"));
         operator(aud).get("/admin/users/" + UUID.randomUUID()).then().statusCode(404);
 
         operator(aud).body(Map.of("role", "admin", "password", "changed-pw", "app_metadata", Map.of("roles", List.of("owner")),
@@ -142,7 +145,7 @@ class AdminUsersTest {
         given().header("Authorization", "Bearer " + userToken).header("X-JWT-AUD", "elsewhere").get("/admin/users")
                 .then().statusCode(401).body("msg", equalTo("User not allowed"));
         given().header("Authorization", "Bearer " + userToken).contentType(ContentType.JSON).body("{bad")
-                .post("/admin/users").then().statusCode(400).body("msg", startsWith("Could not read Admin User params"));
+                .post("/admin/users").then().statusCode(400).body("msg", startsWith("Could not decode admin user params: "));
         // A system token acts on its own audience (AdminAudienceTest).
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, "00000000-0000-0000-0000-000000000000", null,
                 java.time.Instant.now().plusSeconds(600), Map.of("aud", aud)))

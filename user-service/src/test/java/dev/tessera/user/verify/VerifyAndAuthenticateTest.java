@@ -156,6 +156,8 @@ public class VerifyAndAuthenticateTest {
                 .get("/user").then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, "not-a-uuid", email))
                 .get("/user").then().statusCode(400).body("msg", equalTo("Could not read User ID claim"));
+        given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, "1-2-3-4-5", email))
+                .get("/user").then().statusCode(400).body("msg", equalTo("Could not read User ID claim"));
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, UUID.randomUUID().toString(), email))
                 .get("/user").then().statusCode(404).body("msg", equalTo("User not found"));
         // GoTrue's message; 401 rather than GoTrue's 400, as every other token the verifier refuses (compatibility.md).

@@ -18,8 +18,8 @@ import io.smallrye.config.Priorities;
 @Priority(Priorities.LIBRARY + 200)
 public class ImplicitTlsOnPort465 implements ConfigSourceInterceptor {
 
-    static final String TLS = "tessera.smtp.tls";
-    static final String PORT = "gotrue.smtp.port";
+    private static final String TLS = "tessera.smtp.tls";
+    private static final String PORT = "gotrue.smtp.port";
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {

@@ -2,18 +2,28 @@ package dev.tessera.auth.session;
 
 import static dev.tessera.platform.db.Timestamps.at;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.db.SchemaTable;
+import dev.tessera.platform.internal.IdentityView;
+import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.platform.outbox.OutboxMessage;
 import dev.tessera.platform.outbox.OutboxRow;
 import io.smallrye.mutiny.Uni;
@@ -21,6 +31,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
 
 /**
  * The {@code sessions}, {@code refresh_tokens} and {@code refresh_token_rotations} tables. Each change and its event
@@ -38,10 +49,13 @@ public class SessionStore {
 
     /**
      * A presented token as stored: its session (with the user's session epoch at sign-in) and, once it was rotated
-     * out, when.
+     * out, when; with the session's user as user-service's identity view showed it in the same statement.
+     *
+     * @param ownerRead whether the view was read (it is not while a rollout has yet to create it)
+     * @param owner the user, or null when the view has no user with the session's user id (or was not read)
      */
     public record Presented(UUID tokenId, UUID sessionId, UUID userId, long epoch, Instant sessionStartedAt,
-            Instant issuedAt, Instant rotatedAt) {
+            Instant issuedAt, Instant rotatedAt, boolean ownerRead, UserIdentity owner) {
 
         public boolean live() {
             return rotatedAt == null;
@@ -91,6 +105,22 @@ public class SessionStore {
      * {@code updated_at}, and migration V5's trigger recognises their inserts by it.
      */
     private static final String TOKEN_COLUMNS = "(id, token_hash, user_id, session_id, parent_id, created_at)";
+    /** What {@link Presented} reads of the token, its session and its rotation. */
+    private static final String PRESENTED_COLUMNS =
+            "t.id, t.session_id, s.user_id, s.epoch, s.created_at, t.created_at, r.rotated_at";
+    /** The identity view's columns, in {@link IdentityView#COLUMNS}' order, the metadata as text. */
+    private static final List<String> OWNER_COLUMNS = IdentityView.COLUMNS.stream()
+            .map(c -> "u." + c + (c.endsWith("_metadata") ? "::text" : "")).toList();
+    private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
+    };
+    /** How long {@link #find} does without the view it found missing before it looks again. */
+    private static final Duration VIEW_RETRY = Duration.ofMinutes(1);
+    /**
+     * undefined_table, invalid_schema_name, undefined_column: the view, or a column of it, is not there yet;
+     * insufficient_privilege: a deployment with a database user per service has not granted it.
+     */
+    private static final Set<String> VIEW_MISSING = Set.of("42P01", "3F000", "42703", "42501");
+    private static final Logger LOG = Logger.getLogger(SessionStore.class);
 
     private final Pool pool;
     private final String sessions;
@@ -98,22 +128,31 @@ public class SessionStore {
     private final String rotations;
     private final String outbox;
     private final String find;
+    private final String findWithOwner;
+    private final ObjectMapper mapper;
+    /** Until when {@link #find} does without the identity view, after a statement found it missing. */
+    private volatile Instant withoutViewUntil = Instant.MIN;
     private final String chain;
     private final String expiredSweep;
     private final String rotatedSweep;
     private final String timeboxSweep;
 
-    public SessionStore(Pool pool,
-            @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema) {
+    public SessionStore(Pool pool, ObjectMapper mapper,
+            @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema,
+            @ConfigProperty(name = "tessera.user-service.schema", defaultValue = "users") String usersSchema) {
         this.pool = pool;
+        this.mapper = mapper;
         this.sessions = SchemaTable.of(schema, "sessions");
         this.tokens = SchemaTable.of(schema, "refresh_tokens");
         this.rotations = SchemaTable.of(schema, "refresh_token_rotations");
         this.outbox = OutboxRow.table(schema);
         // revoked = false: rows that replicas of a version before the retention change revoked stay dead.
-        this.find = "select t.id, t.session_id, s.user_id, s.epoch, s.created_at, t.created_at, r.rotated_at from "
-                + tokens + " t join " + sessions + " s on s.id = t.session_id left join " + rotations
-                + " r on r.token_id = t.id where t.token_hash = $1 and t.revoked = false";
+        String presented = " from " + tokens + " t join " + sessions + " s on s.id = t.session_id left join "
+                + rotations + " r on r.token_id = t.id";
+        String where = " where t.token_hash = $1 and t.revoked = false";
+        this.find = "select " + PRESENTED_COLUMNS + presented + where;
+        this.findWithOwner = "select " + PRESENTED_COLUMNS + ", " + String.join(", ", OWNER_COLUMNS) + presented
+                + " left join " + usersSchema + "." + IdentityView.NAME + " u on u.id = s.user_id" + where;
         // A sweep locks what it deletes with skip locked, so it never waits on another statement and can never be
         // part of a deadlock; what it skips, the statement holding the lock is deleting (nothing updates these rows).
         this.expiredSweep = "with " + oldestFirst("id, session_id", tokens, "created_at")
@@ -159,9 +198,28 @@ public class SessionStore {
         return pool.preparedQuery(sql).execute(Tuple.from(params)).replaceWithVoid();
     }
 
-    /** The token with this hash while its session lasts, rotated out or not; null otherwise. */
+    /**
+     * The token with this hash while its session lasts, rotated out or not, with its user from user-service's
+     * identity view; null when there is no such token. While the view is missing (a rollout in which user-service
+     * has not yet migrated) the token is read alone, {@link Presented#ownerRead} false, and the view is looked for
+     * again a minute later.
+     */
     public Uni<Presented> find(String hash) {
-        return pool.preparedQuery(find).execute(Tuple.of(hash)).map(rows -> {
+        if (Instant.now().isBefore(withoutViewUntil)) {
+            return find(find, hash, false);
+        }
+        return find(findWithOwner, hash, true).onFailure(SessionStore::viewMissing).recoverWithUni(missing -> {
+            if (withoutViewUntil == Instant.MIN) {
+                LOG.warnf("user-service's identity view cannot be read (%s): each refresh asks user-service until it"
+                        + " can (once user-service has migrated, or the view is granted)", missing.getMessage());
+            }
+            withoutViewUntil = Instant.now().plus(VIEW_RETRY);
+            return find(find, hash, false);
+        });
+    }
+
+    private Uni<Presented> find(String sql, String hash, boolean withOwner) {
+        return pool.preparedQuery(sql).execute(Tuple.of(hash)).map(rows -> {
             if (rows.size() == 0) {
                 return null;
             }
@@ -169,8 +227,33 @@ public class SessionStore {
             OffsetDateTime rotatedAt = row.getOffsetDateTime(6);
             return new Presented(row.getUUID(0), row.getUUID(1), row.getUUID(2), row.getLong(3),
                     row.getOffsetDateTime(4).toInstant(), row.getOffsetDateTime(5).toInstant(),
-                    rotatedAt == null ? null : rotatedAt.toInstant());
+                    rotatedAt == null ? null : rotatedAt.toInstant(), withOwner, withOwner ? owner(row, 7) : null);
         });
+    }
+
+    /** The user whose view columns start at {@code first}, or null where the view had no row. */
+    private UserIdentity owner(Row row, int first) {
+        if (row.getUUID(first) == null) {
+            return null;
+        }
+        return new UserIdentity(row.getUUID(first), row.getString(first + 1), row.getString(first + 2),
+                row.getString(first + 3), row.getBoolean(first + 4), metadata(row.getString(first + 5)),
+                metadata(row.getString(first + 6)), row.getLong(first + 7), row.getUUID(first + 8));
+    }
+
+    private Map<String, Object> metadata(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readValue(json, METADATA);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a metadata column of the identity view is not a JSON object", e);
+        }
+    }
+
+    private static boolean viewMissing(Throwable failure) {
+        return failure instanceof PgException pg && VIEW_MISSING.contains(pg.getSqlState());
     }
 
     /**

@@ -85,10 +85,10 @@ public class Sessions {
     }
 
     /**
-     * The refresh grant. A live token is rotated: the user is looked up first (so the new access token shows
-     * today's metadata, and user-service can refuse the session), then the successor is stored in one statement that
+     * The refresh grant. A live token is rotated: the user is read with it (so the new access token shows today's
+     * metadata, and a raised session epoch refuses the session), then the successor is stored in one statement that
      * writes nothing if the token was rotated meanwhile; the loser of such a race is answered as a reuse. No
-     * transaction is open during the lookup.
+     * transaction is open in between.
      */
     public Uni<Issued> refresh(String presented) {
         return store.find(OpaqueToken.hashOf(presented)).chain(found -> {
@@ -106,7 +106,7 @@ public class Sessions {
             if (ranOut(found, found.issuedAt(), now)) {
                 return endAndRefuse(found);
             }
-            return directory.find(found.userId()).chain(user -> {
+            return ownerOf(found).chain(user -> {
                 if (!allowed(user, found)) {
                     return endAndRefuse(found);
                 }
@@ -155,7 +155,7 @@ public class Sessions {
             if (ranOut(found, current.issuedAt(), now)) {
                 return endAndRefuse(found);
             }
-            Uni<UserIdentity> user = known != null ? Uni.createFrom().item(known) : directory.find(found.userId());
+            Uni<UserIdentity> user = known != null ? Uni.createFrom().item(known) : ownerOf(found);
             return user.chain(identity -> allowed(identity, found)
                     ? Uni.createFrom().item(new Issued(identity, found.sessionId(), current.value()))
                     : endAndRefuse(found));
@@ -196,6 +196,14 @@ public class Sessions {
     private boolean ranOut(SessionStore.Presented found, Instant lastRefresh, Instant now) {
         return (timebox != null && !found.sessionStartedAt().plus(timebox).isAfter(now))
                 || (inactivityTimeout != null && !lastRefresh.plus(inactivityTimeout).isAfter(now));
+    }
+
+    /**
+     * The token's user as the statement that found it read it from user-service's identity view; asked of
+     * user-service only while that view is missing.
+     */
+    private Uni<UserIdentity> ownerOf(SessionStore.Presented found) {
+        return found.ownerRead() ? Uni.createFrom().item(found.owner()) : directory.find(found.userId());
     }
 
     private static boolean allowed(UserIdentity user, SessionStore.Presented found) {

@@ -19,6 +19,8 @@ public class UserServiceStub extends InternalApiStub {
     public static final Map<String, Object[]> VERIFY = new ConcurrentHashMap<>();
     /** user id → answer of the lookup call. */
     public static final Map<String, Object[]> USERS = new ConcurrentHashMap<>();
+    /** The user id of every lookup call, oldest first. */
+    public static final java.util.List<String> LOOKUP_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** first provider address → answer of the external-login call; the bodies received are in {@link #EXTERNAL_CALLS}. */
     public static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
     public static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -42,7 +44,10 @@ public class UserServiceStub extends InternalApiStub {
                     return lookup(AUTHENTICATE, body.path("email").asText());
                 },
                 "/internal/verify", (path, body) -> lookup(VERIFY, body.path("token").asText()),
-                "/internal/users/", (path, body) -> lookup(USERS, path.substring("/internal/users/".length())),
+                "/internal/users/", (path, body) -> {
+                    LOOKUP_CALLS.add(path.substring("/internal/users/".length()));
+                    return lookup(USERS, path.substring("/internal/users/".length()));
+                },
                 "/internal/external-login", (path, body) -> {
                     EXTERNAL_CALLS.add(body);
                     return lookup(EXTERNAL, body.path("emails").path(0).path("email").asText());

@@ -46,7 +46,8 @@ import io.vertx.core.json.JsonObject;
  * Refresh-token reuse with two auth-service replicas sharing one database, the way a deployment runs them: one
  * refresh token presented concurrently to both replicas succeeds everywhere within the reuse interval, every answer
  * holding the same new refresh token; once the interval has passed, the old token presented to one replica revokes
- * the session, and the newest token is refused by the other.
+ * the session, and the newest token is refused by the other. And a refresh reads its user from user-service's
+ * identity view, so it answers while user-service is down.
  *
  * <p>Service logs are in {@code local-suite/target/e2e-logs/refresh-replicas/}.
  */
@@ -138,6 +139,36 @@ class RefreshAcrossReplicasTest {
         stack.awaitRecords(Topic.EVENTS, seen -> seen.stream().anyMatch(r -> r.key().equals(userId)
                 && r.value().contains("\"type\":\"dev.tessera.session.revoked.v1\"")
                 && r.value().contains(session)), Duration.ofSeconds(60));
+    }
+
+    /**
+     * With the real pair of services, a refresh reads the user from user-service's identity view: it goes on while
+     * user-service is down, and shows the user as the database holds them at that moment.
+     */
+    @Test
+    void aRefreshGoesOnWhileUserServiceIsDownWithTheUserAsStoredNow() throws Exception {
+        String email = "view-" + UUID.randomUUID() + "@example.com";
+        String password = "correct horse battery staple";
+        assertEquals(200, post(userService + "/signup", "application/json",
+                new JsonObject().put("email", email).put("password", password).encode()).statusCode());
+        String token = ok(post(replicas.get(0) + "/token", "application/x-www-form-urlencoded",
+                "grant_type=password&username=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password="
+                        + URLEncoder.encode(password, StandardCharsets.UTF_8))).getString("refresh_token");
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement("update users.users set"
+                + " app_metadata = app_metadata || '{\"roles\":[\"editor\"]}' where lower(email) = lower(?)")) {
+            s.setString(1, email);
+            assertEquals(1, s.executeUpdate());
+        }
+        fleet.kill(SuiteService.USER, 0);
+        try {
+            JsonObject refreshed = ok(refresh(replicas.get(1), token));
+            String claims = new String(Base64.getUrlDecoder().decode(
+                    refreshed.getString("access_token").split("\\.")[1]), StandardCharsets.UTF_8);
+            assertEquals("editor", new JsonObject(claims).getJsonObject("app_metadata").getJsonArray("roles")
+                    .getString(0), claims);
+        } finally {
+            fleet.restart(SuiteService.USER, 0);
+        }
     }
 
     /** {@link #RACERS} refreshes with one token at once, alternately to each replica. */

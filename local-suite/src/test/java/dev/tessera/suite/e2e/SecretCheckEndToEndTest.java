@@ -25,8 +25,9 @@ import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 
 /**
- * A built service refuses to start with a published JWT secret or one shorter than 32 bytes, with one line on
- * standard error and exit code 78, unless it runs as part of the local run, which accepts both with a warning.
+ * A built service refuses to start with a published JWT secret or one shorter than 32 bytes, or without
+ * GOTRUE_SITE_URL, with one line on standard error and exit code 78, unless it runs as part of the local run, which
+ * accepts the secrets with a warning (and always sets the site's address).
  * mail-service stands for all four (the check is platform's); logs go to {@code target/e2e-logs/secret-check/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,6 +35,7 @@ class SecretCheckEndToEndTest {
 
     private static final String PUBLISHED = "local-development-secret-do-not-use-in-production";
     private static final String THIRTY_ONE_BYTES = "0123456789abcdef0123456789abcde";
+    private static final String GOOD = "e2e-secret-check-a-random-enough-secret-0123456789";
     private static final Path LOGS = Path.of("target", "e2e-logs", "secret-check").toAbsolutePath();
 
     private TestStack stack;
@@ -78,6 +80,19 @@ class SecretCheckEndToEndTest {
         assertRefused(tooShort, "short", "Refusing to start: GOTRUE_JWT_SECRET is 31 bytes long, HS256 needs at "
                 + "least 32 (RFC 7518 section 3.2); set a random one of at least 32 bytes, e.g. "
                 + "$(openssl rand -base64 48)");
+    }
+
+    @Test
+    void outsideTheLocalRunTheSiteUrlMustBeGivenAndAGoodSetStarts() throws Exception {
+        Map<String, String> noSite = deployment("no-site", GOOD, E2e.freePort());
+        noSite.remove("GOTRUE_SITE_URL");
+        assertRefused(start("no-site", noSite), "no-site", "Refusing to start: GOTRUE_SITE_URL is not set; mailed"
+                + " links, OAuth sign-ins and the session cookie are made from the site's address: set it, e.g."
+                + " https://example.com");
+
+        int port = E2e.freePort();
+        ChildProcess deployed = startService("deployed", deployment("deployed", GOOD, port));
+        E2e.awaitReady(HttpClient.newHttpClient(), SuiteService.MAIL, deployed, port);
     }
 
     @Test

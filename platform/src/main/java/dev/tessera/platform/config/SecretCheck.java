@@ -1,5 +1,7 @@
 package dev.tessera.platform.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.ConfigValue;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -25,18 +29,22 @@ import io.quarkus.runtime.StartupEvent;
  * checked), and with a JWT secret anyone may know: a value published in this repository or in well-known examples,
  * or an HS256 key shorter than 32 bytes (RFC 7518 §3.2 asks for a key at least as long as the hash). Whoever knows
  * the secret mints any token, a super-admin one (sub "0") included. The same goes for an operator token copied from
- * this repository. The refusal is one line on standard error and exit code
+ * this repository. And, as GoTrue does, without {@code GOTRUE_SITE_URL} (or with one that is not an absolute http(s)
+ * URL): every mailed link, every OAuth return and the session cookie's {@code Secure} flag are made from it, and a
+ * deployment that forgot it would mail links to localhost. The refusal is one line on standard error and exit code
  * {@value #EXIT_CODE} (EX_CONFIG), first among the start-up observers: after Flyway's migration, before any
  * consumer, relay or scheduler runs.
  * <p>
- * The local run ({@code TESSERA_LOCAL_RUN=true}, set by the launcher), {@code quarkus dev} and the tests accept such
- * values with a warning: they serve a developer's own machine, and a short secret chosen there is the developer's
+ * The local run ({@code TESSERA_LOCAL_RUN=true}, set by the launcher, which always sets the site's address too),
+ * {@code quarkus dev} and the tests accept such values with a warning: they serve a developer's own machine, and a short secret chosen there is the developer's
  * call.
  */
 @ApplicationScoped
 public class SecretCheck {
 
     public static final int EXIT_CODE = 78;
+    /** {@code GOTRUE_SITE_URL}. */
+    static final String SITE_URL_PROPERTY = "gotrue.site-url";
     /** RFC 7518 §3.2: an HS256 key must be at least as long as the SHA-256 output. */
     public static final int MIN_SECRET_BYTES = 32;
 
@@ -52,6 +60,9 @@ public class SecretCheck {
     private static final Logger LOG = Logger.getLogger(SecretCheck.class);
     private static final String HINT = "set a random one of at least " + MIN_SECRET_BYTES
             + " bytes, e.g. $(openssl rand -base64 48)";
+
+    /** Sources an operator writes (a properties file 250, the environment 300, system properties 400) are above it. */
+    private static final int LOWEST_GIVEN_ORDINAL = 100;
 
     private final String jwtSecret;
     private final Optional<String> operatorToken;
@@ -76,6 +87,8 @@ public class SecretCheck {
             refuse("Refusing to start: " + e.getMessage());
         }
         List<String> problems = problems(jwtSecret, operatorToken);
+        ConfigValue siteUrl = ConfigProvider.getConfig().getConfigValue(SITE_URL_PROPERTY);
+        siteUrlProblem(siteUrl.getValue(), siteUrl.getSourceOrdinal() >= LOWEST_GIVEN_ORDINAL).ifPresent(problems::add);
         if (problems.isEmpty()) {
             return;
         }
@@ -97,6 +110,28 @@ public class SecretCheck {
         System.err.println(reason);
         System.err.flush();
         Runtime.getRuntime().halt(EXIT_CODE);
+    }
+
+    /**
+     * What is wrong with the site's address outside a local run: not given (only the built-in default, which names
+     * the local gateway), or not an absolute http(s) URL.
+     */
+    static Optional<String> siteUrlProblem(String value, boolean given) {
+        if (!given || value == null || value.isBlank()) {
+            return Optional.of("GOTRUE_SITE_URL is not set; mailed links, OAuth sign-ins and the session cookie are"
+                    + " made from the site's address: set it, e.g. https://example.com");
+        }
+        try {
+            URI uri = new URI(value.trim());
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return Optional.empty();
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        return Optional.of("GOTRUE_SITE_URL is not an absolute http or https URL (" + value
+                + "); set the site's address, e.g. https://example.com");
     }
 
     /** What makes these secrets unfit outside a local run, one line each; empty when nothing does. */

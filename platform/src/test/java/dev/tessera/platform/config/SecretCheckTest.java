@@ -47,4 +47,17 @@ class SecretCheckTest {
         assertTrue(problems.get(0).startsWith("GOTRUE_OPERATOR_TOKEN is a published example value"), problems.get(0));
         assertEquals(2, SecretCheck.problems("short", Optional.of("test-operator-token")).size());
     }
+
+    @Test
+    void theSiteUrlMustBeGivenAndAnAbsoluteHttpUrl() {
+        assertEquals(Optional.empty(), SecretCheck.siteUrlProblem("https://example.com", true));
+        assertEquals(Optional.empty(), SecretCheck.siteUrlProblem("http://localhost:8081/app", true));
+        assertTrue(SecretCheck.siteUrlProblem("http://localhost:8081", false).orElseThrow()
+                .startsWith("GOTRUE_SITE_URL is not set"), "the built-in default is not an address of the site");
+        assertTrue(SecretCheck.siteUrlProblem(" ", true).orElseThrow().startsWith("GOTRUE_SITE_URL is not set"));
+        for (String bad : List.of("example.com", "/app", "ftp://example.com", "https://", "http://exa mple.com")) {
+            assertTrue(SecretCheck.siteUrlProblem(bad, true).orElseThrow()
+                    .startsWith("GOTRUE_SITE_URL is not an absolute http or https URL (" + bad + ")"), bad);
+        }
+    }
 }

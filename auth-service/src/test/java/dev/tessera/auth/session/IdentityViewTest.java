@@ -1,0 +1,141 @@
+package dev.tessera.auth.session;
+
+import static dev.tessera.auth.testing.Grants.assertRows;
+import static dev.tessera.auth.testing.Grants.passwordGrant;
+import static dev.tessera.auth.testing.Grants.refreshGrant;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tessera.auth.testing.Grants;
+import dev.tessera.auth.testing.OwnRateLimitKey;
+import dev.tessera.auth.testing.UserServiceStub;
+import dev.tessera.platform.internal.IdentityView;
+import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.TestStack;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * With user-service's identity view in the database, a refresh reads the user from it in the statement that finds
+ * the token and never calls user-service: the new access token shows the view's metadata, a raised session epoch or
+ * a user gone from the view refuses the session. The view here is a table with the published columns in a schema
+ * of this test's own naming; user-service's tests hold the real view to the same columns. Every other test of this
+ * service runs without a view, so a refresh there asks user-service's stub, as it does during a rollout.
+ */
+@QuarkusTest
+@ExtendWith(OwnRateLimitKey.class)
+@TestProfile(IdentityViewTest.PublishedSchema.class)
+class IdentityViewTest {
+
+    private static final String SCHEMA = "published_users";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** user-service's schema named by the setting, and a fresh database (a profile of its own starts one). */
+    public static class PublishedSchema implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tessera.user-service.schema", SCHEMA);
+        }
+    }
+
+    @InjectTestStack
+    TestStack stack;
+
+    @BeforeEach
+    void publishTheView() throws Exception {
+        try (Connection c = stack.jdbc(); Statement s = c.createStatement()) {
+            s.execute("create schema if not exists " + SCHEMA);
+            s.execute("create table if not exists " + SCHEMA + "." + IdentityView.NAME + " (id uuid primary key,"
+                    + " aud text, email text, role text, confirmed boolean, app_metadata jsonb, user_metadata jsonb,"
+                    + " session_epoch bigint, kept_session_id uuid)");
+        }
+    }
+
+    @Test
+    void aRefreshReadsTheUserFromTheViewWithoutCallingUserService() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = signedInOnlyThroughTheView(id);
+        Response login = passwordGrant(email);
+        login.then().statusCode(200);
+        execute("update %s set app_metadata = '{\"provider\":\"email\",\"roles\":[\"editor\"]}',"
+                + " user_metadata = null where id = ?", id);
+
+        Response refreshed = refreshGrant(login.path("refresh_token"));
+        refreshed.then().statusCode(200);
+        JsonNode claims = claims(refreshed.path("access_token"));
+        assertEquals("editor", claims.path("app_metadata").path("roles").path(0).asText());
+        assertEquals(email, claims.path("email").asText());
+        assertFalse(UserServiceStub.LOOKUP_CALLS.contains(id.toString()), "user-service was not asked");
+
+        refreshGrant(refreshed.path("refresh_token")).then().statusCode(200);
+        assertFalse(UserServiceStub.LOOKUP_CALLS.contains(id.toString()), "user-service was not asked");
+    }
+
+    @Test
+    void aRaisedEpochInTheViewEndsTheSession() throws Exception {
+        assertRefusedOnceTheViewShows("update %s set session_epoch = session_epoch + 1 where id = ?");
+    }
+
+    @Test
+    void aUserGoneFromTheViewHasNoSessionToRefresh() throws Exception {
+        assertRefusedOnceTheViewShows("delete from %s where id = ?");
+    }
+
+    /** Signs a user in, changes their row in the view, and expects the refresh refused and the session ended. */
+    private void assertRefusedOnceTheViewShows(String change) throws Exception {
+        UUID id = UUID.randomUUID();
+        Response login = passwordGrant(signedInOnlyThroughTheView(id));
+        login.then().statusCode(200);
+        execute(change, id);
+
+        refreshGrant(login.path("refresh_token")).then().statusCode(400).body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("Invalid Refresh Token"));
+        assertRows(stack, id, 0, 0, 0, "the session ended with its tokens");
+    }
+
+    /**
+     * A user user-service's stub signs in but would not find by id (its lookup answers 404, which refuses the
+     * refresh), and whom the view shows; answers the address.
+     */
+    private String signedInOnlyThroughTheView(UUID id) throws Exception {
+        String email = Grants.knownUser(id);
+        UserServiceStub.USERS.remove(id.toString());
+        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement("insert into " + SCHEMA + "."
+                + IdentityView.NAME + " values (?, '', ?, '', true, '{\"provider\":\"email\"}',"
+                + " '{\"full_name\":\"Ada\"}', 0, null)")) {
+            s.setObject(1, id);
+            s.setString(2, email);
+            s.executeUpdate();
+        }
+        return email;
+    }
+
+    private void execute(String sql, UUID id) throws Exception {
+        try (Connection c = stack.jdbc();
+                PreparedStatement s = c.prepareStatement(sql.formatted(SCHEMA + "." + IdentityView.NAME))) {
+            s.setObject(1, id);
+            assertEquals(1, s.executeUpdate());
+        }
+    }
+
+    private static JsonNode claims(String jwt) throws Exception {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+}

@@ -130,12 +130,12 @@ public class SessionStore {
     private final String find;
     private final String findWithOwner;
     private final ObjectMapper mapper;
-    /** Until when {@link #find} does without the identity view, after a statement found it missing. */
-    private volatile Instant withoutViewUntil = Instant.MIN;
     private final String chain;
     private final String expiredSweep;
     private final String rotatedSweep;
     private final String timeboxSweep;
+    /** Until when {@link #find} does without the identity view, after a statement found it missing. */
+    private volatile Instant withoutViewUntil = Instant.MIN;
 
     public SessionStore(Pool pool, ObjectMapper mapper,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema,

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.auth.testing.Grants;
 import dev.tessera.auth.testing.OwnRateLimitKey;
@@ -45,7 +43,6 @@ import io.restassured.response.Response;
 class IdentityViewTest {
 
     private static final String SCHEMA = "published_users";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** user-service's schema named by the setting, and a fresh database (a profile of its own starts one). */
     public static class PublishedSchema implements QuarkusTestProfile {
@@ -79,7 +76,7 @@ class IdentityViewTest {
 
         Response refreshed = refreshGrant(login.path("refresh_token"));
         refreshed.then().statusCode(200);
-        JsonNode claims = claims(refreshed.path("access_token"));
+        JsonNode claims = Grants.claims(refreshed.path("access_token"));
         assertEquals("editor", claims.path("app_metadata").path("roles").path(0).asText());
         assertEquals(email, claims.path("email").asText());
         assertFalse(UserServiceStub.LOOKUP_CALLS.contains(id.toString()), "user-service was not asked");
@@ -133,9 +130,5 @@ class IdentityViewTest {
             s.setObject(1, id);
             assertEquals(1, s.executeUpdate());
         }
-    }
-
-    private static JsonNode claims(String jwt) throws Exception {
-        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
     }
 }

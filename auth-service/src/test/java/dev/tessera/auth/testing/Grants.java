@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
@@ -72,9 +73,13 @@ public final class Grants {
 
     /** The {@code session_id} claim of an access token (the signature is checked where the claims are). */
     public static String sessionOf(String accessToken) {
+        return claims(accessToken).path("session_id").asText(null);
+    }
+
+    /** An access token's claims, unchecked (the signature is checked where the claims are). */
+    public static JsonNode claims(String accessToken) {
         try {
-            return JSON.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])).path("session_id")
-                    .asText(null);
+            return JSON.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

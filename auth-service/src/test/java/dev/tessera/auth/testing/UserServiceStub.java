@@ -45,8 +45,9 @@ public class UserServiceStub extends InternalApiStub {
                 },
                 "/internal/verify", (path, body) -> lookup(VERIFY, body.path("token").asText()),
                 "/internal/users/", (path, body) -> {
-                    LOOKUP_CALLS.add(path.substring("/internal/users/".length()));
-                    return lookup(USERS, path.substring("/internal/users/".length()));
+                    String id = path.substring("/internal/users/".length());
+                    LOOKUP_CALLS.add(id);
+                    return lookup(USERS, id);
                 },
                 "/internal/external-login", (path, body) -> {
                     EXTERNAL_CALLS.add(body);

@@ -36,8 +36,8 @@ import io.quarkus.runtime.StartupEvent;
  * consumer, relay or scheduler runs.
  * <p>
  * The local run ({@code TESSERA_LOCAL_RUN=true}, set by the launcher, which always sets the site's address too),
- * {@code quarkus dev} and the tests accept such values with a warning: they serve a developer's own machine, and a short secret chosen there is the developer's
- * call.
+ * {@code quarkus dev} and the tests accept such values with a warning: they serve a developer's own machine, and a
+ * short secret chosen there is the developer's call.
  */
 @ApplicationScoped
 public class SecretCheck {

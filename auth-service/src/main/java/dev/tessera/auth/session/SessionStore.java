@@ -113,8 +113,6 @@ public class SessionStore {
             .map(c -> "u." + c + (c.endsWith("_metadata") ? "::text" : "")).toList();
     private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
     };
-    /** How long {@link #find} does without the view it found missing before it looks again. */
-    private static final Duration VIEW_RETRY = Duration.ofMinutes(1);
     /**
      * undefined_table, invalid_schema_name, undefined_column: the view, or a column of it, is not there yet;
      * insufficient_privilege: a deployment with a database user per service has not granted it.
@@ -134,13 +132,17 @@ public class SessionStore {
     private final String expiredSweep;
     private final String rotatedSweep;
     private final String timeboxSweep;
+    /** How long {@link #find} does without the view it found missing before it looks again. */
+    private final Duration viewRetry;
     /** Until when {@link #find} does without the identity view, after a statement found it missing. */
     private volatile Instant withoutViewUntil = Instant.MIN;
 
     public SessionStore(Pool pool, ObjectMapper mapper,
             @ConfigProperty(name = SchemaTable.SCHEMA_PROPERTY) Optional<String> schema,
-            @ConfigProperty(name = "tessera.user-service.schema", defaultValue = "users") String usersSchema) {
+            @ConfigProperty(name = "tessera.user-service.schema", defaultValue = "users") String usersSchema,
+            @ConfigProperty(name = "tessera.user-service.view-retry", defaultValue = "PT1M") Duration viewRetry) {
         this.pool = pool;
+        this.viewRetry = viewRetry;
         this.mapper = mapper;
         this.sessions = SchemaTable.of(schema, "sessions");
         this.tokens = SchemaTable.of(schema, "refresh_tokens");
@@ -202,7 +204,7 @@ public class SessionStore {
      * The token with this hash while its session lasts, rotated out or not, with its user from user-service's
      * identity view; null when there is no such token. While the view is missing (a rollout in which user-service
      * has not yet migrated) the token is read alone, {@link Presented#ownerRead} false, and the view is looked for
-     * again a minute later.
+     * again {@code tessera.user-service.view-retry} (a minute) later.
      */
     public Uni<Presented> find(String hash) {
         if (Instant.now().isBefore(withoutViewUntil)) {
@@ -213,7 +215,7 @@ public class SessionStore {
                 LOG.warnf("user-service's identity view cannot be read (%s): each refresh asks user-service until it"
                         + " can (once user-service has migrated, or the view is granted)", missing.getMessage());
             }
-            withoutViewUntil = Instant.now().plus(VIEW_RETRY);
+            withoutViewUntil = Instant.now().plus(viewRetry);
             return find(find, hash, false);
         });
     }

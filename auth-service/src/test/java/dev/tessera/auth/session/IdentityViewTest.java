@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tessera.auth.testing.Grants;
 import dev.tessera.auth.testing.OwnRateLimitKey;
+import dev.tessera.auth.testing.StandInView;
 import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.internal.IdentityView;
 import dev.tessera.platform.testing.InjectTestStack;
@@ -34,7 +34,7 @@ import io.restassured.response.Response;
  * With user-service's identity view in the database, a refresh reads the user from it in the statement that finds
  * the token and never calls user-service: the new access token shows the view's metadata, a raised session epoch or
  * a user gone from the view refuses the session. The view here is a table with the published columns in a schema
- * of this test's own naming; user-service's tests hold the real view to the same columns. Every other test of this
+ * of this test's own naming ({@link StandInView}). Every other test of this
  * service runs without a view, so a refresh there asks user-service's stub, as it does during a rollout.
  */
 @QuarkusTest
@@ -57,12 +57,7 @@ class IdentityViewTest {
 
     @BeforeEach
     void publishTheView() throws Exception {
-        try (Connection c = stack.jdbc(); Statement s = c.createStatement()) {
-            s.execute("create schema if not exists " + SCHEMA);
-            s.execute("create table if not exists " + SCHEMA + "." + IdentityView.NAME + " (id uuid primary key,"
-                    + " aud text, email text, role text, confirmed boolean, app_metadata jsonb, user_metadata jsonb,"
-                    + " session_epoch bigint, kept_session_id uuid)");
-        }
+        StandInView.publish(stack, SCHEMA);
     }
 
     @Test
@@ -114,13 +109,7 @@ class IdentityViewTest {
     private String signedInOnlyThroughTheView(UUID id) throws Exception {
         String email = Grants.knownUser(id);
         UserServiceStub.USERS.remove(id.toString());
-        try (Connection c = stack.jdbc(); PreparedStatement s = c.prepareStatement("insert into " + SCHEMA + "."
-                + IdentityView.NAME + " values (?, '', ?, '', true, '{\"provider\":\"email\"}',"
-                + " '{\"full_name\":\"Ada\"}', 0, null)")) {
-            s.setObject(1, id);
-            s.setString(2, email);
-            s.executeUpdate();
-        }
+        StandInView.show(stack, SCHEMA, id, email, "{\"provider\":\"email\"}", "{\"full_name\":\"Ada\"}");
         return email;
     }
 

@@ -142,8 +142,8 @@ public class SessionStore {
             @ConfigProperty(name = "tessera.user-service.schema", defaultValue = "users") String usersSchema,
             @ConfigProperty(name = "tessera.user-service.view-retry", defaultValue = "PT1M") Duration viewRetry) {
         this.pool = pool;
-        this.viewRetry = viewRetry;
         this.mapper = mapper;
+        this.viewRetry = viewRetry;
         this.sessions = SchemaTable.of(schema, "sessions");
         this.tokens = SchemaTable.of(schema, "refresh_tokens");
         this.rotations = SchemaTable.of(schema, "refresh_token_rotations");

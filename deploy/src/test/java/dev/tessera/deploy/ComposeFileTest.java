@@ -108,6 +108,57 @@ class ComposeFileTest {
         }
     }
 
+    /**
+     * A GoTrue setting docker-compose.yml does not name (an OAuth provider, a webhook, mail templates) reaches the
+     * services through the settings file every one of them reads, as the ConfigMap's do in Kubernetes; compose's
+     * {@code environment} would silently win over a name written there too, and a secret has no place in it.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceReadsTheSettingsFileWhichHoldsNoSecretAndNothingSetAbove() {
+        String file = "deploy/compose/tessera.env";
+        Map<String, String> settings = new TreeMap<>();
+        Set<String> examples = new TreeSet<>();
+        Pattern line = Pattern.compile("^(#\\s*)?([A-Z][A-Z0-9_]*)=(.*)$");
+        for (String text : DeployFiles.read(DeployFiles.repoRoot().resolve(file)).split("\n")) {
+            Matcher setting = line.matcher(text.trim());
+            if (setting.matches()) {
+                if (setting.group(1) == null) {
+                    settings.put(setting.group(2), setting.group(3));
+                } else {
+                    examples.add(setting.group(2));
+                }
+            } else {
+                assertTrue(text.isBlank() || text.startsWith("#"), file + ": neither a setting nor a comment: " + text);
+            }
+        }
+        String docs = DeployFiles.read(DeployFiles.repoRoot().resolve("docs/operations.md"));
+        for (String name : Manifests.SERVICES) {
+            Map<String, Object> service = services.get(name);
+            assertEquals(List.of(file), service.get("env_file"), name + " reads the settings file");
+            Map<String, Object> environment = (Map<String, Object>) service.get("environment");
+            for (String setting : settings.keySet()) {
+                assertFalse(environment.containsKey(setting), name + ": " + setting
+                        + " is set in docker-compose.yml, which wins over " + file);
+            }
+        }
+        Set<String> all = new TreeSet<>(settings.keySet());
+        all.addAll(examples);
+        assertFalse(examples.isEmpty(), file + " shows how to set something");
+        for (String name : all) {
+            assertFalse(ConfigurationTest.SECRET_NAMES.contains(name), file + " holds the secret " + name);
+            // docs/operations.md names a group's first member whole and the rest by their tail:
+            // `GOTRUE_EXTERNAL_<P>_ENABLED`, `_CLIENT_ID`; `GOTRUE_MAILER_SUBJECTS_*`, `_TEMPLATES_*`.
+            String group = name.replaceFirst("^GOTRUE_EXTERNAL_[A-Z]+_", "GOTRUE_EXTERNAL_<P>_")
+                    .replaceFirst("^GOTRUE_MAILER_(SUBJECTS|TEMPLATES|URLPATHS)_.*", "GOTRUE_MAILER_$1_*");
+            String tail = group
+                    .replaceFirst("^(GOTRUE_EXTERNAL_<P>|GOTRUE_MAILER|GOTRUE_WEBHOOK|TESSERA_RATE_LIMIT)", "");
+            boolean documented = docs.contains("`" + name + "`") || docs.contains("`" + group + "`")
+                    || docs.contains("`" + tail + "`") && !tail.equals(group);
+            assertTrue(documented, file + ": " + name + " is no setting of docs/operations.md");
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theJwtSecretIsRequiredWithAHintAndTheOperatorTokenHasNoDefault() {

@@ -111,7 +111,10 @@ topic_prefix="bench$$."
 status=0
 if [[ " $phases " == *" grants "* ]]; then
     start_suite true
+    # The token checks also go to user-service's own port (TESSERA_USER_SERVICE_PORT above), as Keycloak's userinfo
+    # is reached with no proxy in front.
     BENCH_START_SECONDS=$started_seconds BENCH_READY_EPOCH_MS=$ready_ms BENCH_TARGET_PID=$suite_pid \
+        BENCH_CHECK_DIRECT=http://127.0.0.1:18183 \
         "$JAVA_HOME/bin/java" -cp "$classpath" dev.tessera.bench.GrantBenchmark "http://localhost:$port" || status=$?
     stop_suite
 fi

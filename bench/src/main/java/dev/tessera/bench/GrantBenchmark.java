@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +41,8 @@ public final class GrantBenchmark {
     /** The share of all cores below which the JIT compilers count as done with a warm-up's paths. */
     private static final double COMPILING_SETTLED = 0.015;
     private static final int WARMUP_ROUNDS = 16;
+    /** The phase of the token checks sent to user-service's own port ({@link #directChecks}). */
+    static final String DIRECT_CHECK = "check_direct";
 
     private GrantBenchmark() {
     }
@@ -115,7 +118,7 @@ public final class GrantBenchmark {
             boolean clean = peer
                     ? measureKeycloak(settings, await(KeycloakTarget.setUp(json, env("BENCH_KEYCLOAK_ADMIN", "admin"),
                             env("BENCH_KEYCLOAK_ADMIN_PASSWORD", "admin"))))
-                    : measureTessera(settings, new TesseraTarget(json));
+                    : measureTessera(settings, new TesseraTarget(json), directChecks(vertx, connections));
             System.exit(clean ? 0 : 1);
         } finally {
             vertx.close();
@@ -123,10 +126,28 @@ public final class GrantBenchmark {
     }
 
     /**
-     * Both grants and the token check of the suite, the bcrypt yardstick around the login phase, the ratios and the
-     * footprint; true without errors.
+     * user-service's own address ({@code BENCH_CHECK_DIRECT}, set by {@code bench/run.sh}), if given: Keycloak answers
+     * userinfo itself, while the suite's checks pass the local gateway, which stands in for the ingress a deployment
+     * puts in front of both, so the checks are measured there too.
      */
-    static boolean measureTessera(Settings settings, GrantTarget target) throws Exception {
+    static Optional<GrantTarget> directChecks(Vertx vertx, int connections) {
+        String direct = env("BENCH_CHECK_DIRECT", "");
+        if (direct.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri = URI.create(direct.replaceAll("/+$", ""));
+        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                .setDefaultHost(uri.getHost()).setDefaultPort(uri.getPort()),
+                new PoolOptions().setHttp1MaxSize(connections));
+        return Optional.of(new TesseraTarget(new JsonHttp(http, uri.getPath())));
+    }
+
+    /**
+     * Both grants and the token check of the suite (also at user-service's own address when {@code directChecks} is
+     * there), the bcrypt yardstick around the login phase, the ratios and the footprint; true without errors.
+     */
+    static boolean measureTessera(Settings settings, GrantTarget target, Optional<GrantTarget> directChecks)
+            throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         RunRecord record = new RunRecord("tessera");
         System.out.printf("Tessera grant benchmark against %s (%d cores, bcrypt cost %d)%n", settings.base(), cores,
@@ -169,7 +190,12 @@ public final class GrantBenchmark {
         warmUp("refresh grant", settings, settings.refreshWorkers(), load.refresh());
         Result refreshes = measure(record, "Tessera", "refresh", settings.refreshTime(), settings.refreshWorkers(),
                 load.refresh());
-        Result checks = measureChecks(record, "Tessera", "token check", settings, load);
+        Result checks = measureChecks(record, "Tessera", "token check", "check", settings, load, target);
+        Optional<Result> direct = Optional.empty();
+        if (directChecks.isPresent()) {
+            direct = Optional.of(measureChecks(record, "Tessera", "token check at user-service's own port",
+                    DIRECT_CHECK, settings, load, directChecks.get()));
+        }
         record.figure("tessera.bcrypt_ms", hashSeconds * 1000);
         record.figure("tessera.bcrypt_one_core_ms", oneCore * 1000);
         record.figure("tessera.bcrypt_all_cores_per_second", measuredRate);
@@ -202,19 +228,23 @@ public final class GrantBenchmark {
                 + "p50 %.1f ms, p99 %.1f ms; %d requests, %d errors, %d workers%n", checks.perSecond(),
                 Peer.checkRatio(keycloak, checks.perSecond()), checks.percentileMillis(50),
                 checks.percentileMillis(99), checks.requests(), checks.errors(), settings.checkWorkers());
+        direct.ifPresent(d -> System.out.printf(Locale.ROOT, "token check at user-service's own port, without the "
+                + "gateway (as Keycloak answers): %.1f checks/s = %s; p50 %.1f ms, p99 %.1f ms; %d requests, %d "
+                + "errors%n", d.perSecond(), Peer.checkRatio(keycloak, d.perSecond()), d.percentileMillis(50),
+                d.percentileMillis(99), d.requests(), d.errors()));
         record.write();
-        return logins.errors() + refreshes.errors() + checks.errors() == 0;
+        return logins.errors() + refreshes.errors() + checks.errors() + direct.map(Result::errors).orElse(0) == 0;
     }
 
     /**
      * The token-check phase: each worker checks the access token of a login of its own, over and over, warmed up and
      * measured like the grants.
      */
-    static Result measureChecks(RunRecord record, String target, String phase, Settings settings, Load load)
-            throws Exception {
-        IntFunction<Future<?>> check = load.checks(settings.checkWorkers());
-        warmUp(target + " " + phase, settings, settings.checkWorkers(), check);
-        return measure(record, target, "check", settings.checkTime(), settings.checkWorkers(), check);
+    static Result measureChecks(RunRecord record, String target, String title, String phase, Settings settings,
+            Load load, GrantTarget checker) throws Exception {
+        IntFunction<Future<?>> check = load.checks(settings.checkWorkers(), checker);
+        warmUp(target + " " + title, settings, settings.checkWorkers(), check);
+        return measure(record, target, phase, settings.checkTime(), settings.checkWorkers(), check);
     }
 
     /**
@@ -264,7 +294,7 @@ public final class GrantBenchmark {
         warmUp("Keycloak refresh grant", settings, settings.refreshWorkers(), load.refresh());
         Result refreshes = measure(record, "Keycloak", "refresh", settings.refreshTime(), settings.refreshWorkers(),
                 load.refresh());
-        Result checks = measureChecks(record, "Keycloak", "userinfo", settings, load);
+        Result checks = measureChecks(record, "Keycloak", "userinfo", "check", settings, load, target);
         noteAfterLoad(settings, record, "keycloak");
         System.out.printf(Locale.ROOT, "Keycloak password grant: %.1f logins/s; p50 %.1f ms, p99 %.1f ms; %d requests, "
                 + "%d errors%n", logins.perSecond(), logins.percentileMillis(50), logins.percentileMillis(99),
@@ -301,13 +331,16 @@ public final class GrantBenchmark {
                     worker -> target.refresh(chains[worker]).map(next -> chains[worker] = next.refresh()));
         }
 
-        /** Logs each of {@code workers} in afresh (so its token is young) and answers the checking step. */
-        IntFunction<Future<?>> checks(int workers) throws Exception {
+        /**
+         * Logs each of {@code workers} in afresh (so its token is young) and answers the checking step, sent to
+         * {@code checker}: the target, or the same server at another address.
+         */
+        IntFunction<Future<?>> checks(int workers, GrantTarget checker) throws Exception {
             String[] tokens = new String[workers];
             for (int i = 0; i < workers; i++) {
                 tokens[i] = await(target.loginForChecks(users.get(i % users.size()))).access();
             }
-            return worker -> target.check(tokens[worker]);
+            return worker -> checker.check(tokens[worker]);
         }
     }
 

@@ -2,9 +2,11 @@ package dev.tessera.hook.config;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
+import dev.tessera.platform.config.GoTrueDefault;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * GoTrue's webhook settings under GoTrue's own names: {@code GOTRUE_WEBHOOK_URL} is {@code gotrue.webhook.url},
@@ -20,25 +22,25 @@ public interface WebhookConfig {
     /** Signs the webhook's {@code x-webhook-signature} (HS256). Unset or empty: requests go unsigned. */
     Optional<String> secret();
 
-    /** Attempts per hook call, the first included; 0 means GoTrue's default of 3. */
-    @WithDefault("3")
-    int retries();
+    /** {@code GOTRUE_WEBHOOK_RETRIES} as given; read {@link #attempts()}. */
+    @WithName("retries")
+    OptionalInt givenRetries();
 
     /** Which events go to the webhook: {@code validate,signup,login,usermodified,userdeleted}. Empty: none. */
     Optional<List<String>> events();
 
-    /** Seconds one attempt may take, connection included; 0 means GoTrue's default of 5. */
-    @WithDefault("5")
-    int timeoutsec();
+    /** {@code GOTRUE_WEBHOOK_TIMEOUTSEC} as given; read {@link #timeoutSeconds()}. */
+    @WithName("timeoutsec")
+    OptionalInt givenTimeoutsec();
 
-    /** Attempts after GoTrue's rule (0 means 3). */
+    /** Attempts per hook call, the first included: GoTrue's 3 when unset, empty or 0. */
     default int attempts() {
-        return retries() > 0 ? retries() : 3;
+        return GoTrueDefault.positive(givenRetries(), 3);
     }
 
-    /** The per-attempt timeout in seconds after GoTrue's rule (0 means 5). */
+    /** Seconds one attempt may take, connection included: GoTrue's 5 when unset, empty or 0. */
     default int timeoutSeconds() {
-        return timeoutsec() > 0 ? timeoutsec() : 5;
+        return GoTrueDefault.positive(givenTimeoutsec(), 5);
     }
 
     default boolean hasEvent(String event) {

@@ -3,15 +3,16 @@ package dev.tessera.mail.template;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.tessera.platform.config.GoTrueDefault;
 import dev.tessera.platform.mail.MailKind;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
  * GoTrue's per-kind mail settings, read under its names: {@code GOTRUE_MAILER_SUBJECTS_INVITE} is
  * {@code gotrue.mailer.subjects.invite}, {@code GOTRUE_MAILER_URLPATHS_EMAIL_CHANGE} is
- * {@code gotrue.mailer.urlpaths.email-change}, and so on. Defaults are GoTrue's.
+ * {@code gotrue.mailer.urlpaths.email-change}, and so on. Defaults are GoTrue's, also for a subject or path given
+ * empty, as GoTrue replaces those ({@link GoTrueDefault}).
  */
 @ConfigMapping(prefix = "gotrue.mailer")
 public interface MailerTemplateConfig {
@@ -26,31 +27,29 @@ public interface MailerTemplateConfig {
     @WithName("urlpaths")
     UrlPaths urlPaths();
 
+    /** Each as given; {@link #of} answers GoTrue's subject where one is missing or empty. */
     interface Subjects {
-        @WithDefault("You have been invited")
-        String invite();
+        Optional<String> invite();
 
-        @WithDefault("Confirm Your Signup")
-        String confirmation();
+        Optional<String> confirmation();
 
-        @WithDefault("Reset Your Password")
-        String recovery();
+        Optional<String> recovery();
 
         @WithName("email-change")
-        @WithDefault("Confirm Email Change")
-        String emailChange();
+        Optional<String> emailChange();
 
         @WithName("email-changed-notification")
-        @WithDefault("Your email address has been changed")
-        String emailChangedNotification();
+        Optional<String> emailChangedNotification();
 
         @WithName("password-changed-notification")
-        @WithDefault("Your password has been changed")
-        String passwordChangedNotification();
+        Optional<String> passwordChangedNotification();
 
         default String of(MailKind kind) {
-            return byKind(kind, this::invite, this::confirmation, this::recovery, this::emailChange,
-                    this::emailChangedNotification, this::passwordChangedNotification);
+            Optional<String> given = byKind(kind, this::invite, this::confirmation, this::recovery,
+                    this::emailChange, this::emailChangedNotification, this::passwordChangedNotification);
+            return GoTrueDefault.text(given, byKind(kind, () -> "You have been invited", () -> "Confirm Your Signup",
+                    () -> "Reset Your Password", () -> "Confirm Email Change",
+                    () -> "Your email address has been changed", () -> "Your password has been changed"));
         }
     }
 
@@ -76,26 +75,24 @@ public interface MailerTemplateConfig {
         }
     }
 
+    /** Each as given; {@link #of} answers GoTrue's {@code /} where one is missing or empty. */
     interface UrlPaths {
-        @WithDefault("/")
-        String invite();
+        Optional<String> invite();
 
-        @WithDefault("/")
-        String confirmation();
+        Optional<String> confirmation();
 
-        @WithDefault("/")
-        String recovery();
+        Optional<String> recovery();
 
         @WithName("email-change")
-        @WithDefault("/")
-        String emailChange();
+        Optional<String> emailChange();
 
         /** Notices carry no link, so they have no path. */
         default String of(MailKind kind) {
-            Supplier<String> none = () -> {
+            Supplier<Optional<String>> none = () -> {
                 throw new IllegalArgumentException(kind + " has no link");
             };
-            return byKind(kind, this::invite, this::confirmation, this::recovery, this::emailChange, none, none);
+            return GoTrueDefault.text(byKind(kind, this::invite, this::confirmation, this::recovery,
+                    this::emailChange, none, none), "/");
         }
     }
 

@@ -43,6 +43,20 @@ class MailerTemplateConfigTest {
         }
     }
 
+    /** GoTrue fills in an empty subject or link path (compose and Helm pass unset variables on as empty). */
+    @Test
+    void anEmptySubjectOrPathIsGoTruesDefault() {
+        MailerTemplateConfig config = config(Map.of(
+                "GOTRUE_MAILER_SUBJECTS_CONFIRMATION", "",
+                "GOTRUE_MAILER_SUBJECTS_RECOVERY", " ",
+                "GOTRUE_MAILER_URLPATHS_CONFIRMATION", "",
+                "GOTRUE_MAILER_URLPATHS_RECOVERY", "/reset"));
+        assertEquals("Confirm Your Signup", config.subjects().of(MailKind.CONFIRMATION));
+        assertEquals("Reset Your Password", config.subjects().of(MailKind.RECOVERY));
+        assertEquals("/", config.urlPaths().of(MailKind.CONFIRMATION));
+        assertEquals("/reset", config.urlPaths().of(MailKind.RECOVERY));
+    }
+
     @Test
     void goTrueEnvironmentNamesAreRead() {
         MailerTemplateConfig config = config(Map.of(

@@ -3,6 +3,7 @@ package dev.tessera.platform.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.ratelimit.Rate;
@@ -15,7 +16,8 @@ import io.smallrye.config.WithName;
 /**
  * GoTrue's configuration, read under the names a GoTrue deployment already uses: the environment variable
  * {@code GOTRUE_JWT_SECRET} is the property {@code gotrue.jwt.secret}, {@code GOTRUE_SMTP_MAX_FREQUENCY} is
- * {@code gotrue.smtp.max-frequency}, and so on. Defaults are GoTrue's.
+ * {@code gotrue.smtp.max-frequency}, and so on. Defaults are GoTrue's, and as in GoTrue an empty value, or zero for a
+ * lifetime or an interval, means the default ({@link GoTrueDefault}).
  */
 @ConfigMapping(prefix = "gotrue")
 public interface GoTrueConfig {
@@ -98,26 +100,39 @@ public interface GoTrueConfig {
         /** {@code GOTRUE_JWT_ISSUER}: the {@code iss} of every access token, required of every token verified. */
         Optional<String> issuer();
 
+        /** {@code GOTRUE_JWT_EXP} as given; read {@link #exp()}. */
+        @WithName("exp")
+        OptionalLong givenExp();
+
         /** Access-token lifetime in seconds. */
-        @WithDefault("3600")
-        long exp();
+        default long exp() {
+            return GoTrueDefault.positive(givenExp(), 3600);
+        }
 
         /** Default audience when the request carries none. */
         Optional<String> aud();
 
-        /** Users whose role equals this are admins. */
+        /** {@code GOTRUE_JWT_ADMIN_GROUP_NAME} as given; read {@link #adminGroupName()}. */
         @WithName("admin-group-name")
-        @WithDefault("admin")
-        String adminGroupName();
+        Optional<String> givenAdminGroupName();
+
+        /** Users whose role equals this are admins. */
+        default String adminGroupName() {
+            return GoTrueDefault.text(givenAdminGroupName(), "admin");
+        }
 
         /** Role given to new users. */
         @WithName("default-group-name")
         Optional<String> defaultGroupName();
 
-        /** Refresh-token inactivity limit in seconds. */
+        /** {@code GOTRUE_JWT_REFRESH_TOKEN_LIFETIME} as given; read {@link #refreshTokenLifetime()}. */
         @WithName("refresh-token-lifetime")
-        @WithDefault("2592000")
-        long refreshTokenLifetime();
+        OptionalLong givenRefreshTokenLifetime();
+
+        /** Refresh-token inactivity limit in seconds. */
+        default long refreshTokenLifetime() {
+            return GoTrueDefault.positive(givenRefreshTokenLifetime(), 2592000);
+        }
     }
 
     interface Smtp {
@@ -131,16 +146,24 @@ public interface GoTrueConfig {
 
         Optional<String> pass();
 
-        /** The From address of every mail. */
+        /** {@code GOTRUE_SMTP_ADMIN_EMAIL} as given; read {@link #adminEmail()}. */
         @WithName("admin-email")
-        @WithDefault("admin@localhost")
-        String adminEmail();
+        Optional<String> givenAdminEmail();
+
+        /** The From address of every mail. */
+        default String adminEmail() {
+            return GoTrueDefault.text(givenAdminEmail(), "admin@localhost");
+        }
+
+        /** {@code GOTRUE_SMTP_MAX_FREQUENCY} as given; read {@link #maxFrequency()}. */
+        @WithName("max-frequency")
+        @WithConverter(GoDurationConverter.class)
+        Optional<Duration> givenMaxFrequency();
 
         /** Minimum time between two confirmation or recovery mails to one user (Go duration syntax). */
-        @WithName("max-frequency")
-        @WithDefault("15m")
-        @WithConverter(GoDurationConverter.class)
-        Duration maxFrequency();
+        default Duration maxFrequency() {
+            return GoTrueDefault.positive(givenMaxFrequency(), Duration.ofMinutes(15));
+        }
     }
 
     interface Mailer {
@@ -148,20 +171,35 @@ public interface GoTrueConfig {
         @WithDefault("false")
         boolean autoconfirm();
 
+        /** {@code GOTRUE_MAILER_CONFIRMATION_MAX_AGE} as given; read {@link #confirmationMaxAge()}. */
         @WithName("confirmation-max-age")
-        @WithDefault("24h")
         @WithConverter(GoDurationConverter.class)
-        Duration confirmationMaxAge();
+        Optional<Duration> givenConfirmationMaxAge();
 
+        /** {@code GOTRUE_MAILER_RECOVERY_MAX_AGE} as given; read {@link #recoveryMaxAge()}. */
         @WithName("recovery-max-age")
-        @WithDefault("24h")
         @WithConverter(GoDurationConverter.class)
-        Duration recoveryMaxAge();
+        Optional<Duration> givenRecoveryMaxAge();
 
+        /** {@code GOTRUE_MAILER_INVITE_MAX_AGE} as given; read {@link #inviteMaxAge()}. */
         @WithName("invite-max-age")
-        @WithDefault("168h")
         @WithConverter(GoDurationConverter.class)
-        Duration inviteMaxAge();
+        Optional<Duration> givenInviteMaxAge();
+
+        /** How long a confirmation (and an email change) link is valid. */
+        default Duration confirmationMaxAge() {
+            return GoTrueDefault.positive(givenConfirmationMaxAge(), Duration.ofHours(24));
+        }
+
+        /** How long a recovery link is valid. */
+        default Duration recoveryMaxAge() {
+            return GoTrueDefault.positive(givenRecoveryMaxAge(), Duration.ofHours(24));
+        }
+
+        /** How long an invitation is valid. */
+        default Duration inviteMaxAge() {
+            return GoTrueDefault.positive(givenInviteMaxAge(), Duration.ofHours(168));
+        }
 
         /**
          * An email change needs a link from the current address as well as from the new one (supabase/auth's
@@ -238,12 +276,24 @@ public interface GoTrueConfig {
     }
 
     interface Cookie {
-        @WithDefault("nf_jwt")
-        String key();
+        /** {@code GOTRUE_COOKIE_KEY} as given; read {@link #key()}. */
+        @WithName("key")
+        Optional<String> givenKey();
 
-        /** Seconds; 0 means the default, a negative value turns cookies off. */
-        @WithDefault("86400")
-        long duration();
+        /** {@code GOTRUE_COOKIE_DURATION} as given; read {@link #duration()}. */
+        @WithName("duration")
+        OptionalLong givenDuration();
+
+        /** The cookie's name. */
+        default String key() {
+            return GoTrueDefault.text(givenKey(), "nf_jwt");
+        }
+
+        /** Seconds; a negative value turns cookies off (GoTrue reference §9), 0 or none is 86400. */
+        default long duration() {
+            long given = givenDuration().orElse(0);
+            return given == 0 ? 86400 : given;
+        }
     }
 
     interface Api {

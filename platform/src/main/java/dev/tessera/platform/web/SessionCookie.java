@@ -31,7 +31,7 @@ public class SessionCookie {
 
     public SessionCookie(GoTrueConfig config) {
         this.name = config.cookie().key();
-        this.duration = config.cookie().duration() == 0 ? 86400 : config.cookie().duration();
+        this.duration = config.cookie().duration();
         boolean https = config.siteUrl().regionMatches(true, 0, "https://", 0, "https://".length());
         this.attributes = (https ? "; Secure" : "") + "; HttpOnly; SameSite=Lax";
     }

@@ -110,10 +110,7 @@ public final class GrantBenchmark {
         Vertx vertx = Vertx.vertx();
         int connections = Math.max(settings.checkWorkers(), Math.max(settings.loginWorkers(),
                 settings.refreshWorkers()));
-        HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                .setDefaultHost(settings.base().getHost()).setDefaultPort(settings.base().getPort()),
-                new PoolOptions().setHttp1MaxSize(connections));
-        JsonHttp json = new JsonHttp(http, settings.base().getPath());
+        JsonHttp json = client(vertx, settings.base(), connections);
         try {
             boolean clean = peer
                     ? measureKeycloak(settings, await(KeycloakTarget.setUp(json, env("BENCH_KEYCLOAK_ADMIN", "admin"),
@@ -135,11 +132,15 @@ public final class GrantBenchmark {
         if (direct.isEmpty()) {
             return Optional.empty();
         }
-        URI uri = URI.create(direct.replaceAll("/+$", ""));
+        return Optional.of(new TesseraTarget(client(vertx, URI.create(direct.replaceAll("/+$", "")), connections)));
+    }
+
+    /** Keep-alive connections to {@code base}, up to {@code connections} at once. */
+    private static JsonHttp client(Vertx vertx, URI base, int connections) {
         HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
-                .setDefaultHost(uri.getHost()).setDefaultPort(uri.getPort()),
+                .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()),
                 new PoolOptions().setHttp1MaxSize(connections));
-        return Optional.of(new TesseraTarget(new JsonHttp(http, uri.getPath())));
+        return new JsonHttp(http, base.getPath());
     }
 
     /**

@@ -27,6 +27,12 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class AdminCredentials {
 
+    /**
+     * GoTrue's 400 prefix for a body its admin check cannot read: the check reads every admin route's body, and
+     * {@code /invite}'s, for a body {@code aud}, before the route does.
+     */
+    public static final String UNREADABLE_PARAMS = "Could not decode admin user params";
+
     private final AccessTokens tokens;
     private final RequestAudience audience;
     private final UserRepository users;

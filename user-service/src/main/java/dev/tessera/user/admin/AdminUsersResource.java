@@ -124,7 +124,7 @@ public class AdminUsersResource {
         ApiError unreadable = null;
         try {
             parsed = body == null || body.length == 0 ? AdminUserParams.EMPTY
-                    : json.readOr("Could not decode admin user params", body, AdminUserParams.class);
+                    : json.readOr(AdminCredentials.UNREADABLE_PARAMS, body, AdminUserParams.class);
         } catch (ApiError e) {
             parsed = AdminUserParams.EMPTY;
             unreadable = e;

@@ -47,13 +47,12 @@ public class InviteResource {
             @HeaderParam(RequestAudience.HEADER) String audienceHeader, @Context HttpServerRequest request) {
         String client = clientAddress.of(request);
         // Credentials are checked before the body is judged, so a stranger learns nothing from validation errors. A
-        // body GoTrue cannot read fails its admin check first ("Could not decode admin user params"); only a missing
-        // one reaches the invite's own reading.
+        // body GoTrue cannot read fails its admin check first; only a missing one reaches the invite's own reading.
         InviteParams params;
         ApiError unreadable = null;
         try {
             params = body == null || body.length == 0 ? json.read(body, InviteParams.class, "Invite")
-                    : json.readOr("Could not decode admin user params", body, InviteParams.class);
+                    : json.readOr(AdminCredentials.UNREADABLE_PARAMS, body, InviteParams.class);
         } catch (ApiError e) {
             params = new InviteParams(null, null, null);
             unreadable = e;

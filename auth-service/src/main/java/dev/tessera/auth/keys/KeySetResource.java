@@ -73,7 +73,7 @@ public class KeySetResource {
         document.put("subject_types_supported", List.of("public"));
         document.put("id_token_signing_alg_values_supported", algorithms());
         List<String> claims = new ArrayList<>(List.of("sub", "aud", "exp", "email", "app_metadata", "user_metadata",
-                "session_id"));
+                "session_id", "session_epoch"));
         issuer.ifPresent(iss -> claims.add("iss"));
         document.put("claims_supported", claims);
         return Response.ok(document).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();

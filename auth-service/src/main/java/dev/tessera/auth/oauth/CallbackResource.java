@@ -106,7 +106,7 @@ public class CallbackResource {
         }
         EventType announce = result.outcome() == ExternalLoginResult.Outcome.LOGGED_IN ? EventType.LOGIN : null;
         return sessions.start(result.user(), announce).map(issued -> CallbackRedirects.tokens(base,
-                issuer.issue(issued.user(), issued.sessionId()), issuer.lifetimeSeconds(), issued.refreshToken(), clear));
+                issuer.issue(issued), issuer.lifetimeSeconds(), issued.refreshToken(), clear));
     }
 
     private String returnTo(OAuthState state) {

@@ -67,8 +67,11 @@ public class Sessions {
         this.inactivityTimeout = positive(settings.sessions().inactivityTimeout().orElse(null));
     }
 
-    /** A result of issuing: the identity the access token is minted for, its session and the refresh token. */
-    public record Issued(UserIdentity user, UUID sessionId, String refreshToken) {
+    /**
+     * A result of issuing: the identity the access token is minted for, its session, the epoch that session started
+     * under, and the refresh token.
+     */
+    public record Issued(UserIdentity user, UUID sessionId, long sessionEpoch, String refreshToken) {
     }
 
     /** Starts a session for a user who just proved who they are; {@code announce} emits a login event. */
@@ -81,7 +84,7 @@ public class Sessions {
                 session.id(), null, now);
         OutboxMessage event = announce == null ? null
                 : outbox.prepare(event(announce, user.id(), session.id(), user.email()));
-        return store.open(session, token, event).replaceWith(new Issued(user, session.id(), secret.value()));
+        return store.open(session, token, event).replaceWith(new Issued(user, session.id(), session.epoch(), secret.value()));
     }
 
     /**
@@ -125,7 +128,7 @@ public class Sessions {
                 : null;
         return store.rotate(found.tokenId(), token, sealed, event).chain(rotated -> {
             if (rotated) {
-                return Uni.createFrom().item(new Issued(user, found.sessionId(), next.value()));
+                return Uni.createFrom().item(new Issued(user, found.sessionId(), found.epoch(), next.value()));
             }
             // Another request rotated this token first (or the session just ended): answer as the reuse it now is.
             return store.find(OpaqueToken.hashOf(presented)).chain(again -> again == null || again.live() ? refused()
@@ -157,7 +160,7 @@ public class Sessions {
             }
             Uni<UserIdentity> user = known != null ? Uni.createFrom().item(known) : ownerOf(found);
             return user.chain(identity -> allowed(identity, found)
-                    ? Uni.createFrom().item(new Issued(identity, found.sessionId(), current.value()))
+                    ? Uni.createFrom().item(new Issued(identity, found.sessionId(), found.epoch(), current.value()))
                     : endAndRefuse(found));
         });
     }

@@ -21,7 +21,7 @@ public class TokenResponses {
     }
 
     public Response of(Sessions.Issued issued, String useCookie) {
-        String accessToken = issuer.issue(issued.user(), issued.sessionId());
+        String accessToken = issuer.issue(issued);
         Response.ResponseBuilder response = Response.ok(
                 new TokenResponse(accessToken, "bearer", issuer.lifetimeSeconds(), issued.refreshToken()),
                 MediaType.APPLICATION_JSON_TYPE);

@@ -118,6 +118,8 @@ public class TokenTest {
         String session = claims.getStringClaimValue("session_id");
         assertEquals(1, Grants.count(stack, "sessions", "id = ?::uuid and epoch = 0 and user_id = '" + id + "'", session),
                 "the session_id claim names the session the sign-in started");
+        assertEquals(0L, claims.getClaimValue("session_epoch", Long.class),
+                "session_epoch is the user's session epoch the session started under");
         assertTrue(UserServiceStub.lastAuthorization.startsWith("Bearer "), "service credential presented");
 
         String refresh = response.path("refresh_token");
@@ -240,7 +242,10 @@ public class TokenTest {
                 .body("error", equalTo("invalid_grant")).body("error_description", equalTo("Invalid Refresh Token"));
         assertEquals(0, Grants.count(stack, "sessions", "id = ?::uuid", sessionOf(ended.path("access_token"))),
                 "the refused session is deleted");
-        keptToken = refreshGrant(keptToken).then().statusCode(200).extract().path("refresh_token");
+        Response refreshed = refreshGrant(keptToken).then().statusCode(200).extract().response();
+        keptToken = refreshed.path("refresh_token");
+        assertEquals(2, Grants.claims(refreshed.path("access_token")).path("session_epoch").asLong(-1),
+                "a refreshed token carries the epoch its session started under, which user-service checks");
 
         UserServiceStub.USERS.put(id.toString(), new Object[] { 200, Grants.identity(id, email, 4, null) });
         refreshGrant(keptToken).then().statusCode(400).body("error_description", equalTo("Invalid Refresh Token"));

@@ -3,6 +3,7 @@ package dev.tessera.platform.token;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import dev.tessera.platform.web.Uuids;
@@ -32,6 +33,16 @@ public record AccessTokenClaims(
     /** The {@code session_id} claim, or empty for a token minted outside a session (GoTrue's have none). */
     public Optional<UUID> session() {
         return Uuids.parse(sessionId);
+    }
+
+    /**
+     * The {@code session_epoch} claim: the user's session epoch the token's session started under (platform's
+     * {@code UserIdentity#allowsSession} decides whether that session may go on); empty when the token has none.
+     */
+    public OptionalLong sessionEpoch() {
+        return claims.get("session_epoch") instanceof Number epoch && epoch.doubleValue() == epoch.longValue()
+                ? OptionalLong.of(epoch.longValue())
+                : OptionalLong.empty();
     }
 
     /** A token for the system itself ({@code sub} "0" or the nil UUID), as Netlify gives functions. */

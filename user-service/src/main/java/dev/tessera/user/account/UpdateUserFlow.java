@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +15,9 @@ import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
+import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.user.admin.AdminCredentials;
+import dev.tessera.user.authenticate.Identities;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.mail.UserMails;
@@ -25,6 +29,7 @@ import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.password.PasswordPolicy;
+import dev.tessera.user.signin.Bans;
 import dev.tessera.user.model.Transactions;
 import io.smallrye.mutiny.Uni;
 
@@ -39,6 +44,7 @@ import io.smallrye.mutiny.Uni;
 public class UpdateUserFlow {
 
     static final String EMAIL_TAKEN = "Email address already registered by another user";
+    static final String SESSION_ENDED = "Invalid token: this session has ended, sign in again";
 
     private final UserRepository users;
     private final PasswordHasher hasher;
@@ -62,10 +68,10 @@ public class UpdateUserFlow {
     }
 
     /**
-     * @param sessionId the caller's session (its access token's {@code session_id}), which a password change spares
-     *        while it ends the user's other sessions; null when the token names none
+     * @param caller the caller's access token; its session ({@code session_id}, started under {@code session_epoch})
+     *        is the one a password change spares while it ends the user's other sessions
      */
-    public Uni<User> update(UUID id, UUID sessionId, UpdateUserParams params) {
+    public Uni<User> update(UUID id, AccessTokenClaims caller, UpdateUserParams params) {
         if (params.changesPassword()) {
             if (PasswordHasher.tooLong(params.password())) {
                 throw ApiError.unprocessable("Password cannot be longer than 72 bytes");
@@ -80,10 +86,12 @@ public class UpdateUserFlow {
             if (user == null) {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }
+            Bans.refuse(user);
+            UUID session = liveSession(user, caller);
             List<EventType> happened = new ArrayList<>();
             if (hash != null) {
-                user.encryptedPassword = hash;
-                user.endSessions(sessionId);
+                user.changePassword(hash);
+                user.endSessions(session);
                 happened.add(EventType.PASSWORD_CHANGED);
             }
             if (params.data() != null) {
@@ -121,6 +129,24 @@ public class UpdateUserFlow {
     }
 
     /**
+     * The caller's session, or null when the token names none or does not say which epoch it started under (a token
+     * minted before tokens carried it, which spares no session). A session that has ended (a recovery, a ban, an
+     * admin's password reset, a password change elsewhere) is refused: its access token lives on until it expires,
+     * but it must neither change the account nor, by changing the password, become the session that change spares.
+     */
+    private static UUID liveSession(User user, AccessTokenClaims caller) {
+        Optional<UUID> session = caller.session();
+        OptionalLong epoch = caller.sessionEpoch();
+        if (session.isEmpty() || epoch.isEmpty()) {
+            return null;
+        }
+        if (!Identities.of(user).allowsSession(session.get(), epoch.getAsLong())) {
+            throw ApiError.unauthorized(SESSION_ENDED);
+        }
+        return session.get();
+    }
+
+    /**
      * Uses one of the pending change's tokens, and answers whether the change is now complete. With secure email
      * change the first of the two links only records its half; either link may come first.
      */
@@ -144,7 +170,7 @@ public class UpdateUserFlow {
         if (user.emailChangeTokenHash != null || user.emailChangeTokenCurrentHash != null) {
             return false;
         }
-        user.email = user.emailChange;
+        user.moveTo(user.emailChange);
         user.emailChange = null;
         user.emailChangeSentAt = null;
         return true;

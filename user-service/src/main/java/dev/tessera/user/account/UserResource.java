@@ -76,7 +76,7 @@ public class UserResource {
             UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
             int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
             return limits.userUpdate(client, id, mails)
-                    .chain(() -> update.update(id, claims.session().orElse(null), params));
+                    .chain(() -> update.update(id, claims, params));
         }).map(UserView::of);
     }
 

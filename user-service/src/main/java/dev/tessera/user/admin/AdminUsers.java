@@ -116,14 +116,14 @@ public class AdminUsers {
                 user.confirmedAt = Instant.now();
             }
             if (passwordHash != null) {
-                user.encryptedPassword = passwordHash;
+                user.changePassword(passwordHash);
             }
             if (passwordHash != null || newlyConfirmed) {
                 user.endSessions(null);
             }
             ban.ifPresent(requested -> requested.applyTo(user));
             if (email != null) {
-                user.email = email;
+                user.moveTo(email);
             }
             user.appMetadata = metadata.merge(Field.APP_METADATA, user.appMetadata, params.appMetadata());
             user.userMetadata = metadata.merge(Field.USER_METADATA, user.userMetadata, params.userMetadata());

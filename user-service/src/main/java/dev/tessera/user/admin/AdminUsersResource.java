@@ -123,8 +123,8 @@ public class AdminUsersResource {
         AdminUserParams parsed;
         ApiError unreadable = null;
         try {
-            parsed = body == null || body.length == 0 ? AdminUserParams.EMPTY
-                    : json.readOr(AdminCredentials.UNREADABLE_PARAMS, body, AdminUserParams.class);
+            // An empty body too: GoTrue's decoder answers it 400 ("…: EOF"), and no change is not an update.
+            parsed = json.readOr(AdminCredentials.UNREADABLE_PARAMS, body, AdminUserParams.class);
         } catch (ApiError e) {
             parsed = AdminUserParams.EMPTY;
             unreadable = e;

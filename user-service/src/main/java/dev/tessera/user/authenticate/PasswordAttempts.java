@@ -41,10 +41,11 @@ public class PasswordAttempts {
 
     /** Reserves a check of the address's password and reads its account, or fails with the lockout's 429. */
     public Uni<Reserved> reserve(String aud, String email) {
-        // Every stored address is ASCII. PostgreSQL's lower() may fold other characters onto ASCII ones ('İ' onto
-        // 'i') where Java's does not, so such an address could reach an account under a lockout key of its own: it
-        // is counted, and reaches no account.
-        boolean reachesAccounts = email.chars().allMatch(c -> c < 128);
+        // Every stored address is printable ASCII (EmailAddress). PostgreSQL's lower() may fold other characters
+        // onto ASCII ones ('İ' onto 'i') where Java's does not, so such an address could reach an account under a
+        // lockout key of its own, and PostgreSQL refuses text with NUL: such an address is counted, and reaches no
+        // account.
+        boolean reachesAccounts = email.chars().allMatch(c -> c > 32 && c < 127);
         if (!lockout.enabled()) {
             return reachesAccounts ? users.byEmail(aud, email).map(user -> new Reserved(Attempt.UNCOUNTED, user))
                     : Uni.createFrom().item(new Reserved(Attempt.UNCOUNTED, null));

@@ -138,6 +138,24 @@ public class User {
         keptSessionId = kept;
     }
 
+    /** Sets a new password; a pending recovery link has then nothing left to recover and stops working. */
+    public void changePassword(String hash) {
+        encryptedPassword = hash;
+        recoveryTokenHash = null;
+    }
+
+    /**
+     * Moves the account to another address. The recovery and confirmation links mailed to the old one stop working:
+     * whoever reads that mailbox no longer speaks for the account.
+     */
+    public void moveTo(String address) {
+        if (!address.equalsIgnoreCase(email)) {
+            recoveryTokenHash = null;
+            confirmationTokenHash = null;
+        }
+        email = address;
+    }
+
     public void touch() {
         updatedAt = Instant.now();
     }

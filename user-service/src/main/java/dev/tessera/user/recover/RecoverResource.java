@@ -16,6 +16,7 @@ import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.mail.UserMails;
+import dev.tessera.user.model.EmailAddress;
 import dev.tessera.user.ratelimit.UserRateLimits;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -58,8 +59,10 @@ public class RecoverResource {
         }
         String email = params.email().trim();
         String aud = audience.resolve(audienceHeader, null);
+        // An address no account can have (a control character, say) is counted and answered as an unknown one.
+        boolean reachable = EmailAddress.usable(email).isPresent();
         return limits.recover(clientAddress.of(request), aud, email)
-                .chain(() -> flow.recover(email, aud))
+                .chain(() -> reachable ? flow.recover(email, aud) : Uni.createFrom().voidItem())
                 .onFailure(UserMails::overRecipientLimit).recoverWithNull()
                 .replaceWith(Map.of());
     }

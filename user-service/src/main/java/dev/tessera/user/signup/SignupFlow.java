@@ -35,7 +35,9 @@ import io.smallrye.mutiny.Uni;
  * metadata is merged and the mail resent, throttled by {@code GOTRUE_SMTP_MAX_FREQUENCY}, and the earlier link stays
  * valid. With another one (or when none is stored), unlike GoTrue, this signup replaces the password and the metadata
  * and always mails a new link, which voids every earlier one: GoTrue kept the first registrant's password, so a
- * stranger who signed up first with someone's address held the account once its owner confirmed it.
+ * stranger who signed up first with someone's address held the account once its owner confirmed it. A user this
+ * signup may not take over (invited, created by an admin, or any unconfirmed user under autoconfirm) is answered as
+ * a registered address unless the password is the stored one.
  */
 @ApplicationScoped
 public class SignupFlow {
@@ -71,9 +73,12 @@ public class SignupFlow {
             if (existing.isConfirmed()) {
                 return registered.answer(params, aud);
             }
-            return hasher.matches(params.password(), existing.encryptedPassword).chain(same -> same
-                    ? resend(existing, params.data())
-                    : replace(existing, params));
+            return hasher.matches(params.password(), existing.encryptedPassword).chain(same -> {
+                if (same) {
+                    return resend(existing, params.data());
+                }
+                return replaceable(existing) ? replace(existing, params) : registered.answer(params, aud);
+            });
         });
     }
 
@@ -131,6 +136,17 @@ public class SignupFlow {
                             .chain(() -> events.publish(EventType.USER_UPDATED, user))
                             .chain(() -> confirmOrSendMail(user, true));
                 })));
+    }
+
+    /**
+     * Whether a signup with another password may take over this unconfirmed user: only one a signup made, which
+     * mailed it a confirmation, and only while signups need confirming. An invited or admin-created user carries
+     * what an admin gave it (its role, {@code app_metadata}), and under autoconfirm a replacement would be confirmed
+     * at once: either way a stranger who knew only the address would hold the account. Those are answered as a
+     * registered address; their owner has the invite link, or recovery.
+     */
+    private boolean replaceable(User user) {
+        return !config.mailer().autoconfirm() && user.invitedAt == null && user.confirmationSentAt != null;
     }
 
     /** Under autoconfirm a signup again confirms the user, so the signup hook decides first, on the user as changed. */

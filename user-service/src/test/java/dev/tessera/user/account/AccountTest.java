@@ -111,6 +111,46 @@ public class AccountTest {
         internal().body(Map.of("type", "recovery", "token", token)).post("/internal/verify").then().statusCode(404);
     }
 
+    /** A link mailed before the account changed hands (a new password, a new address) must not act on it. */
+    @Test
+    void recoveryAndConfirmationLinksStopWorkingOnceThePasswordOrTheAddressChanges() throws Exception {
+        String email = "relink-" + UUID.randomUUID() + "@example.com";
+        String id = signupConfirmed(email);
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        String recovery = mailToken(id, "RECOVERY");
+        as(id, email).body(Map.of("password", "changed since the mail")).put("/user").then().statusCode(200);
+        internal().body(Map.of("type", "recovery", "token", recovery)).post("/internal/verify").then().statusCode(404);
+
+        String moved = "moved-" + UUID.randomUUID() + "@example.com";
+        String invited = "invited-" + UUID.randomUUID() + "@example.com";
+        RequestSpecification operator = given().header("Authorization", "Bearer test-operator-token")
+                .contentType(ContentType.JSON);
+        String invitedId = operator.body(Map.of("email", invited)).post("/invite").then().statusCode(200)
+                .extract().path("id");
+        String invite = mailToken(invitedId, "INVITE");
+        given().contentType(ContentType.JSON).body(Map.of("email", invited)).post("/recover").then().statusCode(200);
+        String invitedRecovery = mailToken(invitedId, "RECOVERY");
+        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
+                .body(Map.of("email", moved)).put("/admin/users/" + invitedId).then().statusCode(200);
+        internal().body(Map.of("type", "signup", "token", invite, "password", "the old mailbox's"))
+                .post("/internal/verify").then().statusCode(404);
+        internal().body(Map.of("type", "recovery", "token", invitedRecovery)).post("/internal/verify")
+                .then().statusCode(404);
+    }
+
+    /** PostgreSQL refuses text with NUL; such an address is answered as any address without an account. */
+    @Test
+    void anAddressWithAControlCharacterIsAnsweredAsAnUnknownOne() {
+        for (String address : List.of("nul\\u0000@example.com", "tab\\t@example.com", "\\u0000")) {
+            String body = "{\"email\":\"" + address + "\"}";
+            given().contentType(ContentType.JSON).body(body).post("/recover").then().statusCode(200)
+                    .body(equalTo("{}"));
+            internal().body("{\"email\":\"" + address + "\",\"password\":\"a password\",\"aud\":\"\"}")
+                    .post("/internal/authenticate").then().statusCode(400)
+                    .body("error_description", equalTo("No user found with that email, or password invalid."));
+        }
+    }
+
     @Test
     void putUserMergesMetadataChangesThePasswordAndGuardsAppMetadata() throws Exception {
         String email = "put-" + UUID.randomUUID() + "@example.com";

@@ -76,7 +76,7 @@ class IdentityViewTest {
         // A password change raises the epoch and keeps the caller's session.
         String session = UUID.randomUUID().toString();
         given().header("Authorization", "Bearer " + TestTokens.sign(InternalCalls.SECRET, id, email,
-                Instant.now().plusSeconds(600), Map.of("session_id", session)))
+                Instant.now().plusSeconds(600), Map.of("session_id", session, "session_epoch", 0)))
                 .contentType(ContentType.JSON).body(Map.of("password", "a changed view password"))
                 .put("/user").then().statusCode(200);
         JsonNode row = assertShownAlike(id);

@@ -74,8 +74,7 @@ class SessionEpochTest {
         String email = "epoch-put-" + UUID.randomUUID() + "@example.com";
         String id = confirmed(email)[0];
         String session = UUID.randomUUID().toString();
-        String bearer = "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email,
-                Instant.now().plusSeconds(600), Map.of("session_id", session));
+        String bearer = bearer(id, email, session, 1);
 
         given().header("Authorization", bearer).contentType(ContentType.JSON).body(Map.of("data", Map.of("x", 1)))
                 .put("/user").then().statusCode(200);
@@ -87,11 +86,71 @@ class SessionEpochTest {
         login(email, "a changed password").then().statusCode(200)
                 .body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(session));
 
-        // A token without session_id keeps no session.
+        // The kept session changes the password again and is kept again.
+        given().header("Authorization", bearer).contentType(ContentType.JSON).body(Map.of("password", "a third password"))
+                .put("/user").then().statusCode(200);
+        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", equalTo(session));
+
+        // A token without session_id, or without the epoch its session started under, keeps no session.
         given().header("Authorization", "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email))
-                .contentType(ContentType.JSON).body(Map.of("password", "a third password")).put("/user")
+                .contentType(ContentType.JSON).body(Map.of("password", "a fourth password")).put("/user")
                 .then().statusCode(200);
-        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", nullValue());
+        identity(id).then().body("session_epoch", equalTo(4)).body("kept_session_id", nullValue());
+        given().header("Authorization", "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email,
+                Instant.now().plusSeconds(600), Map.of("session_id", UUID.randomUUID().toString())))
+                .contentType(ContentType.JSON).body(Map.of("password", "a fifth password")).put("/user")
+                .then().statusCode(200);
+        identity(id).then().body("session_epoch", equalTo(5)).body("kept_session_id", nullValue());
+    }
+
+    /** An access token as auth-service mints it, of a session started under {@code epoch}. */
+    static String bearer(String id, String email, String session, long epoch) {
+        return "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email, Instant.now().plusSeconds(600),
+                Map.of("session_id", session, "session_epoch", epoch));
+    }
+
+    /**
+     * An attacker holding a session's access token, after the owner ended that session (a recovery, a ban, an
+     * admin's reset), can neither change the account with it nor make the session live again by changing the
+     * password through it.
+     */
+    @Test
+    void anEndedSessionsTokenCannotChangeTheAccountOrReviveItsSession() {
+        String email = "epoch-revive-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+        String stolen = bearer(id, email, UUID.randomUUID().toString(), 1);
+        given().header("Authorization", stolen).contentType(ContentType.JSON).body(Map.of("data", Map.of("x", 1)))
+                .put("/user").then().statusCode(200);
+
+        // The owner recovers: every session ends.
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        VerifyAndAuthenticateTest.internal()
+                .body(Map.of("type", "recovery", "token", MailTokens.newest(stack, id, "RECOVERY")))
+                .post("/internal/verify").then().statusCode(200).body("session_epoch", equalTo(2));
+        for (Map<String, Object> change : List.of(Map.<String, Object>of("password", "the attacker's password"),
+                Map.<String, Object>of("data", Map.of("x", 2)), Map.<String, Object>of("email", "elsewhere@example.com"))) {
+            given().header("Authorization", stolen).contentType(ContentType.JSON).body(change).put("/user").then()
+                    .statusCode(401).body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+        }
+        identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", nullValue())
+                .body("user_metadata.x", equalTo(1));
+        login(email, "the attacker's password").then().statusCode(400);
+
+        // The owner's new session (started under epoch 2) sets the new password and is the one kept.
+        String owner = UUID.randomUUID().toString();
+        given().header("Authorization", bearer(id, email, owner, 2)).contentType(ContentType.JSON)
+                .body(Map.of("password", "the owner's new password")).put("/user").then().statusCode(200);
+        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", equalTo(owner));
+
+        // A ban refuses every change, even from a live session; once lifted, the ban's ended sessions stay ended.
+        operator().body(Map.of("ban_duration", "1h")).put("/admin/users/" + id).then().statusCode(200);
+        given().header("Authorization", bearer(id, email, owner, 4)).contentType(ContentType.JSON)
+                .body(Map.of("data", Map.of("x", 3))).put("/user").then().statusCode(403)
+                .body("msg", equalTo("User is banned"));
+        operator().body(Map.of("ban_duration", "none")).put("/admin/users/" + id).then().statusCode(200);
+        given().header("Authorization", bearer(id, email, owner, 2)).contentType(ContentType.JSON)
+                .body(Map.of("password", "revived?")).put("/user").then().statusCode(401);
+        identity(id).then().body("session_epoch", equalTo(4)).body("kept_session_id", nullValue());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.tessera.user.signup;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -97,6 +98,51 @@ class SignupAgainTest {
         assertEquals(200, verify(tokens.get(links - 1)));
         assertEquals(400, login(email, STRANGER));
         assertEquals(200, login(email, OWNER));
+    }
+
+    static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON);
+    }
+
+    @Test
+    void aSignupDoesNotTakeOverAnInvitedOrAdminCreatedUser() {
+        String invited = "invited-" + UUID.randomUUID() + "@example.com";
+        String invitedId = operator().body(Map.of("email", invited)).post("/invite").then().statusCode(200)
+                .extract().path("id");
+        String created = "created-" + UUID.randomUUID() + "@example.com";
+        String createdId = operator().body(Map.of("email", created, "password", OWNER, "role", "editor",
+                "app_metadata", Map.of("roles", List.of("admin")))).post("/admin/users").then().statusCode(200)
+                .extract().path("id");
+
+        for (String email : List.of(invited, created)) {
+            given().contentType(ContentType.JSON)
+                    .body(Map.of("email", email, "password", STRANGER, "data", Map.of("planted", true)))
+                    .post("/signup").then().statusCode(400)
+                    .body("msg", equalTo("A user with this email address has already been registered"));
+        }
+        operator().get("/admin/users/" + createdId).then().statusCode(200).body("role", equalTo("editor"))
+                .body("user_metadata.planted", nullValue()).body("confirmation_sent_at", nullValue());
+        operator().get("/admin/users/" + invitedId).then().statusCode(200).body("user_metadata.planted", nullValue());
+        assertEquals(400, login(created, STRANGER));
+
+        // The invitee's link still works, with the password the invitee chooses.
+        VerifyAndAuthenticateTest.internal().body(Map.of("type", "signup", "password", OWNER,
+                "token", MailTokens.newest(stack, invitedId, "INVITE"))).post("/internal/verify").then().statusCode(200);
+        assertEquals(200, login(invited, OWNER));
+        assertEquals(400, login(invited, STRANGER));
+    }
+
+    @Test
+    void recoveryConfirmsAnUnconfirmedAccountWithoutTheStrangersPassword() {
+        String email = "recovered-" + UUID.randomUUID() + "@example.com";
+        String id = signup(email, STRANGER, Map.of());
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
+        VerifyAndAuthenticateTest.internal()
+                .body(Map.of("type", "recovery", "token", MailTokens.newest(stack, id, "RECOVERY")))
+                .post("/internal/verify").then().statusCode(200).body("confirmed", equalTo(true));
+
+        assertEquals(400, login(email, STRANGER), "the password set before the address was proven is gone");
+        assertEquals(404, verify(confirmationTokens(id, 1).get(0)), "the confirmation link is spent too");
     }
 
     @Test

@@ -500,10 +500,10 @@ class WalkingSkeletonTest {
         assertEquals("nf-ident", jws.getKeyIdHeaderValue());
 
         JwtClaims claims = context.getJwtClaims();
-        // session_id was added on purpose (docs/compatibility.md); GoTrue's clients ignore it.
-        assertEquals(Set.of("sub", "exp", "email", "app_metadata", "user_metadata", "session_id"),
-                claims.getClaimNames(), "GoTrue's claims plus session_id (no aud when empty, no iat, iss, jti, nbf or "
-                        + "role): " + claims.toJson());
+        // session_id and session_epoch were added on purpose (docs/compatibility.md); GoTrue's clients ignore them.
+        assertEquals(Set.of("sub", "exp", "email", "app_metadata", "user_metadata", "session_id", "session_epoch"),
+                claims.getClaimNames(), "GoTrue's claims plus session_id and session_epoch (no aud when empty, no iat,"
+                        + " iss, jti, nbf or role): " + claims.toJson());
         assertTrue(claims.getStringClaimValue("session_id").matches("[0-9a-f-]{36}"), claims.toJson());
         assertEquals(userId, claims.getSubject());
         assertEquals(email, claims.getStringClaimValue("email"));

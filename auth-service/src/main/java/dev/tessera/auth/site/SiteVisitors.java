@@ -1,5 +1,7 @@
 package dev.tessera.auth.site;
 
+import java.util.Objects;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -14,18 +16,22 @@ import io.smallrye.mutiny.Uni;
 /**
  * Who asks for a page: the one place the site rules read a token. The token is the {@code Authorization: Bearer}
  * header's, else the session cookie's ({@code nf_jwt}, {@code GOTRUE_COOKIE_KEY}), which Netlify's edge reads;
- * platform's {@link AccessTokens} verifies it (signature, expiry). A token that fails is no visitor at all: the
- * rules then see no role, as Netlify's edge does, rather than an error.
+ * platform's {@link AccessTokens} verifies it (signature, expiry), and its {@code aud} must be the site's
+ * ({@code GOTRUE_JWT_AUD}): one instance may serve several audiences, and the admins of another could otherwise give
+ * their own users a role this site honours. A token that fails is no visitor at all: the rules then see no role, as
+ * Netlify's edge does, rather than an error.
  */
 @ApplicationScoped
 public class SiteVisitors {
 
     private final AccessTokens tokens;
     private final String cookieName;
+    private final String audience;
 
     public SiteVisitors(AccessTokens tokens, GoTrueConfig config) {
         this.tokens = tokens;
         this.cookieName = config.cookie().key();
+        this.audience = config.jwt().aud().orElse("");
     }
 
     public Uni<Visitor> of(HttpHeaders headers) {
@@ -34,7 +40,9 @@ public class SiteVisitors {
             return Uni.createFrom().item(Visitor.ANONYMOUS);
         }
         return tokens.verify(token)
-                .map(claims -> new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata())))
+                .map(claims -> audience.equals(Objects.requireNonNullElse(claims.audience(), ""))
+                        ? new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata()))
+                        : Visitor.ANONYMOUS)
                 .onFailure(ApiError.class).recoverWithItem(Visitor.ANONYMOUS);
     }
 

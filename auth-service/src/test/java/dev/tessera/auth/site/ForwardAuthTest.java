@@ -170,8 +170,10 @@ class ForwardAuthTest {
         claims.setExpirationTimeMinutesInTheFuture(10);
         String forged = signed(claims, "another-secret-another-secret-another-secret");
         String valid = signed(claims, SECRET);
+        claims.setAudience("another-audience");
+        String foreign = signed(claims, SECRET);
         for (Ingress ingress : Ingress.values()) {
-            for (String token : List.of(expired, forged, "not-a-jwt")) {
+            for (String token : List.of(expired, forged, foreign, "not-a-jwt")) {
                 ask(ingress, "/admin/", token, null).then().statusCode(ingress.redirect)
                         .header(ForwardAuthResource.USER_ID, equalTo(""));
                 ask(ingress, "/drafts/1", null, token).then().statusCode(401);

@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
@@ -54,9 +56,11 @@ public class UpdateUserFlow {
     private final PasswordPolicy passwords;
     private final MetadataPolicy metadata;
     private final GoTrueConfig config;
+    private final boolean concealRegistered;
 
     public UpdateUserFlow(UserRepository users, PasswordHasher hasher, AdminCredentials admins, UserEvents events,
-            UserMails mails, PasswordPolicy passwords, MetadataPolicy metadata, GoTrueConfig config) {
+            UserMails mails, PasswordPolicy passwords, MetadataPolicy metadata, GoTrueConfig config,
+            @ConfigProperty(name = "tessera.signup.conceal-registered", defaultValue = "false") boolean concealRegistered) {
         this.users = users;
         this.hasher = hasher;
         this.admins = admins;
@@ -65,6 +69,7 @@ public class UpdateUserFlow {
         this.passwords = passwords;
         this.metadata = metadata;
         this.config = config;
+        this.concealRegistered = concealRegistered;
     }
 
     /**
@@ -181,9 +186,14 @@ public class UpdateUserFlow {
                 stored.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Where registered addresses are concealed ({@code TESSERA_SIGNUP_CONCEAL_REGISTERED}), another user's address is
+     * asked for as a free one would be: its link goes to that user's mailbox, and the change could only complete
+     * through it, where the unique index refuses it. Otherwise the 422 tells who has an account, as on GoTrue.
+     */
     private Uni<Void> requestEmailChange(User user, String newEmail) {
         return users.findByEmail(user.aud, newEmail).chain(other -> {
-            if (other != null && !other.id.equals(user.id)) {
+            if (other != null && !other.id.equals(user.id) && !concealRegistered) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
             OpaqueToken toNew = OpaqueToken.generate();

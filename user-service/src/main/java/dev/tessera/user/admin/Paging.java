@@ -48,7 +48,13 @@ public record Paging(int page, int perPage) {
         return String.join(", ", links);
     }
 
+    /**
+     * A link relative to the host, as GoTrue writes it: the request reached this service through a gateway or an
+     * ingress, so its own scheme and host are not the client's.
+     */
     private static String link(URI requestUri, long page, String rel) {
-        return "<" + UriBuilder.fromUri(requestUri).replaceQueryParam("page", page).build() + ">; rel=\"" + rel + "\"";
+        URI target = UriBuilder.fromUri(requestUri).replaceQueryParam("page", page).build();
+        String query = target.getRawQuery();
+        return "<" + target.getRawPath() + (query == null ? "" : "?" + query) + ">; rel=\"" + rel + "\"";
     }
 }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -19,10 +20,13 @@ import org.junit.jupiter.api.Test;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.account.AccountTest;
 import dev.tessera.user.signin.LoginLockoutTest;
 import dev.tessera.user.testing.HookServiceStub;
+import dev.tessera.user.testing.MailTokens;
+import dev.tessera.user.verify.VerifyAndAuthenticateTest;
 import dev.tessera.user.testing.ShortLockoutAndConcealedSignups;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -70,5 +74,26 @@ class ConcealedSignupTest {
         assertEquals(1, stack.awaitRecords(Topic.MAIL, seen -> seen.stream()
                 .anyMatch(r -> AccountTest.matches(r, owner.id(), "RECOVERY", null)), Duration.ofSeconds(30)).stream()
                 .filter(r -> r.value().contains("\"kind\":\"CONFIRMATION\"") && r.value().contains(to)).count());
+    }
+
+    /** An email change to a registered address is asked for as to a free one, and can never complete. */
+    @Test
+    void anEmailChangeToARegisteredAddressLooksAcceptedAndNeverCompletes() {
+        LoginLockoutTest.Account owner = LoginLockoutTest.confirmedUser(stack);
+        LoginLockoutTest.Account other = LoginLockoutTest.confirmedUser(stack);
+        String bearer = "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, other.id(), other.email());
+        given().header("Authorization", bearer).contentType(ContentType.JSON).body(Map.of("email", owner.email()))
+                .put("/user").then().statusCode(200).body("new_email", equalTo(owner.email()))
+                .body("email", equalTo(other.email()));
+        List<String> tokens = MailTokens.of(stack, other.id(), "EMAIL_CHANGE", 2);
+        given().header("Authorization", bearer).contentType(ContentType.JSON)
+                .body(Map.of("email_change_token", tokens.get(0))).put("/user").then().statusCode(200);
+        given().header("Authorization", bearer).contentType(ContentType.JSON)
+                .body(Map.of("email_change_token", tokens.get(1))).put("/user").then().statusCode(422)
+                .body("msg", equalTo("Email address already registered by another user"));
+        given().header("Authorization", bearer).get("/user").then().statusCode(200)
+                .body("email", equalTo(other.email()));
+        LoginLockoutTest.login(owner.email(), LoginLockoutTest.PASSWORD).then().statusCode(200)
+                .body("id", equalTo(owner.id()));
     }
 }

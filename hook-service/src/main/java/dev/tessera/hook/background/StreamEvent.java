@@ -51,11 +51,11 @@ public record StreamEvent(String id, String type, String subject, Map<String, Ob
     }
 
     /**
-     * The hook event this event triggers in the background ({@link HookEvent#triggeredBy}); a type this build does
-     * not know (a newer producer's) triggers nothing.
+     * The hook event this event triggers in the background ({@link HookEvent#triggeredBy}; an event an admin caused
+     * carries {@code actor}); a type this build does not know (a newer producer's) triggers nothing.
      */
     public Optional<HookEvent> hookEvent() {
-        return EventType.fromType(type).flatMap(HookEvent::triggeredBy);
+        return EventType.fromType(type).flatMap(known -> HookEvent.triggeredBy(known, data.containsKey("actor")));
     }
 
     /**

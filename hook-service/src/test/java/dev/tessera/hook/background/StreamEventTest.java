@@ -21,8 +21,10 @@ class StreamEventTest {
     @Test
     void eachEventTriggersTheHookItsTypeDoes() {
         for (EventType type : EventType.values()) {
-            assertEquals(HookEvent.triggeredBy(type), read(type.type(), "{\"user\":{\"id\":\"u\"}}").hookEvent(),
+            assertEquals(HookEvent.triggeredBy(type, false), read(type.type(), "{\"user\":{\"id\":\"u\"}}").hookEvent(),
                     type.name());
+            assertEquals(HookEvent.triggeredBy(type, true),
+                    read(type.type(), "{\"user\":{\"id\":\"u\"},\"actor\":{\"id\":\"a\"}}").hookEvent(), type.name());
         }
         assertEquals(Optional.of(HookEvent.VALIDATE), read(EventType.SIGNUP.type(), "{}").hookEvent());
     }

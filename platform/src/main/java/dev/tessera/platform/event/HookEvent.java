@@ -48,16 +48,22 @@ public enum HookEvent {
 
     /**
      * The hook event a public event triggers in the background: a created user (signup, invite) is
-     * {@code validate}, a confirmation is {@code signup}, a password grant is {@code login}, a changed user is
-     * {@code usermodified}, a deleted one {@code userdeleted}. The switch names every type, so a new one does not
-     * compile until it is decided here.
+     * {@code validate}, a confirmation is {@code signup}, a password grant is {@code login}, an admin's update of a
+     * user {@code usermodified}, a deleted user {@code userdeleted}. The switch names every type, so a new one does
+     * not compile until it is decided here.
+     *
+     * @param byAdmin whether an admin caused the event (it carries {@code actor})
      */
-    public static Optional<HookEvent> triggeredBy(EventType type) {
+    public static Optional<HookEvent> triggeredBy(EventType type, boolean byAdmin) {
         return switch (type) {
             case SIGNUP, INVITED -> Optional.of(VALIDATE);
             case CONFIRMED -> Optional.of(SIGNUP);
             case LOGIN -> Optional.of(LOGIN);
-            case USER_UPDATED, PASSWORD_CHANGED, EMAIL_CHANGED -> Optional.of(USER_MODIFIED);
+            // As on GoTrue, usermodified is PUT /admin/users/{id}, once per update: such an update always announces
+            // user_updated, whatever else it changed. A user's own changes (PUT /user, signing up again, a login
+            // hook's metadata) fire no webhook; the event stream has them.
+            case USER_UPDATED -> byAdmin ? Optional.of(USER_MODIFIED) : Optional.empty();
+            case PASSWORD_CHANGED, EMAIL_CHANGED -> Optional.empty();
             case USER_DELETED -> Optional.of(USER_DELETED);
             // GoTrue fires no hook for these: an accepted invite already triggers signup through its CONFIRMED
             // event; a logout, a refresh and a revocation for a reused refresh token end or renew sessions; a

@@ -17,9 +17,9 @@ class HookEventTest {
                 Map.entry(EventType.INVITED, Optional.of(HookEvent.VALIDATE)),
                 Map.entry(EventType.CONFIRMED, Optional.of(HookEvent.SIGNUP)),
                 Map.entry(EventType.LOGIN, Optional.of(HookEvent.LOGIN)),
-                Map.entry(EventType.USER_UPDATED, Optional.of(HookEvent.USER_MODIFIED)),
-                Map.entry(EventType.PASSWORD_CHANGED, Optional.of(HookEvent.USER_MODIFIED)),
-                Map.entry(EventType.EMAIL_CHANGED, Optional.of(HookEvent.USER_MODIFIED)),
+                Map.entry(EventType.USER_UPDATED, Optional.empty()),
+                Map.entry(EventType.PASSWORD_CHANGED, Optional.empty()),
+                Map.entry(EventType.EMAIL_CHANGED, Optional.empty()),
                 Map.entry(EventType.USER_DELETED, Optional.of(HookEvent.USER_DELETED)),
                 Map.entry(EventType.INVITE_ACCEPTED, Optional.empty()),
                 Map.entry(EventType.LOGOUT, Optional.empty()),
@@ -28,7 +28,17 @@ class HookEventTest {
                 Map.entry(EventType.RECOVERY_REQUESTED, Optional.empty()),
                 Map.entry(EventType.EMAIL_CHANGE_REQUESTED, Optional.empty()));
         assertEquals(EventType.values().length, expected.size(), "every type is decided");
-        expected.forEach((type, hook) -> assertEquals(hook, HookEvent.triggeredBy(type), type.name()));
+        expected.forEach((type, hook) -> assertEquals(hook, HookEvent.triggeredBy(type, false), type.name()));
+    }
+
+    /** GoTrue's usermodified is an admin's update, once: the user_updated every such update announces. */
+    @Test
+    void anAdminsUpdateIsUserModifiedOnce() {
+        for (EventType type : EventType.values()) {
+            Optional<HookEvent> expected = type == EventType.USER_UPDATED ? Optional.of(HookEvent.USER_MODIFIED)
+                    : HookEvent.triggeredBy(type, false);
+            assertEquals(expected, HookEvent.triggeredBy(type, true), type.name());
+        }
     }
 
     @Test

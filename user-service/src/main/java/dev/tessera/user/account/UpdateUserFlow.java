@@ -5,8 +5,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +17,6 @@ import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.mail.MailKind;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.user.admin.AdminCredentials;
-import dev.tessera.user.authenticate.Identities;
 import dev.tessera.platform.token.OpaqueToken;
 import dev.tessera.user.crypto.PasswordHasher;
 import dev.tessera.user.mail.UserMails;
@@ -46,7 +43,6 @@ import io.smallrye.mutiny.Uni;
 public class UpdateUserFlow {
 
     static final String EMAIL_TAKEN = "Email address already registered by another user";
-    static final String SESSION_ENDED = "Invalid token: this session has ended, sign in again";
 
     private final UserRepository users;
     private final PasswordHasher hasher;
@@ -92,7 +88,9 @@ public class UpdateUserFlow {
                 return Uni.createFrom().failure(ApiError.notFound("User not found"));
             }
             Bans.refuse(user);
-            UUID session = liveSession(user, caller);
+            // An ended session's token must neither change the account nor, by changing the password, become the
+            // session that change spares.
+            UUID session = LiveSessions.live(user, caller);
             List<EventType> happened = new ArrayList<>();
             if (hash != null) {
                 user.changePassword(hash);
@@ -131,24 +129,6 @@ public class UpdateUserFlow {
             }
             return mail.chain(() -> announce(user, happened)).replaceWith(user);
         }))).onFailure(UniqueViolation::is).transform(e -> ApiError.unprocessable(EMAIL_TAKEN));
-    }
-
-    /**
-     * The caller's session, or null when the token names none or does not say which epoch it started under (a token
-     * minted before tokens carried it, which spares no session). A session that has ended (a recovery, a ban, an
-     * admin's password reset, a password change elsewhere) is refused: its access token lives on until it expires,
-     * but it must neither change the account nor, by changing the password, become the session that change spares.
-     */
-    private static UUID liveSession(User user, AccessTokenClaims caller) {
-        Optional<UUID> session = caller.session();
-        OptionalLong epoch = caller.sessionEpoch();
-        if (session.isEmpty() || epoch.isEmpty()) {
-            return null;
-        }
-        if (!Identities.of(user).allowsSession(session.get(), epoch.getAsLong())) {
-            throw ApiError.unauthorized(SESSION_ENDED);
-        }
-        return session.get();
     }
 
     /**

@@ -50,19 +50,22 @@ public class UserResource {
 
     /**
      * Every API call behind the identity service may make this one, so it reads the user with one prepared statement
-     * on the plain reactive client, as the grants do, rather than through a Hibernate session.
+     * on the plain reactive client, as the grants do, rather than through a Hibernate session. The token of an ended
+     * session answers 401, as supabase/auth answers it: a stolen token stops reading the account when its owner
+     * recovers it.
      */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<UserView> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader) {
-        return caller(authorization, audienceHeader).chain(claims -> users.byId(claims.userId().orElseThrow()))
+        return caller(authorization, audienceHeader).chain(claims -> users.byId(claims.userId().orElseThrow())
                 .map(user -> {
                     if (user == null) {
                         throw ApiError.notFound("User not found");
                     }
+                    LiveSessions.live(user, claims);
                     return UserView.of(user);
-                });
+                }));
     }
 
     @PUT

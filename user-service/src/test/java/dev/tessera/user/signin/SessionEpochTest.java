@@ -132,6 +132,8 @@ class SessionEpochTest {
             given().header("Authorization", stolen).contentType(ContentType.JSON).body(change).put("/user").then()
                     .statusCode(401).body("msg", equalTo("Invalid token: this session has ended, sign in again"));
         }
+        given().header("Authorization", stolen).get("/user").then().statusCode(401)
+                .body("msg", equalTo("Invalid token: this session has ended, sign in again"));
         identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", nullValue())
                 .body("user_metadata.x", equalTo(1));
         login(email, "the attacker's password").then().statusCode(400);
@@ -141,6 +143,8 @@ class SessionEpochTest {
         given().header("Authorization", bearer(id, email, owner, 2)).contentType(ContentType.JSON)
                 .body(Map.of("password", "the owner's new password")).put("/user").then().statusCode(200);
         identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", equalTo(owner));
+        given().header("Authorization", bearer(id, email, owner, 2)).get("/user").then().statusCode(200)
+                .body("id", equalTo(id));
 
         // A ban refuses every change, even from a live session; once lifted, the ban's ended sessions stay ended.
         operator().body(Map.of("ban_duration", "1h")).put("/admin/users/" + id).then().statusCode(200);

@@ -84,7 +84,8 @@ public class Sessions {
                 session.id(), null, now);
         OutboxMessage event = announce == null ? null
                 : outbox.prepare(event(announce, user.id(), session.id(), user.email()));
-        return store.open(session, token, event).replaceWith(new Issued(user, session.id(), session.epoch(), secret.value()));
+        return store.open(session, token, event)
+                .replaceWith(new Issued(user, session.id(), session.epoch(), secret.value()));
     }
 
     /**

@@ -26,10 +26,9 @@ import io.smallrye.jwt.build.JwtSignature;
  * the token belongs to (which {@code /logout?scope=local|others} reads; GoTrue's clients ignore claims they do not
  * know), {@code session_epoch}, the user's session epoch that session started under (so that user-service can tell a
  * token of an ended session from a live one without asking here), and {@code iss} when {@code GOTRUE_JWT_ISSUER} is
- * set. No {@code iat} or {@code jti}. Signed with the one
- * signing key of platform's {@link TokenKeys}, whose algorithm and {@code kid} the header names: by default GoTrue's
- * HS256 with {@code GOTRUE_JWT_SECRET} and {@code kid: nf-ident}. Created at start: a signing key without its private
- * part stops auth-service there.
+ * set. No {@code iat} or {@code jti}. Signed with the one signing key of platform's {@link TokenKeys}, whose
+ * algorithm and {@code kid} the header names: by default GoTrue's HS256 with {@code GOTRUE_JWT_SECRET} and
+ * {@code kid: nf-ident}. Created at start: a signing key without its private part stops auth-service there.
  */
 @Singleton
 @Startup

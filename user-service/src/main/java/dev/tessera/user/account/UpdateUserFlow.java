@@ -9,8 +9,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
@@ -29,6 +27,7 @@ import dev.tessera.user.model.UserEvents;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.password.PasswordPolicy;
 import dev.tessera.user.signin.Bans;
+import dev.tessera.user.signup.RegisteredAddress;
 import dev.tessera.user.model.Transactions;
 import io.smallrye.mutiny.Uni;
 
@@ -52,11 +51,11 @@ public class UpdateUserFlow {
     private final PasswordPolicy passwords;
     private final MetadataPolicy metadata;
     private final GoTrueConfig config;
-    private final boolean concealRegistered;
+    private final RegisteredAddress registered;
 
     public UpdateUserFlow(UserRepository users, PasswordHasher hasher, AdminCredentials admins, UserEvents events,
             UserMails mails, PasswordPolicy passwords, MetadataPolicy metadata, GoTrueConfig config,
-            @ConfigProperty(name = "tessera.signup.conceal-registered", defaultValue = "false") boolean concealRegistered) {
+            RegisteredAddress registered) {
         this.users = users;
         this.hasher = hasher;
         this.admins = admins;
@@ -65,7 +64,7 @@ public class UpdateUserFlow {
         this.passwords = passwords;
         this.metadata = metadata;
         this.config = config;
-        this.concealRegistered = concealRegistered;
+        this.registered = registered;
     }
 
     /**
@@ -173,7 +172,7 @@ public class UpdateUserFlow {
      */
     private Uni<Void> requestEmailChange(User user, String newEmail) {
         return users.findByEmail(user.aud, newEmail).chain(other -> {
-            if (other != null && !other.id.equals(user.id) && !concealRegistered) {
+            if (other != null && !other.id.equals(user.id) && !registered.concealed()) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
             OpaqueToken toNew = OpaqueToken.generate();

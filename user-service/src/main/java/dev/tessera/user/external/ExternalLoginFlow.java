@@ -102,8 +102,7 @@ class ExternalLoginFlow {
                         // Confirmed by its mailed link meanwhile: the next look signs it in instead.
                         return Uni.createFrom().failure(new LostRace());
                     }
-                    user.encryptedPassword = null;
-                    user.confirmationTokenHash = null;
+                    user.forgetUnprovenSignup();
                     EventHooks.apply(outcome, user);
                     return confirmations.confirm(user).replaceWith(user);
                 })));

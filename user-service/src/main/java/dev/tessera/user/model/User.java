@@ -138,6 +138,15 @@ public class User {
         keptSessionId = kept;
     }
 
+    /**
+     * Forgets what an unproven signup left on the account: its password (possibly a stranger's, who signed up with
+     * the address before its owner proved it) and its pending confirmation link. The owner sets a password later.
+     */
+    public void forgetUnprovenSignup() {
+        encryptedPassword = null;
+        confirmationTokenHash = null;
+    }
+
     /** Sets a new password; a pending recovery link has then nothing left to recover and stops working. */
     public void changePassword(String hash) {
         encryptedPassword = hash;

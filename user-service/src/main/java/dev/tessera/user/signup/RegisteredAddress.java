@@ -18,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * hash so it takes as long as a real signup. The owner's account is untouched.
  */
 @ApplicationScoped
-class RegisteredAddress {
+public class RegisteredAddress {
 
     private final boolean conceal;
     private final PasswordHasher hasher;
@@ -29,6 +29,11 @@ class RegisteredAddress {
         this.conceal = conceal;
         this.hasher = hasher;
         this.config = config;
+    }
+
+    /** Whether a registered address is answered as a free one (signup, and an email change to it). */
+    public boolean concealed() {
+        return conceal;
     }
 
     Uni<User> answer(SignupParams params, String aud) {

@@ -76,9 +76,8 @@ public class VerifyFlow {
 
     /**
      * {@code type=recovery}: logs the user in; an unconfirmed user is confirmed on the way, without the password
-     * it had. Every session the user
-     * had ends (whoever asked for the link may be recovering from a stolen password), and so does a login lockout
-     * of the address: the link proved its owner.
+     * its signup left (possibly a stranger's). Every session the user had ends (whoever asked for the link may be
+     * recovering from a stolen password), and so does a login lockout of the address: the link proved its owner.
      */
     public Uni<User> recover(String token) {
         String hash = OpaqueToken.hashOf(token);
@@ -99,10 +98,7 @@ public class VerifyFlow {
                 if (user.isConfirmed()) {
                     return Uni.createFrom().voidItem();
                 }
-                // The stored password may be a stranger's, who signed up with this address before its owner proved
-                // it: the owner sets their own after this sign-in. A pending confirmation link is spent too.
-                user.encryptedPassword = null;
-                user.confirmationTokenHash = null;
+                user.forgetUnprovenSignup();
                 EventHooks.apply(outcome, user);
                 return confirmations.confirm(user);
             })).call(user -> lockout.reset(user.aud, user.email));

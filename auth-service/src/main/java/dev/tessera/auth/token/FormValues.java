@@ -4,6 +4,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -11,8 +12,9 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import dev.tessera.platform.error.ApiError;
 
 /**
- * The form values of {@code POST /token}, read as Go's {@code r.FormValue} does: the urlencoded body first, then the
- * query string. A JSON body is not read at all, so it ends as "unsupported_grant_type", as on GoTrue.
+ * The form values of {@code POST /token}, read as Go's {@code r.FormValue} does: the body first, urlencoded or
+ * {@code multipart/form-data} ({@code curl -F}, a browser's {@code FormData}), then the query string. A JSON body is
+ * not read at all, so it ends as "unsupported_grant_type", as on GoTrue.
  * <p>
  * Unlike GoTrue, a password or refresh token in the query string is refused ({@code invalid_request}), even when the
  * body carries one too: URLs end up in proxy and server logs, browser history and Referer headers. The other fields
@@ -41,21 +43,29 @@ final class FormValues {
                 values.put(name, list.get(0));
             }
         });
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")
-                && body != null && body.length > 0) {
-            Map<String, String> form = new HashMap<>();
-            for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-                String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-                form.putIfAbsent(name, value);
+        if (contentType != null && body != null && body.length > 0) {
+            String type = contentType.toLowerCase(Locale.ROOT);
+            if (type.startsWith("application/x-www-form-urlencoded")) {
+                values.putAll(urlencoded(body));
+            } else if (type.startsWith("multipart/form-data")) {
+                values.putAll(MultipartFields.of(body, contentType));
             }
-            values.putAll(form);
         }
         return new FormValues(values);
+    }
+
+    private static Map<String, String> urlencoded(byte[] body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            form.putIfAbsent(name, value);
+        }
+        return form;
     }
 
     private static String decode(String s) {

@@ -57,6 +57,7 @@ import dev.tessera.platform.token.OpaqueToken;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.builder.MultiPartSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -164,6 +165,32 @@ public class TokenTest {
         given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token").post("/token")
                 .then().statusCode(400).body("error", equalTo("invalid_request"))
                 .body("error_description", equalTo("refresh_token required"));
+    }
+
+    @Test
+    void aMultipartFormIsReadAsGoTrueReadsIt() {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        given().multiPart("grant_type", "password").multiPart("username", email)
+                .multiPart(new MultiPartSpecBuilder("pâss wörd; \"quoted\"\r\n").controlName("password")
+                        .charset(StandardCharsets.UTF_8).build())
+                .post("/token").then().statusCode(200).body("token_type", equalTo("bearer"))
+                .body("access_token", notNullValue());
+        assertEquals(email, UserServiceStub.lastCall.body().path("email").asText());
+        assertEquals("pâss wörd; \"quoted\"\r\n", UserServiceStub.lastCall.body().path("password").asText(),
+                "the part's bytes, up to the delimiter's own line break, are the password");
+
+        // A file part is not a form value (Go's FormValue reads only text parts), so no grant type was sent.
+        given().multiPart("grant_type", "grant.txt", "password".getBytes(StandardCharsets.UTF_8))
+                .multiPart("username", email).multiPart("password", "pw")
+                .post("/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        // A body cut off before its closing delimiter gives no values at all.
+        byte[] cut = ("--cut\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\npassword\r\n--cut\r\n"
+                + "Content-Disposition: form-data; name=\"username\"").getBytes(StandardCharsets.UTF_8);
+        given().contentType("multipart/form-data; boundary=cut").body(cut).post("/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        // Nor may a multipart body carry a credential in the URL.
+        given().multiPart("grant_type", "password").multiPart("username", email).queryParam("password", "pw")
+                .post("/token").then().statusCode(400).body("error", equalTo("invalid_request"));
     }
 
     /**
@@ -497,14 +524,16 @@ public class TokenTest {
 
     @Test
     void settingsAndHealthAnswerGoTrueShapes() {
-        given().get("/settings").then().statusCode(200)
+        given().accept("text/html").get("/settings").then().statusCode(200).contentType(ContentType.JSON)
                 .body("external.email", equalTo(true))
                 .body("external.google", equalTo(false))
                 .body("external.saml", equalTo(false))
                 .body("external_labels", equalTo(Map.of()))
                 .body("disable_signup", equalTo(false))
                 .body("autoconfirm", equalTo(false));
-        given().get("/health").then().statusCode(200).body("name", equalTo("GoTrue"));
+        given().accept("text/plain").get("/health").then().statusCode(200).body("name", equalTo("GoTrue"));
+        given().accept("image/png").contentType(ContentType.URLENC).formParam("grant_type", "magic").post("/token")
+                .then().statusCode(400).contentType(ContentType.JSON).body("error", equalTo("unsupported_grant_type"));
         given().get(ready).then().statusCode(200).body("status", equalTo("UP"));
     }
 

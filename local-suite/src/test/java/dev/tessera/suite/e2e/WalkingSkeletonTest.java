@@ -132,6 +132,8 @@ class WalkingSkeletonTest {
                 .put("autoconfirm", false);
         assertEquals(expected, ok(call("GET", "/settings", null, null)).json());
         assertEquals(expected, ok(call("GET", "/.netlify/identity/settings", null, null)).json());
+        assertEquals(expected, ok(call("GET", "/settings", null, null, "Accept", "text/html")).json(),
+                "GoTrue answers JSON whatever the Accept header asks for");
     }
 
     @Test
@@ -190,6 +192,23 @@ class WalkingSkeletonTest {
         assertTokenBody(tokens);
         assertAccessToken(tokens.getString("access_token"));
         issuedSecrets.put("access token", tokens.getString("access_token"));
+
+        // The same grant as multipart/form-data (curl -F, a browser's FormData), which GoTrue's r.FormValue reads too.
+        String boundary = "tessera-" + UUID.randomUUID();
+        assertTokenBody(ok(call("POST", "/token", "multipart/form-data; boundary=" + boundary,
+                multipart(boundary, Map.of("grant_type", "password", "username", email, "password", password)))).json());
+        Reply wrong = call("POST", "/token", "multipart/form-data; boundary=" + boundary,
+                multipart(boundary, Map.of("grant_type", "password", "username", email, "password", password + "!")));
+        assertEquals(400, wrong.status(), wrong.describe());
+        assertEquals("invalid_grant", wrong.json().getString("error"), wrong.describe());
+    }
+
+    private static String multipart(String boundary, Map<String, String> fields) {
+        StringBuilder body = new StringBuilder();
+        fields.forEach((name, value) -> body.append("--").append(boundary).append("\r\n")
+                .append("Content-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
+                .append(value).append("\r\n"));
+        return body.append("--").append(boundary).append("--\r\n").toString();
     }
 
     @Test

@@ -111,6 +111,17 @@ class SignupTest {
     }
 
     @Test
+    void anyAcceptHeaderGetsTheJsonAnswer() {
+        String email = email();
+        given().accept("text/html").contentType(ContentType.JSON)
+                .body(Map.of("email", email, "password", "correct horse battery"))
+                .post("/signup").then().statusCode(200).contentType(ContentType.JSON).body("email", equalTo(email));
+        given().accept("text/plain").contentType(ContentType.JSON).body(Map.of("email", email(), "password", ""))
+                .post("/signup").then().statusCode(422).contentType(ContentType.JSON)
+                .body("msg", equalTo("Signup requires a valid password"));
+    }
+
+    @Test
     void badInputGetsGoTrueErrors() {
         given().contentType(ContentType.JSON).body("{\"email\":").post("/signup")
                 .then().statusCode(400).body("code", equalTo(400)).body("msg", startsWith("Could not read Signup params"));

@@ -187,7 +187,8 @@ public class TokenTest {
         // A body cut off before its closing delimiter gives no values at all.
         byte[] cut = ("--cut\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\npassword\r\n--cut\r\n"
                 + "Content-Disposition: form-data; name=\"username\"").getBytes(StandardCharsets.UTF_8);
-        given().contentType("multipart/form-data; boundary=cut").body(cut).post("/token").then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
+        given().contentType("multipart/form-data; boundary=cut").body(cut).post("/token")
+                .then().statusCode(400).body("error", equalTo("unsupported_grant_type"));
         // Nor may a multipart body carry a credential in the URL.
         given().multiPart("grant_type", "password").multiPart("username", email).queryParam("password", "pw")
                 .post("/token").then().statusCode(400).body("error", equalTo("invalid_request"));

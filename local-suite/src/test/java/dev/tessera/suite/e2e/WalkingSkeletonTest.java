@@ -195,9 +195,10 @@ class WalkingSkeletonTest {
 
         // The same grant as multipart/form-data (curl -F, a browser's FormData), which GoTrue's r.FormValue reads too.
         String boundary = "tessera-" + UUID.randomUUID();
-        assertTokenBody(ok(call("POST", "/token", "multipart/form-data; boundary=" + boundary,
+        String multipartType = "multipart/form-data; boundary=" + boundary;
+        assertTokenBody(ok(call("POST", "/token", multipartType,
                 multipart(boundary, Map.of("grant_type", "password", "username", email, "password", password)))).json());
-        Reply wrong = call("POST", "/token", "multipart/form-data; boundary=" + boundary,
+        Reply wrong = call("POST", "/token", multipartType,
                 multipart(boundary, Map.of("grant_type", "password", "username", email, "password", password + "!")));
         assertEquals(400, wrong.status(), wrong.describe());
         assertEquals("invalid_grant", wrong.json().getString("error"), wrong.describe());

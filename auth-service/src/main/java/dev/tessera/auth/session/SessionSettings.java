@@ -2,11 +2,11 @@ package dev.tessera.auth.session;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.tessera.platform.config.GoDurationConverter;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
-import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 
 /**
@@ -28,17 +28,25 @@ public interface SessionSettings {
          * Reuse detection: a rotated-out refresh token presented after the reuse interval revokes its whole session.
          * Off, it is only refused.
          */
+        default boolean refreshTokenRotationEnabled() {
+            return givenRefreshTokenRotationEnabled().orElse(true);
+        }
+
+        /** {@code GOTRUE_SECURITY_REFRESH_TOKEN_ROTATION_ENABLED} as given (empty is the default). */
         @WithName("refresh-token-rotation-enabled")
-        @WithDefault("true")
-        boolean refreshTokenRotationEnabled();
+        Optional<Boolean> givenRefreshTokenRotationEnabled();
 
         /**
          * Seconds after its rotation during which a rotated-out token is answered with the session's current
          * tokens, so that two tabs refreshing with one token both go on, holding the same new one.
          */
+        default int refreshTokenReuseInterval() {
+            return givenRefreshTokenReuseInterval().orElse(10);
+        }
+
+        /** {@code GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL} as given: empty is the default, 0 stays 0. */
         @WithName("refresh-token-reuse-interval")
-        @WithDefault("10")
-        int refreshTokenReuseInterval();
+        OptionalInt givenRefreshTokenReuseInterval();
     }
 
     interface Sessions {

@@ -1,6 +1,8 @@
 package dev.tessera.auth.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.tessera.platform.config.GoTrueConfig;
+import dev.tessera.platform.ratelimit.Rate;
 import dev.tessera.platform.testing.DeployedSettings;
 
 /**
@@ -35,6 +38,17 @@ class GoTrueDefaultTest {
         assertEquals(Duration.ofHours(168), config.mailer().inviteMaxAge());
         assertEquals("nf_jwt", config.cookie().key());
         assertEquals(86400, config.cookie().duration());
+        assertFalse(config.disableSignup());
+        assertFalse(config.mailer().autoconfirm());
+        assertTrue(config.mailer().secureEmailChangeEnabled());
+        assertTrue(config.mailer().notifications().emailChangedEnabled());
+        assertTrue(config.mailer().notifications().passwordChangedEnabled());
+        assertFalse(config.external().email().disabled());
+        assertFalse(config.external().github().enabled());
+        assertEquals(587, config.smtp().port());
+        assertEquals(new Rate(1800, Duration.ofMinutes(5)), config.rateLimitTokenRefresh());
+        assertEquals(new Rate(150, Duration.ofMinutes(5)), config.rateLimitVerify());
+        assertEquals(new Rate(200, Duration.ofHours(1)), config.rateLimitEmailSent());
     }
 
     @Test
@@ -54,7 +68,18 @@ class GoTrueDefaultTest {
                 Map.entry("GOTRUE_MAILER_RECOVERY_MAX_AGE", "0"),
                 Map.entry("GOTRUE_MAILER_INVITE_MAX_AGE", ""),
                 Map.entry("GOTRUE_COOKIE_KEY", ""),
-                Map.entry("GOTRUE_COOKIE_DURATION", "0"))));
+                Map.entry("GOTRUE_COOKIE_DURATION", "0"),
+                Map.entry("GOTRUE_DISABLE_SIGNUP", ""),
+                Map.entry("GOTRUE_MAILER_AUTOCONFIRM", ""),
+                Map.entry("GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED", ""),
+                Map.entry("GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED", ""),
+                Map.entry("GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED", ""),
+                Map.entry("GOTRUE_EXTERNAL_EMAIL_DISABLED", ""),
+                Map.entry("GOTRUE_EXTERNAL_GITHUB_ENABLED", ""),
+                Map.entry("GOTRUE_SMTP_PORT", ""),
+                Map.entry("GOTRUE_RATE_LIMIT_TOKEN_REFRESH", ""),
+                Map.entry("GOTRUE_RATE_LIMIT_VERIFY", ""),
+                Map.entry("GOTRUE_RATE_LIMIT_EMAIL_SENT", ""))));
     }
 
     @Test
@@ -79,7 +104,16 @@ class GoTrueDefaultTest {
                 Map.entry("GOTRUE_MAILER_RECOVERY_MAX_AGE", "1h30m"),
                 Map.entry("GOTRUE_MAILER_INVITE_MAX_AGE", "48h"),
                 Map.entry("GOTRUE_COOKIE_KEY", "session"),
-                Map.entry("GOTRUE_COOKIE_DURATION", "120")));
+                Map.entry("GOTRUE_COOKIE_DURATION", "120"),
+                Map.entry("GOTRUE_DISABLE_SIGNUP", "true"),
+                Map.entry("GOTRUE_MAILER_AUTOCONFIRM", "true"),
+                Map.entry("GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED", "false"),
+                Map.entry("GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED", "false"),
+                Map.entry("GOTRUE_EXTERNAL_EMAIL_DISABLED", "true"),
+                Map.entry("GOTRUE_EXTERNAL_GITHUB_ENABLED", "true"),
+                Map.entry("GOTRUE_SMTP_PORT", "2525"),
+                Map.entry("GOTRUE_RATE_LIMIT_VERIFY", "30"),
+                Map.entry("GOTRUE_RATE_LIMIT_EMAIL_SENT", "5/1m")));
         assertEquals(60, config.jwt().exp());
         assertEquals("superuser", config.jwt().adminGroupName());
         assertEquals(5, config.jwt().refreshTokenLifetime());
@@ -90,5 +124,15 @@ class GoTrueDefaultTest {
         assertEquals(Duration.ofHours(48), config.mailer().inviteMaxAge());
         assertEquals("session", config.cookie().key());
         assertEquals(120, config.cookie().duration());
+        assertTrue(config.disableSignup());
+        assertTrue(config.mailer().autoconfirm());
+        assertFalse(config.mailer().secureEmailChangeEnabled());
+        assertTrue(config.mailer().notifications().emailChangedEnabled());
+        assertFalse(config.mailer().notifications().passwordChangedEnabled());
+        assertTrue(config.external().email().disabled());
+        assertTrue(config.external().github().enabled());
+        assertEquals(2525, config.smtp().port());
+        assertEquals(new Rate(30, Duration.ofMinutes(5)), config.rateLimitVerify());
+        assertEquals(new Rate(5, Duration.ofMinutes(1)), config.rateLimitEmailSent());
     }
 }

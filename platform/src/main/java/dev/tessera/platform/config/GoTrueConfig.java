@@ -3,6 +3,7 @@ package dev.tessera.platform.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import dev.tessera.platform.error.ApiError;
@@ -40,10 +41,14 @@ public interface GoTrueConfig {
 
     Mailer mailer();
 
-    /** Refuses new signups (403) when true. */
+    /** {@code GOTRUE_DISABLE_SIGNUP} as given; read {@link #disableSignup()}. */
     @WithName("disable-signup")
-    @WithDefault("false")
-    boolean disableSignup();
+    Optional<Boolean> givenDisableSignup();
+
+    /** Refuses new signups (403) when true. */
+    default boolean disableSignup() {
+        return givenDisableSignup().orElse(false);
+    }
 
     /** Master admin bearer; also signs OAuth state. Unset means no operator access. */
     @WithName("operator-token")
@@ -62,26 +67,38 @@ public interface GoTrueConfig {
     @WithName("rate-limit-header")
     Optional<String> rateLimitHeader();
 
-    /** Refresh grants per client address (supabase/auth's name; a bare number counts per five minutes). */
+    /** {@code GOTRUE_RATE_LIMIT_TOKEN_REFRESH} as given; read {@link #rateLimitTokenRefresh()}. */
     @WithName("rate-limit-token-refresh")
-    @WithDefault("1800/5m")
     @WithConverter(RateConverter.PerFiveMinutes.class)
-    Rate rateLimitTokenRefresh();
+    Optional<Rate> givenRateLimitTokenRefresh();
+
+    /** Refresh grants per client address (supabase/auth's name; a bare number counts per five minutes). */
+    default Rate rateLimitTokenRefresh() {
+        return givenRateLimitTokenRefresh().orElseGet(() -> new Rate(1800, Duration.ofMinutes(5)));
+    }
+
+    /** {@code GOTRUE_RATE_LIMIT_VERIFY} as given; read {@link #rateLimitVerify()}. */
+    @WithName("rate-limit-verify")
+    @WithConverter(RateConverter.PerFiveMinutes.class)
+    Optional<Rate> givenRateLimitVerify();
 
     /** {@code POST /verify} requests per client address (supabase/auth's name; bare number: per five minutes). */
-    @WithName("rate-limit-verify")
-    @WithDefault("150/5m")
-    @WithConverter(RateConverter.PerFiveMinutes.class)
-    Rate rateLimitVerify();
+    default Rate rateLimitVerify() {
+        return givenRateLimitVerify().orElseGet(() -> new Rate(150, Duration.ofMinutes(5)));
+    }
+
+    /** {@code GOTRUE_RATE_LIMIT_EMAIL_SENT} as given; read {@link #rateLimitEmailSent()}. */
+    @WithName("rate-limit-email-sent")
+    @WithConverter(RateConverter.class)
+    Optional<Rate> givenRateLimitEmailSent();
 
     /**
      * Mails that one client address may cause, over every route that mails (supabase/auth's name, which counts
      * per instance; a bare number counts per hour).
      */
-    @WithName("rate-limit-email-sent")
-    @WithDefault("200/1h")
-    @WithConverter(RateConverter.class)
-    Rate rateLimitEmailSent();
+    default Rate rateLimitEmailSent() {
+        return givenRateLimitEmailSent().orElseGet(() -> new Rate(200, Duration.ofHours(1)));
+    }
 
     interface Jwt {
         /**
@@ -139,8 +156,13 @@ public interface GoTrueConfig {
         /** SMTP host; unset means mail is not sent. */
         Optional<String> host();
 
-        @WithDefault("587")
-        int port();
+        /** {@code GOTRUE_SMTP_PORT} as given; read {@link #port()}. */
+        @WithName("port")
+        OptionalInt givenPort();
+
+        default int port() {
+            return GoTrueDefault.positive(givenPort(), 587);
+        }
 
         Optional<String> user();
 
@@ -167,9 +189,14 @@ public interface GoTrueConfig {
     }
 
     interface Mailer {
+        /** {@code GOTRUE_MAILER_AUTOCONFIRM} as given; read {@link #autoconfirm()}. */
+        @WithName("autoconfirm")
+        Optional<Boolean> givenAutoconfirm();
+
         /** Confirms new users without a mail. */
-        @WithDefault("false")
-        boolean autoconfirm();
+        default boolean autoconfirm() {
+            return givenAutoconfirm().orElse(false);
+        }
 
         /** {@code GOTRUE_MAILER_CONFIRMATION_MAX_AGE} as given; read {@link #confirmationMaxAge()}. */
         @WithName("confirmation-max-age")
@@ -206,23 +233,35 @@ public interface GoTrueConfig {
          * setting; netlify/gotrue mails only the new address). Without it, whoever holds a session could move the
          * account to an address they own.
          */
+        default boolean secureEmailChangeEnabled() {
+            return givenSecureEmailChangeEnabled().orElse(true);
+        }
+
+        /** {@code GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED} as given; read {@link #secureEmailChangeEnabled()}. */
         @WithName("secure-email-change-enabled")
-        @WithDefault("true")
-        boolean secureEmailChangeEnabled();
+        Optional<Boolean> givenSecureEmailChangeEnabled();
 
         Notifications notifications();
 
         /** Notices to the account's address about changes made to it. */
         interface Notifications {
-            /** After an email change, to the previous address. */
+            /** {@code GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED} as given. */
             @WithName("email-changed-enabled")
-            @WithDefault("true")
-            boolean emailChangedEnabled();
+            Optional<Boolean> givenEmailChangedEnabled();
+
+            /** {@code GOTRUE_MAILER_NOTIFICATIONS_PASSWORD_CHANGED_ENABLED} as given. */
+            @WithName("password-changed-enabled")
+            Optional<Boolean> givenPasswordChangedEnabled();
+
+            /** After an email change, to the previous address. */
+            default boolean emailChangedEnabled() {
+                return givenEmailChangedEnabled().orElse(true);
+            }
 
             /** After the user changed their password. */
-            @WithName("password-changed-enabled")
-            @WithDefault("true")
-            boolean passwordChangedEnabled();
+            default boolean passwordChangedEnabled() {
+                return givenPasswordChangedEnabled().orElse(true);
+            }
         }
     }
 
@@ -245,8 +284,13 @@ public interface GoTrueConfig {
 
         /** An OAuth2 provider: {@code GOTRUE_EXTERNAL_<P>_{ENABLED,CLIENT_ID,SECRET,REDIRECT_URI,URL}}. */
         interface Provider {
-            @WithDefault("false")
-            boolean enabled();
+            /** {@code GOTRUE_EXTERNAL_<P>_ENABLED} as given; read {@link #enabled()}. */
+            @WithName("enabled")
+            Optional<Boolean> givenEnabled();
+
+            default boolean enabled() {
+                return givenEnabled().orElse(false);
+            }
 
             @WithName("client-id")
             Optional<String> clientId();
@@ -262,9 +306,14 @@ public interface GoTrueConfig {
         }
 
         interface Email {
+            /** {@code GOTRUE_EXTERNAL_EMAIL_DISABLED} as given; read {@link #disabled()}. */
+            @WithName("disabled")
+            Optional<Boolean> givenDisabled();
+
             /** Turns off the email provider: signup, recover and /token answer 400. */
-            @WithDefault("false")
-            boolean disabled();
+            default boolean disabled() {
+                return givenDisabled().orElse(false);
+            }
 
             /** The guard of every route of the email provider: GoTrue's 400 while it is turned off. */
             default void requireEnabled() {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 
 import dev.tessera.platform.error.ApiError;
@@ -13,7 +15,7 @@ class EmailProviderTest {
 
     @Test
     void turnedOffItAnswersGoTruesBadRequest() {
-        GoTrueConfig.External.Email disabled = () -> true;
+        GoTrueConfig.External.Email disabled = () -> Optional.of(true);
         ApiError error = assertThrows(ApiError.class, disabled::requireEnabled);
         assertEquals(400, error.status());
         assertEquals("Unsupported email provider", error.getMessage());
@@ -21,7 +23,7 @@ class EmailProviderTest {
 
     @Test
     void onItLetsTheRequestThrough() {
-        GoTrueConfig.External.Email enabled = () -> false;
+        GoTrueConfig.External.Email enabled = () -> Optional.of(false);
         assertDoesNotThrow(enabled::requireEnabled);
     }
 }

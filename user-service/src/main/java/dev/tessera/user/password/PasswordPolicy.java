@@ -2,6 +2,7 @@ package dev.tessera.user.password;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,9 +25,10 @@ public class PasswordPolicy {
     private final int minLength;
     private final CommonPasswords common;
 
-    public PasswordPolicy(@ConfigProperty(name = "gotrue.password.min-length", defaultValue = "8") int minLength,
+    /** {@code GOTRUE_PASSWORD_MIN_LENGTH}: unset or empty is 8. */
+    public PasswordPolicy(@ConfigProperty(name = "gotrue.password.min-length") OptionalInt minLength,
             @ConfigProperty(name = "tessera.password.blocklist-enabled", defaultValue = "true") boolean blocklist) {
-        this.minLength = Math.max(1, minLength);
+        this.minLength = Math.max(1, minLength.orElse(8));
         this.common = blocklist ? CommonPasswords.shipped() : null;
     }
 

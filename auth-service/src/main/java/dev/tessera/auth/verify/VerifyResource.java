@@ -1,5 +1,7 @@
 package dev.tessera.auth.verify;
 
+import java.time.Duration;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.core.Context;
 
 import dev.tessera.auth.ratelimit.AuthRateLimits;
 import dev.tessera.auth.session.Sessions;
+import dev.tessera.platform.error.DatabaseUnavailable;
 import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.SessionCookie;
 import dev.tessera.auth.token.TokenResponses;
@@ -26,6 +29,9 @@ import io.vertx.core.http.HttpServerRequest;
  */
 @Path("/verify")
 public class VerifyResource {
+
+    private static final Duration SESSION_RETRY_BACKOFF = Duration.ofMillis(250);
+    private static final int SESSION_RETRIES = 4;
 
     private final JsonBody json;
     private final UserDirectory directory;
@@ -52,7 +58,13 @@ public class VerifyResource {
         VerifyParams params = json.read(body, VerifyParams.class, "Verify");
         return limits.verify(params.token(), clientAddress.of(request))
                 .chain(() -> directory.verify(params.type(), params.token(), params.password()))
-                .chain(user -> sessions.start(user, null))
+                .chain(user -> Uni.createFrom().deferred(() -> sessions.start(user, null))
+                        // user-service has spent the one-time token by now: a retry of the request would be answered
+                        // 404, so a database that refuses the session's connection for a moment is waited out here.
+                        // A refused connection wrote nothing, so starting the session again cannot make two.
+                        .onFailure(DatabaseUnavailable::is).retry()
+                        .withBackOff(SESSION_RETRY_BACKOFF, SESSION_RETRY_BACKOFF.multipliedBy(4))
+                        .atMost(SESSION_RETRIES))
                 .map(issued -> responses.of(issued, useCookie));
     }
 }

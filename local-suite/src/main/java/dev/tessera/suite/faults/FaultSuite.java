@@ -190,6 +190,12 @@ public final class FaultSuite {
                 "TESSERA_RATE_LIMIT_PASSWORD_PER_ACCOUNT")) {
             serviceEnv.put(limit, "1000000/1h");
         }
+        // Six JVMs share the server's connections (PostgreSQL's default is 100, a few kept for superusers), as a
+        // deployment's replicas do (docs/deploy.md, connection budget): with the shipped reactive pools (20 for auth-
+        // and user-service) two replicas of each and their JDBC pools come to 112, and a cold start under traffic
+        // grows every pool at once until the server refuses ("too many clients already") and requests get 503s.
+        // Ten each, 72 with JDBC, leaves room for the suite's own connections and another run's.
+        serviceEnv.putIfAbsent("QUARKUS_DATASOURCE_REACTIVE_MAX_SIZE", "10");
         // JDBC serves only Flyway at startup and the readiness check: a longer wait for its first connection lets six
         // JVMs start at once on a busy machine, and changes nothing a client sees.
         serviceEnv.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");

@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.suite.SuiteSettings;
+import dev.tessera.suite.mail.MailInbox;
 import dev.tessera.suite.process.ChildProcess;
 import dev.tessera.suite.process.JavaCommand;
 import dev.tessera.suite.process.Poll;
@@ -132,6 +133,24 @@ final class E2e {
                 .every(Duration.ofMillis(500))
                 .abortWhen(process.onExit(), () -> service.module() + " exited: " + process.tail(40))
                 .check(() -> http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    }
+
+    /**
+     * The token of the newest mail to {@code to} whose link is {@code <base>/#<key>=<token>}, waiting up to
+     * {@code timeout} for one to arrive.
+     */
+    static String awaitLinkToken(MailInbox inbox, String base, String to, String key, Duration timeout) {
+        String prefix = base + "/#" + key + "=";
+        String[] token = new String[1];
+        Poll.until("no mail with a " + key + " link to " + to + " (service logs in target/e2e-logs)", timeout)
+                .every(Duration.ofMillis(250))
+                .check(() -> {
+                    token[0] = inbox.messages(to).stream().flatMap(m -> m.links().stream())
+                            .filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
+                            .map(l -> l.substring(prefix.length())).orElse(null);
+                    return token[0] != null;
+                });
+        return token[0];
     }
 
     /** Closes what a test started, in the order given, skipping what never started (null). */

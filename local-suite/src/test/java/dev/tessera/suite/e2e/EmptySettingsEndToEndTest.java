@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,16 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import dev.tessera.platform.testing.TestStack;
 import dev.tessera.suite.e2e.PublicApi.Reply;
-import dev.tessera.suite.gateway.AccessLog;
-import dev.tessera.suite.gateway.Gateway;
 import dev.tessera.suite.mail.InboxMessage;
-import dev.tessera.suite.mail.MailInbox;
-import dev.tessera.suite.process.Poll;
-import dev.tessera.suite.service.ServiceFleet;
-import dev.tessera.suite.service.SuiteService;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -40,7 +29,6 @@ class EmptySettingsEndToEndTest {
 
     private static final String SECRET = "e2e-secret-only-for-the-empty-settings-test-0123456789";
     private static final String OPERATOR_TOKEN = "e2e-operator-token-empty-settings-0123";
-    private static final Path LOGS = Path.of("target", "e2e-logs", "empty-settings").toAbsolutePath();
 
     /** Every GoTrue setting the services read that has a default or may be left out, passed on empty. */
     private static final List<String> EMPTY = List.of(
@@ -51,7 +39,7 @@ class EmptySettingsEndToEndTest {
             "GOTRUE_EXTERNAL_GITLAB_ENABLED", "GOTRUE_EXTERNAL_GOOGLE_ENABLED", "GOTRUE_EXTERNAL_BITBUCKET_ENABLED",
             "GOTRUE_EXTERNAL_FACEBOOK_ENABLED",
             "GOTRUE_JWT_ADMIN_GROUP_NAME", "GOTRUE_JWT_AUD", "GOTRUE_JWT_DEFAULT_GROUP_NAME", "GOTRUE_JWT_EXP",
-            "GOTRUE_JWT_ISSUER", "GOTRUE_JWT_KEYS", "GOTRUE_JWT_REFRESH_TOKEN_LIFETIME",
+            "GOTRUE_JWT_ISSUER", "GOTRUE_JWT_KEYS", "GOTRUE_JWT_REFRESH_TOKEN_LIFETIME", "GOTRUE_LOG_LEVEL",
             "GOTRUE_MAILER_AUTOCONFIRM", "GOTRUE_MAILER_CONFIRMATION_MAX_AGE", "GOTRUE_MAILER_RECOVERY_MAX_AGE",
             "GOTRUE_MAILER_INVITE_MAX_AGE", "GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED",
             "GOTRUE_MAILER_NOTIFICATIONS_EMAIL_CHANGED_ENABLED",
@@ -67,39 +55,22 @@ class EmptySettingsEndToEndTest {
             "GOTRUE_WEBHOOK_URL", "GOTRUE_WEBHOOK_SECRET", "GOTRUE_WEBHOOK_EVENTS", "GOTRUE_WEBHOOK_RETRIES",
             "GOTRUE_WEBHOOK_TIMEOUTSEC");
 
-    private TestStack stack;
-    private ServiceFleet fleet;
-    private Vertx vertx;
-    private Gateway gateway;
-    private MailInbox inbox;
-    private String base;
+    private GatewayedFleet suite;
     private PublicApi api;
 
     @BeforeAll
     void startSuite() throws Exception {
-        stack = TestStack.start(true);
-        inbox = MailInbox.of(stack.greenMail());
-        int gatewayPort = E2e.freePort();
-        base = "http://localhost:" + gatewayPort;
-        api = new PublicApi(base, LOGS);
-
-        Map<SuiteService, Integer> ports = E2e.freePorts();
-        Map<String, String> env = E2e.suiteEnvironment(stack, base, ports, SECRET, OPERATOR_TOKEN);
-        env.put("GOTRUE_SITE_URL", base);
-        EMPTY.forEach(name -> env.put(name, ""));
-        // GOTRUE_SMTP_PORT= is 587; the test's SMTP server listens elsewhere, named by Quarkus's own setting.
-        env.put("QUARKUS_MAILER_PORT", String.valueOf(stack.smtpPort()));
-
-        fleet = ServiceFleet.start(ServiceFleet.Launch.oneEach(E2e.repoRoot(), ports, env, E2e.JVM_OPTIONS, LOGS,
-                Duration.ofMinutes(4)), line -> {
-                });
-        vertx = Vertx.vertx();
-        gateway = Gateway.start(vertx, "localhost", gatewayPort, ports, AccessLog.to(LOGS.resolve("gateway.log")));
+        suite = GatewayedFleet.start("empty-settings", SECRET, OPERATOR_TOKEN, env -> {
+            // GOTRUE_SMTP_PORT= is 587; the test's SMTP server listens elsewhere, named by Quarkus's own setting.
+            env.put("QUARKUS_MAILER_PORT", env.get("GOTRUE_SMTP_PORT"));
+            EMPTY.forEach(name -> env.put(name, ""));
+        });
+        api = suite.api;
     }
 
     @AfterAll
     void stopSuite() throws Exception {
-        E2e.closeInOrder(gateway, E2e.closing(vertx), fleet, stack);
+        E2e.closeInOrder(suite);
     }
 
     @Test
@@ -126,19 +97,10 @@ class EmptySettingsEndToEndTest {
                 new JsonObject().put("email", email).put("password", password).encode())).json();
         assertEquals("", user.getString("role"));
 
-        InboxMessage[] mail = new InboxMessage[1];
-        Poll.until("no confirmation mail to " + email + " (logs in " + LOGS + ")", Duration.ofSeconds(90))
-                .every(Duration.ofMillis(250))
-                .check(() -> {
-                    mail[0] = inbox.messages(email).stream().findFirst().orElse(null);
-                    return mail[0] != null;
-                });
-        assertEquals("Confirm Your Signup", mail[0].subject());
-        assertEquals("admin@localhost", mail[0].from());
-        String prefix = base + "/#confirmation_token=";
-        String token = mail[0].links().stream().filter(l -> l.startsWith(prefix)).findFirst()
-                .map(l -> l.substring(prefix.length()))
-                .orElseThrow(() -> new AssertionError("no " + prefix + "<token> link in " + mail[0].links()));
+        String token = suite.awaitToken(email, "confirmation_token");
+        InboxMessage mail = suite.inbox.messages(email).get(0);
+        assertEquals("Confirm Your Signup", mail.subject());
+        assertEquals("admin@localhost", mail.from());
 
         JsonObject verified = ok(api.call("POST", "/verify", "application/json",
                 new JsonObject().put("type", "signup").put("token", token).encode())).json();

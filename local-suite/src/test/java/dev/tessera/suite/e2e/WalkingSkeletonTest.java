@@ -468,18 +468,9 @@ class WalkingSkeletonTest {
 
     /** The token of the newest mail to {@code to} whose link carries {@code #<key>=}. */
     private String awaitToken(String to, String key, List<String> secrets) {
-        String prefix = base + "/#" + key + "=";
-        String[] token = new String[1];
-        Poll.until("no mail with a " + key + " link to " + to + " (service logs in target/e2e-logs)", ASYNC_TIMEOUT)
-                .every(Duration.ofMillis(250))
-                .check(() -> {
-                    token[0] = inbox.messages(to).stream().flatMap(m -> m.links().stream())
-                            .filter(l -> l.startsWith(prefix)).reduce((a, b) -> b)
-                            .map(l -> l.substring(prefix.length())).orElse(null);
-                    return token[0] != null;
-                });
-        secrets.add(token[0]);
-        return token[0];
+        String token = E2e.awaitLinkToken(inbox, base, to, key, ASYNC_TIMEOUT);
+        secrets.add(token);
+        return token;
     }
 
     private void awaitSubject(String to, String subject) {

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -281,10 +282,20 @@ public final class FaultSuite {
                 warm, true);
     }
 
+    /** The restarted broker writes a fresh log; the killed one's stays beside it, to tell the two starts apart. */
+    private static void keepKilledLog(Path log) {
+        try {
+            Files.move(log, log.resolveSibling(log.getFileName() + ".killed"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            // Only the earlier log is lost; the restart does not depend on it.
+        }
+    }
+
     private void injectFaults() {
         fault("Kafka broker SIGKILLed, restarted after 5 s", false, false, () -> broker.kill(),
                 () -> {
                     pause(Duration.ofSeconds(5));
+                    keepKilledLog(broker.log());
                     broker = KafkaBroker.start(brokerSettings);
                 }, () -> {
                 });

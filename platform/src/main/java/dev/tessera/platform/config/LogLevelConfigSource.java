@@ -28,7 +28,7 @@ public class LogLevelConfigSource extends MapBackedConfigSource {
     /**
      * The JBoss Logging level of a logrus level name. logrus's {@code panic} has no counterpart, so it is
      * {@code FATAL}; {@code trace} logs as {@code DEBUG}, the finest level the services are built with. Any other
-     * text is passed on as given, and the service stops at its start naming {@code quarkus.log.level} and the value.
+     * text is passed on as given; Quarkus then keeps INFO without a word (seen with {@code verbose}).
      */
     static String level(String given) {
         String name = given.trim().toLowerCase(Locale.ROOT);

@@ -29,6 +29,7 @@ import dev.tessera.suite.service.LocalSecrets;
 import dev.tessera.suite.service.ServiceEnvironment;
 import dev.tessera.suite.service.SuiteService;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 /**
  * What the end-to-end tests share to start services the way the launcher does: the checkout whose jars run, the
@@ -151,6 +152,16 @@ final class E2e {
                     return token[0] != null;
                 });
         return token[0];
+    }
+
+    /** {@code GET /settings} of a suite with GoTrue's defaults: no OAuth provider, email on, signup open, mail confirms. */
+    static JsonObject goTrueDefaultSettings() {
+        return new JsonObject()
+                .put("external", new JsonObject().put("bitbucket", false).put("github", false).put("gitlab", false)
+                        .put("google", false).put("facebook", false).put("email", true).put("saml", false))
+                .put("external_labels", new JsonObject())
+                .put("disable_signup", false)
+                .put("autoconfirm", false);
     }
 
     /** Closes what a test started, in the order given, skipping what never started (null). */

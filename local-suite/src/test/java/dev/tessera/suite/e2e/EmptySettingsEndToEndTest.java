@@ -75,12 +75,7 @@ class EmptySettingsEndToEndTest {
 
     @Test
     void theSettingsAreGoTruesDefaults() throws Exception {
-        JsonObject expected = new JsonObject()
-                .put("external", new JsonObject().put("bitbucket", false).put("github", false).put("gitlab", false)
-                        .put("google", false).put("facebook", false).put("email", true).put("saml", false))
-                .put("external_labels", new JsonObject())
-                .put("disable_signup", false)
-                .put("autoconfirm", false);
+        JsonObject expected = E2e.goTrueDefaultSettings();
         assertEquals(expected, ok(api.call("GET", "/settings", null, null)).json());
     }
 

@@ -22,6 +22,7 @@ final class GatewayedFleet implements AutoCloseable {
 
     final Path logs;
     final String base;
+    private final int gatewayPort;
     final PublicApi api;
     final MailInbox inbox;
     private final TestStack stack;
@@ -32,6 +33,7 @@ final class GatewayedFleet implements AutoCloseable {
     private GatewayedFleet(String name, TestStack stack, int gatewayPort) {
         this.logs = Path.of("target", "e2e-logs", name).toAbsolutePath();
         this.stack = stack;
+        this.gatewayPort = gatewayPort;
         this.base = "http://localhost:" + gatewayPort;
         this.api = new PublicApi(base, logs);
         this.inbox = MailInbox.of(stack.greenMail());
@@ -62,8 +64,7 @@ final class GatewayedFleet implements AutoCloseable {
                 Duration.ofMinutes(4)), line -> {
                 });
         vertx = Vertx.vertx();
-        gateway = Gateway.start(vertx, "localhost", Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)),
-                ports, AccessLog.to(logs.resolve("gateway.log")));
+        gateway = Gateway.start(vertx, "localhost", gatewayPort, ports, AccessLog.to(logs.resolve("gateway.log")));
     }
 
     /** The token of the newest mail to {@code to} whose link carries {@code #<key>=}, waiting for it. */

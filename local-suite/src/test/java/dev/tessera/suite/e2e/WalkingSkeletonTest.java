@@ -124,12 +124,7 @@ class WalkingSkeletonTest {
     @Test
     @Order(1)
     void settingsAnswerInGoTruesShape() throws Exception {
-        JsonObject expected = new JsonObject()
-                .put("external", new JsonObject().put("bitbucket", false).put("github", false).put("gitlab", false)
-                        .put("google", false).put("facebook", false).put("email", true).put("saml", false))
-                .put("external_labels", new JsonObject())
-                .put("disable_signup", false)
-                .put("autoconfirm", false);
+        JsonObject expected = E2e.goTrueDefaultSettings();
         assertEquals(expected, ok(call("GET", "/settings", null, null)).json());
         assertEquals(expected, ok(call("GET", "/.netlify/identity/settings", null, null)).json());
         assertEquals(expected, ok(call("GET", "/settings", null, null, "Accept", "text/html")).json(),

@@ -75,7 +75,7 @@ class BadInputTest {
                 BadRequest.of("signup: form-encoded body", "POST", "/signup", form, "email=a%40b.co&password=pw", null, 400),
                 BadRequest.of("signup: plain text", "POST", "/signup", "text/plain", "hello", null, 400),
                 BadRequest.of("signup: empty body", "POST", "/signup", json, "", null, 400),
-                BadRequest.of("signup: JSON null", "POST", "/signup", json, "null", null, 400),
+                BadRequest.of("signup: JSON null", "POST", "/signup", json, "null", null, 422),
                 BadRequest.of("signup: JSON array", "POST", "/signup", json, "[]", null, 400),
                 BadRequest.of("signup: number as data", "POST", "/signup", json, "{\"email\":\"n@example.com\",\"password\":\"pw\",\"data\":5}", null, 400),
                 BadRequest.of("signup: no email", "POST", "/signup", json, "{\"password\":\"pw\"}", null, 422),

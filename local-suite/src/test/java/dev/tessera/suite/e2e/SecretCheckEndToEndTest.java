@@ -90,9 +90,14 @@ class SecretCheckEndToEndTest {
                 + " links, OAuth sign-ins and the session cookie are made from the site's address: set it, e.g."
                 + " https://example.com");
 
+        // A log level GoTrue would refuse to start on only costs a warning here.
         int port = E2e.freePort();
-        ChildProcess deployed = startService("deployed", deployment("deployed", GOOD, port));
+        Map<String, String> good = deployment("deployed", GOOD, port);
+        good.put("GOTRUE_LOG_LEVEL", "verbose");
+        ChildProcess deployed = startService("deployed", good);
         E2e.awaitReady(HttpClient.newHttpClient(), SuiteService.MAIL, deployed, port);
+        assertTrue(Files.readString(deployed.log()).contains("GOTRUE_LOG_LEVEL=verbose is not a log level (panic, "
+                + "fatal, error, warn, info, debug or trace)"), deployed.tail(40));
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.tessera.platform.error.ApiError;
 /**
  * Reads a request body as JSON whatever its Content-Type, as GoTrue does, and turns every decoding problem into
  * {@code 400 "Could not read <What> params: <reason>"} (or a route's own wording) without leaking parser internals.
+ * A body of JSON {@code null} reads as {@code {}}, as GoTrue reads it.
  */
 @ApplicationScoped
 public class JsonBody {
@@ -45,6 +46,11 @@ public class JsonBody {
             JsonNode tree = mapper.readTree(body);
             if (tree == null || tree.isMissingNode()) {
                 throw unreadable(prefix, "the body is empty");
+            }
+            if (tree.isNull()) {
+                // Go's decoder leaves the parameters untouched for a JSON null, so GoTrue judges the request as if
+                // no field were given ("Signup requires a valid password"), not as unreadable.
+                tree = mapper.createObjectNode();
             }
             if (!tree.isObject()) {
                 throw unreadable(prefix, "expected a JSON object");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,17 @@ class LogLevelConfigSourceTest {
     void unsetOrEmptyLeavesTheDefault() {
         assertNull(new LogLevelConfigSource(null).getValue("quarkus.log.level"));
         assertNull(new LogLevelConfigSource("").getValue("quarkus.log.level"));
+        assertEquals(Optional.empty(), LogLevelConfigSource.unknown(null));
+        assertEquals(Optional.empty(), LogLevelConfigSource.unknown(" "));
+    }
+
+    @Test
+    void anUnknownNameSetsNothingAndIsReported() {
+        for (String bad : new String[] {"verbose", "ALL", "5", "warn,info"}) {
+            assertNull(new LogLevelConfigSource(bad).getValue("quarkus.log.level"), bad);
+            assertEquals(Optional.of(bad), LogLevelConfigSource.unknown(bad));
+        }
+        assertEquals(Optional.empty(), LogLevelConfigSource.unknown("WARNING"));
     }
 
     @Test

@@ -59,6 +59,7 @@ public class LogoutResource {
         UUID session = which == SessionStore.Scope.ALL ? null : claims.session().orElseThrow(() -> ApiError.badRequest(
                 "Logout scope " + name
                         + " needs an access token with a session_id; this one has none (use scope=global)"));
-        return sessions.logout(userId, claims.email(), which, session, name).replaceWithVoid();
+        Long epoch = claims.sessionEpoch().isPresent() ? claims.sessionEpoch().getAsLong() : null;
+        return sessions.logout(userId, claims.email(), which, session, epoch, name);
     }
 }

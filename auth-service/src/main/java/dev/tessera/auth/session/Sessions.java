@@ -10,12 +10,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import dev.tessera.auth.user.UserDirectory;
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.event.EventType;
 import dev.tessera.platform.event.IdentityEvent;
+import dev.tessera.platform.internal.SessionsEnd;
 import dev.tessera.platform.internal.UserIdentity;
 import dev.tessera.platform.outbox.Outbox;
 import dev.tessera.platform.outbox.OutboxMessage;
@@ -36,6 +38,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Sessions {
 
+    private static final Logger LOG = Logger.getLogger(Sessions.class);
     static final String SOURCE = "urn:tessera:auth-service";
     static final String INVALID = "Invalid Refresh Token";
     /** The reason a reuse revocation gives in its event. */
@@ -187,13 +190,34 @@ public class Sessions {
     }
 
     /**
-     * Logout: ends the user's sessions in {@code scope} of {@code sessionId} with their refresh tokens. Access
-     * tokens live until they expire.
+     * Logout: ends the user's sessions in {@code scope} of {@code sessionId} with their refresh tokens, then has
+     * user-service end them too, so that their access tokens stop reading and changing the account at once
+     * ({@code global} and {@code others}; a {@code local} logout's access token lives until it expires, since
+     * user-service judges tokens by epoch, not by session). When user-service cannot be told, the logout still
+     * succeeds: the sessions are gone, and their access tokens expire as on GoTrue.
+     *
+     * @param sessionEpoch the epoch the caller's session started under (its token's claim), or null
      */
-    public Uni<Void> logout(UUID userId, String email, SessionStore.Scope scope, UUID sessionId, String scopeName) {
+    public Uni<Void> logout(UUID userId, String email, SessionStore.Scope scope, UUID sessionId, Long sessionEpoch,
+            String scopeName) {
         IdentityEvent event = event(EventType.LOGOUT, userId, scope == SessionStore.Scope.ALL ? null : sessionId, email,
                 Map.of("scope", scopeName));
-        return store.end(userId, scope, sessionId, outbox.prepare(event), true).replaceWithVoid();
+        Uni<Void> ended = store.end(userId, scope, sessionId, outbox.prepare(event), true).replaceWithVoid();
+        SessionsEnd userSide = switch (scope) {
+            case ALL -> SessionsEnd.all();
+            case ALL_BUT -> new SessionsEnd(sessionId, sessionEpoch);
+            case ONLY -> null;
+        };
+        if (userSide == null) {
+            return ended;
+        }
+        return ended.chain(() -> directory.endSessions(userId, userSide)
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("A %s logout of user %s ended its sessions, but user-service could not end them too (%s):"
+                            + " their access tokens keep working on /user until they expire", scopeName, userId,
+                            failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                }));
     }
 
     /** Whether the session is past its timebox, or its live token (issued {@code lastRefresh}) past the inactivity timeout. */

@@ -13,6 +13,7 @@ import dev.tessera.platform.internal.ExternalLogin;
 import dev.tessera.platform.internal.ExternalLoginResult;
 import dev.tessera.platform.internal.InviteCheck;
 import dev.tessera.platform.internal.PasswordCheck;
+import dev.tessera.platform.internal.SessionsEnd;
 import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +46,12 @@ public class UserDirectory {
     /** Succeeds when the invite token is still redeemable; 404 otherwise. */
     public Uni<Void> checkInvite(String token) {
         return unreachable(USER_SERVICE, client.checkInvite(new InviteCheck(token)));
+    }
+
+    /** Ends the user's sessions as user-service judges access tokens; nothing to do when the user is gone. */
+    public Uni<Void> endSessions(UUID id, SessionsEnd end) {
+        return unreachable(USER_SERVICE, client.endSessions(id, end))
+                .onFailure(e -> e instanceof ApiError api && api.status() == 404).recoverWithNull();
     }
 
     /** The user's current identity, or null when the user no longer exists. */

@@ -20,6 +20,7 @@ import dev.tessera.platform.internal.InternalCallHeaders;
 import dev.tessera.platform.internal.InternalErrors;
 import dev.tessera.platform.internal.InviteCheck;
 import dev.tessera.platform.internal.PasswordCheck;
+import dev.tessera.platform.internal.SessionsEnd;
 import dev.tessera.platform.internal.TokenVerification;
 import dev.tessera.platform.internal.UserIdentity;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
@@ -54,6 +55,10 @@ public interface UserServiceClient {
     @GET
     @Path("/users/{id}")
     Uni<UserIdentity> get(@PathParam("id") UUID id);
+
+    @POST
+    @Path("/users/{id}/end-sessions")
+    Uni<Void> endSessions(@PathParam("id") UUID id, SessionsEnd end);
 
     @ClientExceptionMapper
     static RuntimeException toApiError(Response response) {

@@ -21,6 +21,8 @@ public class UserServiceStub extends InternalApiStub {
     public static final Map<String, Object[]> USERS = new ConcurrentHashMap<>();
     /** The user id of every lookup call, oldest first. */
     public static final java.util.List<String> LOOKUP_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every end-sessions call, oldest first: the user id and the body. */
+    public static final java.util.List<Call> END_SESSIONS_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** first provider address → answer of the external-login call; the bodies received are in {@link #EXTERNAL_CALLS}. */
     public static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
     public static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -46,6 +48,10 @@ public class UserServiceStub extends InternalApiStub {
                 "/internal/verify", (path, body) -> lookup(VERIFY, body.path("token").asText()),
                 "/internal/users/", (path, body) -> {
                     String id = path.substring("/internal/users/".length());
+                    if (id.endsWith("/end-sessions")) {
+                        END_SESSIONS_CALLS.add(calls().get(calls().size() - 1));
+                        return new Answer(204, null);
+                    }
                     LOOKUP_CALLS.add(id);
                     return lookup(USERS, id);
                 },

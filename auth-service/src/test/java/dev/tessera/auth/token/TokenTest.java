@@ -49,6 +49,7 @@ import dev.tessera.auth.testing.OwnRateLimitKey;
 import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.event.Topic;
 import dev.tessera.platform.testing.InjectTestStack;
+import dev.tessera.platform.testing.InternalApiStub;
 import dev.tessera.platform.testing.TestClients;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.platform.testing.TestTokens;
@@ -448,6 +449,8 @@ public class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email)).post("/logout")
                 .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
         assertRows(stack, id, 0, 0, 0, "every session of the user is deleted, with its tokens");
+        JsonNode userSide = endSessionsCall(id);
+        assertTrue(userSide.path("keep_session_id").isNull(), "user-service ends every session: " + userSide);
         refreshGrant(refresh).then().statusCode(400);
         JsonNode logout = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
         assertEquals("global", logout.at("/data/scope").asText());
@@ -459,6 +462,15 @@ public class TokenTest {
         given().header("Authorization", "Bearer " + TestTokens.sign(SECRET, id.toString(), email,
                 Instant.now().minusSeconds(60), Map.of())).post("/logout")
                 .then().statusCode(401).body("msg", equalTo("Invalid token: token is expired"));
+    }
+
+    /** The body of the last end-sessions call auth-service made to user-service for this user. */
+    private static JsonNode endSessionsCall(UUID id) {
+        String path = "/internal/users/" + id + "/end-sessions";
+        List<InternalApiStub.Call> calls = UserServiceStub.END_SESSIONS_CALLS.stream()
+                .filter(call -> call.path().equals(path)).toList();
+        assertFalse(calls.isEmpty(), "user-service was asked to end the sessions");
+        return calls.get(calls.size() - 1).body();
     }
 
     @Test
@@ -473,6 +485,10 @@ public class TokenTest {
         given().header("Authorization", "Bearer " + mine.path("access_token")).queryParam("scope", "others")
                 .post("/logout").then().statusCode(204);
         assertRows(stack, id, 1, 1, 0, "only the caller's session is left");
+        JsonNode userSide = endSessionsCall(id);
+        assertEquals(mySession, userSide.path("keep_session_id").asText(), "user-service spares the caller's session");
+        assertTrue(userSide.path("keep_session_epoch").isNumber(), userSide.toString());
+        int before = UserServiceStub.END_SESSIONS_CALLS.size();
         refreshGrant(elsewhere).then().statusCode(400);
         String myToken = refreshGrant(mine.path("refresh_token")).then().statusCode(200).extract().path("refresh_token");
         JsonNode others = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
@@ -484,6 +500,7 @@ public class TokenTest {
                 .post("/logout").then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
         refreshGrant(myToken).then().statusCode(400);
         refreshGrant(another).then().statusCode(200);
+        assertEquals(before, UserServiceStub.END_SESSIONS_CALLS.size(), "a local logout leaves user-service alone");
         assertEquals(1, Grants.rows(stack, id).get(0), "the caller's session ended, the newer one goes on");
 
         String sessionless = TestTokens.sign(SECRET, id.toString(), email);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.testing.ClosedPort;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -55,6 +57,16 @@ class UserServiceDownTest {
                 .then().statusCode(503).contentType(ContentType.JSON)
                 .body("code", equalTo(503)).body("msg", equalTo("User service unavailable, try again later"));
         assertEquals(sessions, sessions(), "no session started");
+    }
+
+    /**
+     * A logout still succeeds: its sessions are auth-service's to end; only the access tokens' early end, which
+     * user-service keeps, is missed, and they expire as on GoTrue.
+     */
+    @Test
+    void aLogoutWhileUserServiceRefusesConnectionsStillSucceeds() {
+        String token = TestTokens.sign(TokenTest.SECRET, UUID.randomUUID().toString(), "down@example.com");
+        given().header("Authorization", "Bearer " + token).post("/logout").then().statusCode(204);
     }
 
     private long sessions() throws Exception {

@@ -424,6 +424,50 @@ class WalkingSkeletonTest {
         }
     }
 
+    /**
+     * A logout of every session, or of every other one, ends the access tokens of the sessions it ends: a token
+     * stolen from one of them stops reading and changing the account at once, not an hour later. A local logout's
+     * token lives until it expires (as every token does on GoTrue).
+     */
+    @Test
+    @Order(10)
+    void aLogoutEndsTheAccessTokensOfTheSessionsItEnds() throws Exception {
+        String person = "logout-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String secret = "a logout test password";
+        ok(call("POST", "/signup", "application/json",
+                new JsonObject().put("email", person).put("password", secret).encode()));
+        String confirmation = awaitToken(person, "confirmation_token", new ArrayList<>());
+        String phone = ok(call("POST", "/verify", "application/json",
+                new JsonObject().put("type", "signup").put("token", confirmation).encode())).json()
+                .getString("access_token");
+        String grant = "grant_type=password&username=" + URLEncoder.encode(person, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        String laptop = ok(call("POST", "/token", "application/x-www-form-urlencoded", grant)).json()
+                .getString("access_token");
+        JsonObject tablet = ok(call("POST", "/token", "application/x-www-form-urlencoded", grant)).json();
+
+        Reply others = call("POST", "/logout?scope=others", null, null, "Authorization", "Bearer " + laptop);
+        assertEquals(204, others.status(), others.describe());
+        ok(call("GET", "/user", null, null, "Authorization", "Bearer " + laptop));
+        for (String ended : List.of(phone, tablet.getString("access_token"))) {
+            assertGoTrueError(call("GET", "/user", null, null, "Authorization", "Bearer " + ended), 401);
+            assertGoTrueError(call("PUT", "/user", "application/json",
+                    new JsonObject().put("password", "a thief's password").encode(), "Authorization", "Bearer " + ended),
+                    401);
+        }
+        Reply refresh = call("POST", "/token", "application/x-www-form-urlencoded",
+                "grant_type=refresh_token&refresh_token=" + tablet.getString("refresh_token"));
+        assertEquals(400, refresh.status(), refresh.describe());
+
+        Reply global = call("POST", "/logout", null, null, "Authorization", "Bearer " + laptop);
+        assertEquals(204, global.status(), global.describe());
+        assertGoTrueError(call("GET", "/user", null, null, "Authorization", "Bearer " + laptop), 401);
+        String again = ok(call("POST", "/token", "application/x-www-form-urlencoded", grant)).json()
+                .getString("access_token");
+        assertEquals(person, ok(call("GET", "/user", null, null, "Authorization", "Bearer " + again)).json()
+                .getString("email"), "a new sign-in after a logout works");
+    }
+
     /** Waits until the user's events on the topic are the expected ones plus {@code next}, in that order. */
     private void awaitEvents(String userId, List<String> expected, EventType... next) {
         for (EventType type : next) {

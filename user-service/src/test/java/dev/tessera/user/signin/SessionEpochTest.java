@@ -103,6 +103,50 @@ class SessionEpochTest {
         identity(id).then().body("session_epoch", equalTo(5)).body("kept_session_id", nullValue());
     }
 
+    /**
+     * A logout (auth-service's call once it ended the sessions) ends their access tokens here too: all of them, or all
+     * but the caller's while the caller's is live. A token of an ended session cannot make itself the spared one.
+     */
+    @Test
+    void aLogoutEndsTheAccessTokensOfTheSessionsItEnds() {
+        String email = "epoch-logout-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+        String mine = UUID.randomUUID().toString();
+        String other = UUID.randomUUID().toString();
+        String myBearer = bearer(id, email, mine, 1);
+        String otherBearer = bearer(id, email, other, 1);
+        given().header("Authorization", otherBearer).get("/user").then().statusCode(200);
+
+        endSessions(id, Map.of("keep_session_id", mine, "keep_session_epoch", 1)).then().statusCode(204);
+        identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(mine));
+        given().header("Authorization", myBearer).get("/user").then().statusCode(200);
+        given().header("Authorization", otherBearer).get("/user").then().statusCode(401)
+                .body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+        given().header("Authorization", otherBearer).contentType(ContentType.JSON)
+                .body(Map.of("password", "the thief's password")).put("/user").then().statusCode(401);
+
+        // The ended session's token asks to be the one spared: everything ends instead.
+        endSessions(id, Map.of("keep_session_id", other, "keep_session_epoch", 1)).then().statusCode(204);
+        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", nullValue());
+        given().header("Authorization", myBearer).get("/user").then().statusCode(401);
+        given().header("Authorization", otherBearer).get("/user").then().statusCode(401);
+
+        String next = UUID.randomUUID().toString();
+        given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(200);
+        endSessions(id, Map.of()).then().statusCode(204);
+        given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(401);
+        login(email, PASSWORD).then().statusCode(200).body("session_epoch", equalTo(4));
+
+        endSessions(UUID.randomUUID().toString(), Map.of()).then().statusCode(404).body("msg", equalTo("User not found"));
+        given().contentType(ContentType.JSON).body(Map.of()).post("/internal/users/" + id + "/end-sessions")
+                .then().statusCode(401);
+        assertEquals(4, epoch(id), "an unauthenticated call ends nothing");
+    }
+
+    static io.restassured.response.Response endSessions(String id, Map<String, Object> body) {
+        return VerifyAndAuthenticateTest.internal().body(body).post("/internal/users/" + id + "/end-sessions");
+    }
+
     /** An access token as auth-service mints it, of a session started under {@code epoch}. */
     static String bearer(String id, String email, String session, long epoch) {
         return "Bearer " + TestTokens.sign(VerifyAndAuthenticateTest.SECRET, id, email, Instant.now().plusSeconds(600),

@@ -70,6 +70,8 @@ class BadInputTest {
         String expired = "Bearer " + TestTokens.sign(SECRET, USER_ID, "x@example.com", Instant.now().minusSeconds(30), Map.of());
         String forged = "Bearer " + TestTokens.sign("not-the-secret-not-the-secret-000", USER_ID, "x@example.com");
         String noExpiry = "Bearer " + TestTokens.sign(SECRET, USER_ID, "x@example.com", null, Map.of());
+        // Signed, with an expiry past what a clock can hold.
+        String farExpiry = "Bearer " + TestTokens.sign(SECRET, USER_ID, "x@example.com", null, Map.of("exp", 1e20));
         return Stream.of(
                 BadRequest.of("signup: malformed JSON", "POST", "/signup", json, "{\"email\":", null, 400),
                 BadRequest.of("signup: form-encoded body", "POST", "/signup", form, "email=a%40b.co&password=pw", null, 400),
@@ -96,6 +98,8 @@ class BadInputTest {
                 BadRequest.of("user: forged token", "GET", "/user", null, null, forged, 401),
                 BadRequest.of("user: expired token", "GET", "/user", null, null, expired, 401),
                 BadRequest.of("user: token without expiry", "GET", "/user", null, null, noExpiry, 401),
+                BadRequest.of("user: expiry out of range", "GET", "/user", null, null, farExpiry, 401),
+                BadRequest.of("admin: expiry out of range", "GET", "/admin/users", null, null, farExpiry, 401),
                 BadRequest.of("user: unsigned token", "GET", "/user", null, null, unsigned("{\"sub\":\"" + USER_ID + "\",\"exp\":9999999999}"), 401),
                 BadRequest.of("update: malformed JSON", "PUT", "/user", json, "{\"data\":", bearer(), 400),
                 BadRequest.of("update: invalid email", "PUT", "/user", json, "{\"email\":\"nope\"}", bearer(), 422),
@@ -109,6 +113,8 @@ class BadInputTest {
                 BadRequest.of("admin: bad page", "GET", "/admin/users?page=-1", null, null, operator(), 400),
                 BadRequest.of("admin: bad per_page", "GET", "/admin/users?per_page=lots", null, null, operator(), 400),
                 BadRequest.of("admin: bad sort", "GET", "/admin/users?sort=email", null, null, operator(), 400),
+                BadRequest.of("admin: NUL in filter", "GET", "/admin/users?filter=a\u0000b", null, null, operator(), 400),
+                BadRequest.of("audit: NUL in query", "GET", "/admin/audit?query=action:\u0000", null, null, operator(), 400),
                 BadRequest.of("admin: create malformed", "POST", "/admin/users", json, "{\"email\"", operator(), 400),
                 BadRequest.of("admin: create invalid email", "POST", "/admin/users", json, "{\"email\":\"x\"}", operator(), 422),
                 BadRequest.of("admin: create long password", "POST", "/admin/users", json, "{\"email\":\"lp2@example.com\",\"password\":\"" + "p".repeat(80) + "\"}", operator(), 422),

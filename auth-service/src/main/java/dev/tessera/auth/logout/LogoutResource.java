@@ -22,7 +22,8 @@ import io.smallrye.mutiny.Uni;
  * {@code POST /logout[?scope=global|local|others]}: ends the caller's sessions and clears the cookie; 204 without a
  * body (and without a JSON content type, which gotrue-js would try to parse). {@code global}, the default as on
  * GoTrue, ends every session of the user; {@code local} the one the access token's {@code session_id} names,
- * {@code others} every other one (supabase/auth's scopes). A token without {@code session_id} (one minted outside a
+ * {@code others} every other one (supabase/auth's scopes). The token of a session that has already ended (a
+ * recovery, a password change or a ban ended it) is refused with 401 and ends nothing. A token without {@code session_id} (one minted outside a
  * session, e.g. by an operator tool) names no session, so {@code local} and {@code others} answer 400 for it rather
  * than guess.
  */
@@ -56,10 +57,11 @@ public class LogoutResource {
             case "others" -> SessionStore.Scope.ALL_BUT;
             default -> throw ApiError.badRequest("Unsupported logout scope; use global, local or others");
         };
-        UUID session = which == SessionStore.Scope.ALL ? null : claims.session().orElseThrow(() -> ApiError.badRequest(
-                "Logout scope " + name
-                        + " needs an access token with a session_id; this one has none (use scope=global)"));
+        if (which != SessionStore.Scope.ALL && claims.session().isEmpty()) {
+            throw ApiError.badRequest("Logout scope " + name
+                    + " needs an access token with a session_id; this one has none (use scope=global)");
+        }
         Long epoch = claims.sessionEpoch().isPresent() ? claims.sessionEpoch().getAsLong() : null;
-        return sessions.logout(userId, claims.email(), which, session, epoch, name);
+        return sessions.logout(userId, claims.email(), which, claims.session().orElse(null), epoch, name);
     }
 }

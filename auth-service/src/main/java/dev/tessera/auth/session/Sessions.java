@@ -190,34 +190,32 @@ public class Sessions {
     }
 
     /**
-     * Logout: ends the user's sessions in {@code scope} of {@code sessionId} with their refresh tokens, then has
-     * user-service end them too, so that their access tokens stop reading and changing the account at once
-     * ({@code global} and {@code others}; a {@code local} logout's access token lives until it expires, since
-     * user-service judges tokens by epoch, not by session). When user-service cannot be told, the logout still
-     * succeeds: the sessions are gone, and their access tokens expire as on GoTrue.
+     * Logout: first user-service, which refuses the token of a session that has already ended (401, nothing
+     * changed: a token stolen before a recovery must not sign its owner out) and otherwise ends the sessions on its
+     * side too, so that their access tokens stop reading and changing the account at once ({@code global} and
+     * {@code others}; a {@code local} logout's token lives until it expires, since user-service judges tokens by
+     * epoch, not by session). Then the sessions in {@code scope} end here with their refresh tokens. When
+     * user-service cannot be asked, the logout still succeeds: the sessions are auth-service's to end, and their
+     * access tokens expire as on GoTrue.
      *
-     * @param sessionEpoch the epoch the caller's session started under (its token's claim), or null
+     * @param callerSession the caller's session ({@code session_id}), or null for a token that names none
+     * @param callerEpoch the epoch the caller's session started under ({@code session_epoch}), or null
      */
-    public Uni<Void> logout(UUID userId, String email, SessionStore.Scope scope, UUID sessionId, Long sessionEpoch,
+    public Uni<Void> logout(UUID userId, String email, SessionStore.Scope scope, UUID callerSession, Long callerEpoch,
             String scopeName) {
-        IdentityEvent event = event(EventType.LOGOUT, userId, scope == SessionStore.Scope.ALL ? null : sessionId, email,
-                Map.of("scope", scopeName));
-        Uni<Void> ended = store.end(userId, scope, sessionId, outbox.prepare(event), true).replaceWithVoid();
-        SessionsEnd userSide = switch (scope) {
-            case ALL -> SessionsEnd.all();
-            case ALL_BUT -> new SessionsEnd(sessionId, sessionEpoch);
-            case ONLY -> null;
-        };
-        if (userSide == null) {
-            return ended;
-        }
-        return ended.chain(() -> directory.endSessions(userId, userSide)
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("A %s logout of user %s ended its sessions, but user-service could not end them too (%s):"
-                            + " their access tokens keep working on /user until they expire", scopeName, userId,
+        UUID named = scope == SessionStore.Scope.ALL ? null : callerSession;
+        IdentityEvent event = event(EventType.LOGOUT, userId, named, email, Map.of("scope", scopeName));
+        return directory.endSessions(userId, new SessionsEnd(scopeName, callerSession, callerEpoch))
+                .onFailure(failure -> !(failure instanceof ApiError api && api.status() == 401))
+                .recoverWithUni(failure -> {
+                    LOG.warnf("A %s logout of user %s goes on without user-service (%s): the access tokens of the"
+                            + " sessions it ends keep working on /user until they expire", scopeName, userId,
                             failure.getMessage());
                     return Uni.createFrom().voidItem();
-                }));
+                })
+                .onFailure(ApiError.class).transform(ended -> ((ApiError) ended).clearingSessionCookie())
+                .chain(() -> store.end(userId, scope, named, outbox.prepare(event), true))
+                .replaceWithVoid();
     }
 
     /** Whether the session is past its timebox, or its live token (issued {@code lastRefresh}) past the inactivity timeout. */

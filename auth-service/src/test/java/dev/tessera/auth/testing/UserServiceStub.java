@@ -23,6 +23,8 @@ public class UserServiceStub extends InternalApiStub {
     public static final java.util.List<String> LOOKUP_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Every end-sessions call, oldest first: the user id and the body. */
     public static final java.util.List<Call> END_SESSIONS_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** user id → answer of the end-sessions call; 204 when absent. */
+    public static final Map<String, Object[]> END_SESSIONS = new ConcurrentHashMap<>();
     /** first provider address → answer of the external-login call; the bodies received are in {@link #EXTERNAL_CALLS}. */
     public static final Map<String, Object[]> EXTERNAL = new ConcurrentHashMap<>();
     public static final java.util.List<JsonNode> EXTERNAL_CALLS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -50,7 +52,8 @@ public class UserServiceStub extends InternalApiStub {
                     String id = path.substring("/internal/users/".length());
                     if (id.endsWith("/end-sessions")) {
                         END_SESSIONS_CALLS.add(calls().get(calls().size() - 1));
-                        return new Answer(204, null);
+                        Object[] answer = END_SESSIONS.get(id.substring(0, id.indexOf('/')));
+                        return answer == null ? new Answer(204, null) : new Answer((Integer) answer[0], answer[1]);
                     }
                     LOOKUP_CALLS.add(id);
                     return lookup(USERS, id);

@@ -450,7 +450,7 @@ public class TokenTest {
                 .then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
         assertRows(stack, id, 0, 0, 0, "every session of the user is deleted, with its tokens");
         JsonNode userSide = endSessionsCall(id);
-        assertTrue(userSide.path("keep_session_id").isNull(), "user-service ends every session: " + userSide);
+        assertEquals("global", userSide.path("scope").asText(), "user-service ends every session: " + userSide);
         refreshGrant(refresh).then().statusCode(400);
         JsonNode logout = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
         assertEquals("global", logout.at("/data/scope").asText());
@@ -473,6 +473,29 @@ public class TokenTest {
         return calls.get(calls.size() - 1).body();
     }
 
+    /**
+     * user-service refuses the token of a session that has already ended (a recovery or a password change ended it):
+     * the logout answers its 401, clears the cookie and ends none of the owner's sessions.
+     */
+    @Test
+    void anEndedSessionsTokenSignsNobodyOut() throws Exception {
+        UUID id = UUID.randomUUID();
+        String email = knownUser(id);
+        String stolen = passwordGrant(email).then().statusCode(200).extract().path("access_token");
+        String owners = passwordGrant(email).then().statusCode(200).extract().path("refresh_token");
+        UserServiceStub.END_SESSIONS.put(id.toString(),
+                new Object[] { 401, Map.of("code", 401, "msg", "Invalid token: this session has ended, sign in again") });
+        try {
+            given().header("Authorization", "Bearer " + stolen).post("/logout").then().statusCode(401)
+                    .body("msg", equalTo("Invalid token: this session has ended, sign in again"))
+                    .header("Set-Cookie", startsWith("nf_jwt=;"));
+            assertEquals(2, Grants.rows(stack, id).get(0), "no session ended");
+            refreshGrant(owners).then().statusCode(200);
+        } finally {
+            UserServiceStub.END_SESSIONS.remove(id.toString());
+        }
+    }
+
     @Test
     void logoutScopesEndTheCallersSessionOrAllTheOthers() throws Exception {
         UUID id = UUID.randomUUID();
@@ -486,9 +509,9 @@ public class TokenTest {
                 .post("/logout").then().statusCode(204);
         assertRows(stack, id, 1, 1, 0, "only the caller's session is left");
         JsonNode userSide = endSessionsCall(id);
-        assertEquals(mySession, userSide.path("keep_session_id").asText(), "user-service spares the caller's session");
-        assertTrue(userSide.path("keep_session_epoch").isNumber(), userSide.toString());
-        int before = UserServiceStub.END_SESSIONS_CALLS.size();
+        assertEquals("others", userSide.path("scope").asText(), userSide.toString());
+        assertEquals(mySession, userSide.path("caller_session_id").asText(), "user-service spares the caller's session");
+        assertTrue(userSide.path("caller_session_epoch").isNumber(), userSide.toString());
         refreshGrant(elsewhere).then().statusCode(400);
         String myToken = refreshGrant(mine.path("refresh_token")).then().statusCode(200).extract().path("refresh_token");
         JsonNode others = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.logout.v1"));
@@ -500,7 +523,7 @@ public class TokenTest {
                 .post("/logout").then().statusCode(204).header("Set-Cookie", startsWith("nf_jwt=;"));
         refreshGrant(myToken).then().statusCode(400);
         refreshGrant(another).then().statusCode(200);
-        assertEquals(before, UserServiceStub.END_SESSIONS_CALLS.size(), "a local logout leaves user-service alone");
+        assertEquals("local", endSessionsCall(id).path("scope").asText(), "a local logout is checked there too");
         assertEquals(1, Grants.rows(stack, id).get(0), "the caller's session ended, the newer one goes on");
 
         String sessionless = TestTokens.sign(SECRET, id.toString(), email);

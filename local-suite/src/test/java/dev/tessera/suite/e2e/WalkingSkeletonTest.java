@@ -426,8 +426,8 @@ class WalkingSkeletonTest {
 
     /**
      * A logout of every session, or of every other one, ends the access tokens of the sessions it ends: a token
-     * stolen from one of them stops reading and changing the account at once, not an hour later. A local logout's
-     * token lives until it expires (as every token does on GoTrue).
+     * stolen from one of them stops reading and changing the account at once, not an hour later, and cannot sign
+     * the owner out. A local logout's token lives until it expires (as every token does on GoTrue).
      */
     @Test
     @Order(10)
@@ -458,6 +458,9 @@ class WalkingSkeletonTest {
         Reply refresh = call("POST", "/token", "application/x-www-form-urlencoded",
                 "grant_type=refresh_token&refresh_token=" + tablet.getString("refresh_token"));
         assertEquals(400, refresh.status(), refresh.describe());
+        // An ended session's token signs nobody out.
+        assertGoTrueError(call("POST", "/logout", null, null, "Authorization", "Bearer " + phone), 401);
+        ok(call("GET", "/user", null, null, "Authorization", "Bearer " + laptop));
 
         Reply global = call("POST", "/logout", null, null, "Authorization", "Bearer " + laptop);
         assertEquals(204, global.status(), global.describe());

@@ -5,20 +5,24 @@ import java.util.UUID;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * auth-service, at a logout, asks user-service to end the user's sessions for every service that trusts access tokens
- * by the user's row: {@code POST /internal/users/{id}/end-sessions} raises the session epoch
- * ({@link UserIdentity#sessionEpoch}), so the access tokens of the ended sessions stop working on {@code GET} and
- * {@code PUT /user} at once rather than when they expire. 204, or {@code 404 "User not found"}.
+ * auth-service, at a logout, asks user-service whether the caller's session is still live and has it end the user's
+ * sessions for every service that judges access tokens by the user's row: {@code POST /internal/users/{id}/end-sessions}
+ * raises the session epoch ({@link UserIdentity#sessionEpoch}), so the access tokens of the ended sessions stop
+ * working on {@code GET} and {@code PUT /user} at once rather than when they expire. 204; {@code 401} when the
+ * caller's session has already ended (nothing is changed: a token stolen before a recovery must not sign its owner
+ * out); {@code 404 "User not found"}.
  *
- * @param keepSessionId the one session to spare (a logout of the others), or null to end every one
- * @param keepSessionEpoch the epoch the spared session started under, from its access token: it is spared only
- *        while it is still live, so the token of an ended session cannot make its session the kept one
+ * @param scope {@code global} (every session ends), {@code others} (all but the caller's) or {@code local} (only the
+ *        caller's, which the epoch cannot single out: only the check is made)
+ * @param callerSessionId the caller's session ({@code session_id}), or null for a token that names none
+ * @param callerSessionEpoch the epoch the caller's session started under ({@code session_epoch}), or null
  */
 public record SessionsEnd(
-        @JsonProperty("keep_session_id") UUID keepSessionId,
-        @JsonProperty("keep_session_epoch") Long keepSessionEpoch) {
+        String scope,
+        @JsonProperty("caller_session_id") UUID callerSessionId,
+        @JsonProperty("caller_session_epoch") Long callerSessionEpoch) {
 
-    public static SessionsEnd all() {
-        return new SessionsEnd(null, null);
-    }
+    public static final String GLOBAL = "global";
+    public static final String OTHERS = "others";
+    public static final String LOCAL = "local";
 }

@@ -1,5 +1,6 @@
 package dev.tessera.platform.token;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -182,6 +183,9 @@ public class AccessTokens {
             throw invalid("Invalid token: " + reason(e));
         } catch (MalformedClaimException e) {
             throw invalid("Invalid token: a claim has the wrong type");
+        } catch (DateTimeException e) {
+            // An exp past what an Instant holds (1e20, say): signed, but no time at all.
+            throw invalid("Invalid token: token is malformed");
         }
     }
 

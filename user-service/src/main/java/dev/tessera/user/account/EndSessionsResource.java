@@ -12,15 +12,15 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.internal.InternalApi;
 import dev.tessera.platform.internal.SessionsEnd;
 import dev.tessera.platform.web.JsonBody;
-import dev.tessera.user.authenticate.Identities;
 import dev.tessera.user.model.Transactions;
 import dev.tessera.user.model.UserRepository;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Internal: a logout's end of the user's sessions, as user-service judges access tokens ({@link LiveSessions}). auth-service
- * deletes the sessions and their refresh tokens; this makes their access tokens stop reading and changing the account
- * too. The spared session of a logout of the others is kept only while it is live.
+ * Internal: a logout's end of the user's sessions, as user-service judges access tokens ({@link LiveSessions}).
+ * auth-service deletes the sessions and their refresh tokens once this answered; this refuses the token of a session
+ * that has already ended, and makes the access tokens of the sessions the logout ends stop reading and changing the
+ * account.
  */
 @Path("/internal/users/{id}/end-sessions")
 @InternalApi
@@ -38,15 +38,22 @@ public class EndSessionsResource {
     @Consumes(MediaType.WILDCARD)
     public Uni<Void> end(@PathParam("id") UUID id, byte[] body) {
         SessionsEnd end = json.read(body, SessionsEnd.class, "end sessions");
+        String scope = end.scope() == null ? SessionsEnd.GLOBAL : end.scope();
+        if (!scope.equals(SessionsEnd.GLOBAL) && !scope.equals(SessionsEnd.OTHERS) && !scope.equals(SessionsEnd.LOCAL)) {
+            throw ApiError.badRequest("Could not read end sessions params: unknown scope " + scope);
+        }
         return Transactions.run(() -> users.lock(id).invoke(user -> {
             if (user == null) {
                 throw ApiError.notFound("User not found");
             }
-            UUID keep = end.keepSessionId() != null && end.keepSessionEpoch() != null
-                    && Identities.of(user).allowsSession(end.keepSessionId(), end.keepSessionEpoch())
-                            ? end.keepSessionId()
-                            : null;
-            user.endSessions(keep);
+            UUID caller = LiveSessions.live(user, end.callerSessionId(), end.callerSessionEpoch());
+            switch (scope) {
+                case SessionsEnd.GLOBAL -> user.endSessions(null);
+                case SessionsEnd.OTHERS -> user.endSessions(caller);
+                default -> {
+                    // The epoch ends all sessions or all but one, never one alone: a local logout only checks.
+                }
+            }
         })).replaceWithVoid();
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.user.account;
 
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -15,7 +14,7 @@ import dev.tessera.user.model.User;
  * and {@code session_epoch} claims let user-service decide with the rule the refresh grant applies (platform's
  * {@code UserIdentity#allowsSession}), without asking auth-service.
  */
-final class LiveSessions {
+public final class LiveSessions {
 
     static final String SESSION_ENDED = "Invalid token: this session has ended, sign in again";
 
@@ -26,15 +25,19 @@ final class LiveSessions {
      * The caller's session; null when the token names none or does not say which epoch it started under (a token
      * minted before tokens carried it, or by an operator). A 401 when that session has ended.
      */
-    static UUID live(User user, AccessTokenClaims caller) {
-        Optional<UUID> session = caller.session();
+    public static UUID live(User user, AccessTokenClaims caller) {
         OptionalLong epoch = caller.sessionEpoch();
-        if (session.isEmpty() || epoch.isEmpty()) {
+        return live(user, caller.session().orElse(null), epoch.isPresent() ? epoch.getAsLong() : null);
+    }
+
+    /** As {@link #live(User, AccessTokenClaims)}, from the two claims as another service passed them on. */
+    static UUID live(User user, UUID session, Long epoch) {
+        if (session == null || epoch == null) {
             return null;
         }
-        if (!Identities.of(user).allowsSession(session.get(), epoch.getAsLong())) {
+        if (!Identities.of(user).allowsSession(session, epoch)) {
             throw ApiError.unauthorized(SESSION_ENDED);
         }
-        return session.get();
+        return session;
     }
 }

@@ -12,8 +12,10 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import dev.tessera.platform.web.RequestAudience;
+import dev.tessera.user.account.LiveSessions;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserRepository;
+import dev.tessera.user.signin.Bans;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -22,7 +24,8 @@ import io.smallrye.mutiny.Uni;
  * super admin or whose role is {@code GOTRUE_JWT_ADMIN_GROUP_NAME} within the audience acted on. Unlike GoTrue, a
  * system token acts only on its own audience (its {@code aud}, else {@code GOTRUE_JWT_AUD}), and what an audience's
  * admins reach is limited to that audience ({@link Caller#reaches}); the operator token and super admins (set in the
- * database only) reach every audience.
+ * database only) reach every audience. Also unlike GoTrue, a user's token counts only while its session is live and
+ * its user not banned, as on {@code /user}.
  */
 @ApplicationScoped
 public class AdminCredentials {
@@ -73,6 +76,10 @@ public class AdminCredentials {
             if (!isAdmin(user, aud)) {
                 throw ApiError.unauthorized("User not allowed");
             }
+            // As on /user: a banned admin, or the token of a session a recovery, a password change or a ban ended,
+            // must not go on managing users (unbanning itself, setting the password a recovery just replaced).
+            Bans.refuse(user);
+            LiveSessions.live(user, claims);
             return new Caller(user.id, user.email, aud, user.superAdmin ? Caller.Kind.SUPER_ADMIN : Caller.Kind.ADMIN);
         });
     }

@@ -60,6 +60,10 @@ public class AdminUsersResource {
         return admins.require(authorization, audienceHeader, null).chain(caller -> {
             Paging paging = Paging.of(page, perPage);
             boolean ascending = ascending(sort);
+            if (filter != null && filter.indexOf('\0') >= 0) {
+                // PostgreSQL's text holds no NUL: the statement would fail rather than find nothing.
+                throw ApiError.badRequest("filter must not contain the NUL character");
+            }
             return Panache.withSession(() -> users.count(caller.aud(), filter)
                     .chain(total -> users.page(caller.aud(), filter, ascending, paging.page(), paging.perPage())
                             .map(found -> Response.ok(Map.of("users", found.stream().map(UserView::of).toList(),

@@ -70,6 +70,10 @@ public class AuditResource {
         if (colon < 0 || keys == null) {
             throw ApiError.badRequest("Invalid query scope: " + scope);
         }
+        if (query.indexOf('\0') >= 0) {
+            // PostgreSQL's text holds no NUL: the statement would fail rather than find nothing.
+            throw ApiError.badRequest("query must not contain the NUL character");
+        }
         return new AuditLog.Query(keys, query.substring(colon + 1), aud);
     }
 }

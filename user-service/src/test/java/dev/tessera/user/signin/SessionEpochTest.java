@@ -104,8 +104,9 @@ class SessionEpochTest {
     }
 
     /**
-     * A logout (auth-service's call once it ended the sessions) ends their access tokens here too: all of them, or all
-     * but the caller's while the caller's is live. A token of an ended session cannot make itself the spared one.
+     * A logout (auth-service asks before it ends its sessions) ends their access tokens here too: all of them, or all
+     * but the caller's. The token of a session that has already ended is refused and changes nothing, so it can
+     * neither make itself the spared one nor sign the owner out.
      */
     @Test
     void aLogoutEndsTheAccessTokensOfTheSessionsItEnds() {
@@ -117,7 +118,8 @@ class SessionEpochTest {
         String otherBearer = bearer(id, email, other, 1);
         given().header("Authorization", otherBearer).get("/user").then().statusCode(200);
 
-        endSessions(id, Map.of("keep_session_id", mine, "keep_session_epoch", 1)).then().statusCode(204);
+        endSessions(id, Map.of("scope", "others", "caller_session_id", mine, "caller_session_epoch", 1))
+                .then().statusCode(204);
         identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(mine));
         given().header("Authorization", myBearer).get("/user").then().statusCode(200);
         given().header("Authorization", otherBearer).get("/user").then().statusCode(401)
@@ -125,22 +127,70 @@ class SessionEpochTest {
         given().header("Authorization", otherBearer).contentType(ContentType.JSON)
                 .body(Map.of("password", "the thief's password")).put("/user").then().statusCode(401);
 
-        // The ended session's token asks to be the one spared: everything ends instead.
-        endSessions(id, Map.of("keep_session_id", other, "keep_session_epoch", 1)).then().statusCode(204);
-        identity(id).then().body("session_epoch", equalTo(3)).body("kept_session_id", nullValue());
-        given().header("Authorization", myBearer).get("/user").then().statusCode(401);
-        given().header("Authorization", otherBearer).get("/user").then().statusCode(401);
+        // The ended session's token, whatever it asks, ends nothing.
+        for (String scope : List.of("others", "global", "local")) {
+            endSessions(id, Map.of("scope", scope, "caller_session_id", other, "caller_session_epoch", 1))
+                    .then().statusCode(401).body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+        }
+        identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(mine));
+        given().header("Authorization", myBearer).get("/user").then().statusCode(200);
 
+        // A local logout checks, and ends nothing here: the epoch cannot single out one session.
+        endSessions(id, Map.of("scope", "local", "caller_session_id", mine, "caller_session_epoch", 1))
+                .then().statusCode(204);
+        assertEquals(2, epoch(id));
+
+        endSessions(id, Map.of("scope", "global", "caller_session_id", mine, "caller_session_epoch", 1))
+                .then().statusCode(204);
+        given().header("Authorization", myBearer).get("/user").then().statusCode(401);
         String next = UUID.randomUUID().toString();
         given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(200);
-        endSessions(id, Map.of()).then().statusCode(204);
+        // A token that names no session (an operator tool's) ends them all too.
+        endSessions(id, Map.of("scope", "global")).then().statusCode(204);
         given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(401);
         login(email, PASSWORD).then().statusCode(200).body("session_epoch", equalTo(4));
 
-        endSessions(UUID.randomUUID().toString(), Map.of()).then().statusCode(404).body("msg", equalTo("User not found"));
-        given().contentType(ContentType.JSON).body(Map.of()).post("/internal/users/" + id + "/end-sessions")
+        endSessions(id, Map.of("scope", "everything")).then().statusCode(400);
+        endSessions(UUID.randomUUID().toString(), Map.of("scope", "global")).then().statusCode(404)
+                .body("msg", equalTo("User not found"));
+        given().contentType(ContentType.JSON).body(Map.of("scope", "global"))
+                .post("/internal/users/" + id + "/end-sessions").then().statusCode(401);
+        assertEquals(4, epoch(id), "refused calls end nothing");
+    }
+
+    /**
+     * The admin API judges a user's token as {@code /user} does: a banned admin, or the token of a session a ban,
+     * recovery or password change ended, manages nobody, and so cannot unban itself or set the password a recovery
+     * just replaced.
+     */
+    @Test
+    void anAdminsEndedSessionOrBanStopsTheAdminApi() {
+        String email = "epoch-admin-" + UUID.randomUUID() + "@example.com";
+        String id = operator().body(Map.of("email", email, "password", PASSWORD, "confirm", true, "role", "admin"))
+                .post("/admin/users").then().statusCode(200).extract().path("id");
+        long started = epoch(id);
+        String session = UUID.randomUUID().toString();
+        String admin = bearer(id, email, session, started);
+        given().header("Authorization", admin).get("/admin/users").then().statusCode(200);
+
+        operator().body(Map.of("ban_duration", "24h")).put("/admin/users/" + id).then().statusCode(200);
+        given().header("Authorization", admin).get("/admin/users").then().statusCode(403)
+                .body("msg", equalTo("User is banned"));
+        given().header("Authorization", admin).contentType(ContentType.JSON).body(Map.of("ban_duration", "none"))
+                .put("/admin/users/" + id).then().statusCode(403);
+        operator().body(Map.of("ban_duration", "none")).put("/admin/users/" + id).then().statusCode(200);
+
+        // The ban ended the session: its token stays refused once the ban is lifted.
+        given().header("Authorization", admin).get("/admin/users").then().statusCode(401)
+                .body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+        given().header("Authorization", admin).contentType(ContentType.JSON)
+                .body(Map.of("password", "the thief's password")).put("/admin/users/" + id).then().statusCode(401);
+        given().header("Authorization", admin).contentType(ContentType.JSON)
+                .body(Map.of("email", "invited-" + UUID.randomUUID() + "@example.com")).post("/invite")
                 .then().statusCode(401);
-        assertEquals(4, epoch(id), "an unauthenticated call ends nothing");
+        login(email, PASSWORD).then().statusCode(200);
+        given().header("Authorization", bearer(id, email, UUID.randomUUID().toString(), epoch(id)))
+                .get("/admin/users").then().statusCode(200);
     }
 
     static io.restassured.response.Response endSessions(String id, Map<String, Object> body) {

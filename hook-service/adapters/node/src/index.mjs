@@ -287,7 +287,9 @@ function send(res, status, headers, body) {
  */
 export function createFunctionHost({ dir, log = console }) {
   const root = path.resolve(dir);
-  return createServer((req, res) => {
+  // An access token carries app_metadata and user_metadata (up to 16 KB each) and the client context carries them
+  // again, base64: Node's default 16 KB of headers answered 431 to users with a few KB of metadata.
+  return createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', async () => {

@@ -66,6 +66,8 @@ class SiteForwardAuthTest {
         assertEquals(IDENTITY_HEADERS, forwardAuth.get("authResponseHeaders"));
         assertEquals(Boolean.FALSE, forwardAuth.getOrDefault("trustForwardHeader", Boolean.FALSE),
                 "X-Forwarded-Uri must be what Traefik routed, not what a client sent");
+        assertEquals(List.of("Authorization", "Cookie"), forwardAuth.get("authRequestHeaders"),
+                "a visitor's own X-Original-URL must not reach forward-auth");
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class PathPattern {
                     return Optional.empty();
                 }
                 values.put(expected.substring(1), segment);
-            } else if (!expected.toLowerCase(Locale.ROOT).equals(segment.toLowerCase(Locale.ROOT))) {
+            } else if (!folded(expected).equals(folded(segment))) {
                 return Optional.empty();
             }
         }
@@ -120,6 +120,16 @@ public final class PathPattern {
             values.put(SPLAT, String.join("/", actual.subList(segments.size(), actual.size())));
         }
         return Optional.of(values);
+    }
+
+    /**
+     * A segment as a case-insensitive file system compares it (Unicode case folding): upper then lower case, so the
+     * long s ({@code ſ}) is an {@code s}, the Kelvin sign a {@code k} and {@code ß} an {@code ss}, which lower case
+     * alone keeps apart; {@code /member%C5%BF/} would otherwise pass a guard on {@code /members/*} and be served from
+     * it on such a server.
+     */
+    private static String folded(String segment) {
+        return segment.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
     /** The placeholders {@code to} names that this pattern does not bind. */

@@ -22,14 +22,17 @@ public final class SitePath {
 
     /**
      * The normalised path of a raw request path (without query), or empty when it cannot be one: not absolute, bad
-     * percent-encoding, not UTF-8, or a NUL or backslash (which some servers read as a separator).
+     * percent-encoding, not UTF-8, a backslash (which some servers read as a separator), or a control character: a
+     * NUL ends a C string, and a tab or line break put back into a {@code Location} by a splat is dropped by the
+     * browser that reads it, so {@code /%09/evil.example} would become {@code //evil.example}, another site.
      */
     public static Optional<String> normalize(String rawPath) {
         if (rawPath == null || !rawPath.startsWith("/")) {
             return Optional.empty();
         }
         Optional<String> decoded = decode(rawPath);
-        if (decoded.isEmpty() || decoded.get().indexOf('\0') >= 0 || decoded.get().indexOf('\\') >= 0) {
+        if (decoded.isEmpty() || decoded.get().indexOf('\\') >= 0
+                || decoded.get().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return Optional.empty();
         }
         String path = decoded.get();

@@ -242,6 +242,22 @@ public final class SiteRules {
     }
 
     /**
+     * The first rule before {@code applied} that claims {@code path} with a Role condition the visitor does not meet:
+     * the guard {@link #decide} stepped past to reach {@code applied}. Empty when none did.
+     */
+    public Optional<RedirectRule> guardBefore(String path, Visitor visitor, RedirectRule applied) {
+        for (RedirectRule rule : rules) {
+            if (rule == applied) {
+                break;
+            }
+            if (!rule.roles().isEmpty() && rule.match(path).isPresent() && !rule.admits(visitor)) {
+                return Optional.of(rule);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * What to do with a request.
      *
      * @param path the normalised path ({@link SitePath#normalize})

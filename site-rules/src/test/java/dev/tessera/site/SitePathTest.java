@@ -27,6 +27,11 @@ class SitePathTest {
         table.put("/bad%zz", Optional.empty());
         table.put("/bad%", Optional.empty());
         table.put("/nul%00", Optional.empty());
+        // A splat would carry these into a Location, where a browser drops them: /%09/evil.example is //evil.example.
+        table.put("/en/%09/evil.example", Optional.empty());
+        table.put("/line%0Abreak", Optional.empty());
+        table.put("/del%7F", Optional.empty());
+        table.put("/with%20space.html", Optional.of("/with space.html"));
         table.put("/back%5cslash", Optional.empty());
         table.put("/not-utf8%ff", Optional.empty());
         table.put("relative", Optional.empty());

@@ -179,7 +179,10 @@ class SiteRulesTest {
                 """, List.of(
                 row("/members/a.html", MEMBER, true, "200 /members/a.html"),
                 row("/members/a.html", ADMIN, true, "200 /members/a.html"),
-                row("/members/a.html", ANONYMOUS, true, "401 /login.html")));
+                row("/members/a.html", ANONYMOUS, true, "401 /login.html"),
+                // Spellings a case-insensitive file system serves from /members/: the long s, upper case.
+                row("/memberſ/a.html", ANONYMOUS, true, "401 /login.html"),
+                row("/MEMBERS/a.html", ANONYMOUS, true, "401 /login.html")));
         // Netlify's support answer: an open page, a 404 for signed-in admins, everything for admins, else login.
         check("""
                 [[redirects]]

@@ -1,6 +1,7 @@
 package dev.tessera.auth.oauth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -34,9 +35,13 @@ public class OAuthStates {
     private final JwtConsumer consumer;
 
     public OAuthStates(GoTrueConfig config) {
-        // Without an operator token no provider is usable (see Providers), so this key never signs anything.
-        String secret = config.operatorToken().filter(t -> !t.isBlank()).orElse("unset");
-        this.key = new HmacKey(secret.getBytes(StandardCharsets.UTF_8));
+        // Without an operator token no provider is usable (see Providers), so this key never signs anything; a random
+        // one makes sure nothing verifies either: a fixed stand-in would let anyone forge a state, and /callback
+        // reads the state (its referrer, where the browser is sent) before it finds the provider unusable.
+        byte[] secret = config.operatorToken().filter(t -> !t.isBlank())
+                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(OAuthStates::randomKey);
+        this.key = new HmacKey(secret);
         this.consumer = new JwtConsumerBuilder()
                 .setVerificationKey(key)
                 .setRelaxVerificationKeyValidation()
@@ -45,6 +50,12 @@ public class OAuthStates {
                 .setAllowedClockSkewInSeconds(0)
                 .setSkipDefaultAudienceValidation()
                 .build();
+    }
+
+    private static byte[] randomKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
     }
 
     public String sign(OAuthState state) {

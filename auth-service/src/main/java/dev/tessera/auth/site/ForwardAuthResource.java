@@ -1,5 +1,7 @@
 package dev.tessera.auth.site;
 
+import java.util.Optional;
+
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -18,6 +20,8 @@ import io.smallrye.common.annotation.NonBlocking;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.error.ErrorBody;
 import dev.tessera.site.Decision;
+import dev.tessera.site.RedirectRule;
+import dev.tessera.site.SiteRules;
 import dev.tessera.site.Visitor;
 import io.smallrye.mutiny.Uni;
 
@@ -32,7 +36,8 @@ import io.smallrye.mutiny.Uni;
  * <li>A redirect rule's status with {@code Location}; to ingress-nginx, which takes no redirect from an auth-url,
  * a {@code 401} with the same {@code Location} (its {@code auth-signin} annotation then sends the browser on).</li>
  * <li>{@code 401} (no valid token) or {@code 403} (a token without the role) when a Role rule closes the page and
- * no later rule applies; a rule's own 4xx status (say {@code /members/* /login 401!}) as that status.</li>
+ * no later rule applies, or only a rewrite to another path, which the ingress cannot carry out; a rule's own 4xx
+ * status (say {@code /members/* /login 401!}) as that status.</li>
  * </ul>
  * It is under {@code /internal}, which no public route reaches: the ingress controller calls the Service directly.
  * It needs no service credential, since it answers only what the caller's own token proves. Every answer is worked
@@ -96,7 +101,18 @@ public class ForwardAuthResource {
 
     private Response answer(HttpHeaders headers, Visitor visitor) {
         ForwardedRequest page = ForwardedRequest.of(headers);
-        Decision decision = rules.current().decide(page.path(), page.query(), visitor, false);
+        SiteRules site = rules.current();
+        Decision decision = site.decide(page.path(), page.query(), visitor, false);
+        if (decision instanceof Decision.Rewrite rewrite && rewrite.status() == 200
+                && !rewrite.path().equals(page.path())) {
+            // The ingress serves the path it asked about, not the rewrite's: past a Role rule the visitor does not
+            // meet, that would be the very file the rule closes (a single-page app's "/* /index.html 200" after
+            // "/admin/* Role=admin"). The page stays closed instead.
+            Optional<RedirectRule> guard = site.guardBefore(page.path(), visitor, rewrite.rule());
+            if (guard.isPresent()) {
+                decision = new Decision.Deny(guard.get());
+            }
+        }
         if (decision instanceof Decision.Redirect redirect) {
             // ingress-nginx treats any other answer than 2xx, 401 and 403 as a failure of its own (500): it gets a
             // 401, and its auth-signin annotation sends the browser on.

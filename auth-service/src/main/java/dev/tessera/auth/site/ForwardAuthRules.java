@@ -20,7 +20,7 @@ import io.quarkus.runtime.Startup;
  * there are no rules and every page is allowed, with the visitor's identity headers. A file that is missing or that
  * the engine refuses stops the start with one line (a half-read rule set would open pages it should close); a
  * rewrite to another path, which an ingress cannot do on forward-auth's word, is named in a warning at start and
- * let through unchanged.
+ * let through unchanged, unless a Role rule before it closed the path to the visitor: then the page is refused.
  */
 @Startup
 @ApplicationScoped
@@ -53,8 +53,8 @@ public class ForwardAuthRules {
         return rules.rules().stream().filter(rule -> rule.status() == 200 && !rule.rewritesInPlace())
                 .map(rule -> rules.source() + " line " + rule.line() + ": the rewrite " + rule.fromText() + " -> "
                         + rule.to() + " is not supported by forward-auth (an ingress cannot change the path on its"
-                        + " answer); such requests are allowed and reach the site unchanged, so rewrite them in the"
-                        + " site's own server")
+                        + " answer); such requests are allowed and reach the site unchanged (refused where a Role rule"
+                        + " before it closed the path), so rewrite them in the site's own server")
                 .toList();
     }
 

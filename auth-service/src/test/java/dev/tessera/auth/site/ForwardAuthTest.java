@@ -38,7 +38,7 @@ import io.restassured.specification.RequestSpecification;
  * {@code X-Original-URL}), with tokens auth-service itself issued for users whose {@code app_metadata} holds roles,
  * sent as {@code Authorization: Bearer} and as the {@code nf_jwt} cookie. The rules are
  * {@code src/test/resources/site/netlify.toml}: the seed's two admin rules, a members area with a forced 401, a
- * drafts area closed to all but editors, and a rewrite forward-auth cannot do.
+ * drafts area closed to all but editors, a rewrite forward-auth cannot do, and a single-page app's fallback.
  */
 @QuarkusTest
 @TestProfile(ForwardAuthTest.WithSiteRules.class)
@@ -185,6 +185,43 @@ class ForwardAuthTest {
                 .statusCode(200).header(ForwardAuthResource.USER_ID, equalTo(""));
     }
 
+    /**
+     * Each controller overwrites its own header but passes a client's others on (Traefik without
+     * {@code authRequestHeaders}, ingress-nginx always), so a visitor can add the other convention's header: naming
+     * another page with it gets nothing open.
+     */
+    @Test
+    void aClientCannotNameAnotherPageThroughTheOtherConventionsHeader() {
+        given().header("X-Forwarded-Uri", "/drafts/1").header("X-Original-URL", "https://site.example/")
+                .get(PATH).then().statusCode(400).body("code", equalTo(400));
+        given().header("X-Original-URL", "https://site.example/drafts/1").header("X-Forwarded-Uri", "/about.html")
+                .get(PATH).then().statusCode(400);
+        given().header("X-Original-URL", "https://site.example/drafts/1?a=b").header("X-Forwarded-Uri", "/drafts/1")
+                .get(PATH).then().statusCode(401);
+    }
+
+    /** nginx lets a {@code ?} or {@code #} through in a Host header; it must not hide the path it serves. */
+    @Test
+    void aHostHeaderCannotHideThePathFromIngressNginx() {
+        for (String host : List.of("x?", "x#", "site.example:443?a=")) {
+            given().header("X-Original-URL", "https://" + host + "/drafts/1").get(PATH).then().statusCode(401);
+        }
+    }
+
+    /**
+     * A Role rule that does not admit the visitor, then a rewrite to another path (a single-page app's fallback):
+     * the ingress would serve the file the rule closes, so the page is refused.
+     */
+    @Test
+    void aRewriteAfterAClosedPathKeepsItClosed() {
+        String member = tokenFor(Map.of("roles", List.of("member")));
+        for (Ingress ingress : Ingress.values()) {
+            ask(ingress, "/drafts/secret.html", null, null).then().statusCode(401);
+            ask(ingress, "/drafts/secret.html", member, null).then().statusCode(403);
+            ask(ingress, "/about.html", null, null).then().statusCode(200);
+        }
+    }
+
     @Test
     void aRequestThatNamesNoPageIsABadRequest() {
         given().get(PATH).then().statusCode(400).body("code", equalTo(400));
@@ -195,9 +232,9 @@ class ForwardAuthTest {
     @Test
     void rulesAreReadOnceAtStartAndWhatForwardAuthCannotDoIsNamed() {
         SiteRules rules = ForwardAuthRules.read(Optional.of(RULES));
-        assertEquals(6, rules.rules().size());
+        assertEquals(7, rules.rules().size());
         List<String> warnings = ForwardAuthRules.unsupported(rules);
-        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(2, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith(RULES + " line 36: the rewrite /app/* -> /app/index.html is not"
                 + " supported by forward-auth"), warnings.get(0));
         assertEquals(List.of(), ForwardAuthRules.read(Optional.empty()).rules());

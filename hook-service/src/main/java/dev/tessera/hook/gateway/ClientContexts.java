@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,6 +35,7 @@ public class ClientContexts {
     private final ObjectMapper mapper;
     private final AccessTokens accessTokens;
     private final String identityUrl;
+    private final String audience;
 
     public ClientContexts(AdminTokens adminTokens, AccessTokens accessTokens, ObjectMapper mapper, GoTrueConfig config,
             @ConfigProperty(name = "tessera.public-url") Optional<String> publicUrl) {
@@ -41,6 +43,7 @@ public class ClientContexts {
         this.accessTokens = accessTokens;
         this.mapper = mapper;
         this.identityUrl = identityUrl(publicUrl, config.siteUrl());
+        this.audience = config.jwt().aud().orElse("");
     }
 
     /**
@@ -91,13 +94,18 @@ public class ClientContexts {
     /**
      * Every claim of the request's access token, verified as every service verifies one (platform's AccessTokens),
      * or empty: a request without a valid token still reaches the function, without {@code user}, as on Netlify.
+     * The token's {@code aud} must be the site's ({@code GOTRUE_JWT_AUD}), as for the site rules: one instance may
+     * serve several audiences, and the admins of another could otherwise give their own users the roles a function
+     * trusts, while the function holds an admin token of this one.
      */
     Uni<Optional<Map<String, Object>>> claims(String authorization) {
         if (authorization == null) {
             return Uni.createFrom().item(Optional.empty());
         }
         return accessTokens.verifyHeader(authorization)
-                .map(claims -> Optional.<Map<String, Object>>of(new LinkedHashMap<>(claims.claims())))
+                .map(claims -> audience.equals(Objects.requireNonNullElse(claims.audience(), ""))
+                        ? Optional.<Map<String, Object>>of(new LinkedHashMap<>(claims.claims()))
+                        : Optional.<Map<String, Object>>empty())
                 .onFailure(ApiError.class).recoverWithItem(Optional.empty());
     }
 }

@@ -103,7 +103,9 @@ public class HookTargets {
 
     /** Whether {@code name} is one of the identity event functions, which only hook-service may invoke. */
     public static boolean isIdentityEventFunction(String name) {
-        return IDENTITY_FUNCTIONS.contains(name);
+        // Whatever the case: a function host on a case-insensitive file system finds identity-signup.mjs under
+        // Identity-Signup too.
+        return IDENTITY_FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** The URL of function {@code name} (plus an already-encoded rest of path) on the function host. */

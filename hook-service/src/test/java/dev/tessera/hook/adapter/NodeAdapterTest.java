@@ -64,6 +64,22 @@ class NodeAdapterTest {
                 .body("email", equalTo("grace@example.com"));
     }
 
+    /**
+     * Metadata as large as the API takes (16 KB each) rides in the token and again in the client context: the function
+     * host must read headers that large.
+     */
+    @Test
+    void aCallerWithAsMuchMetadataAsTheApiTakesReachesTheFunction() {
+        Map<String, Object> claims = new java.util.HashMap<>(AdapterCaller.metadata());
+        claims.put("user_metadata", Map.of("notes", "u".repeat(16_000)));
+        claims.put("app_metadata", Map.of("provider", "email", "roles", List.of("editor"),
+                "notes", "a".repeat(16_000)));
+        String large = TestTokens.sign(Signatures.JWT_SECRET, userId, AdapterCaller.EMAIL, AdapterCaller.expiry(),
+                claims);
+        given().header("Authorization", "Bearer " + large).get("/.netlify/functions/protected")
+                .then().statusCode(200).body("id", equalTo(userId));
+    }
+
     @Test
     void theSeedsProtectedFunctionRefusesAnonymousAndForgedCallers() {
         given().get("/.netlify/functions/protected").then().statusCode(401).body(equalTo("Unauthorized"));

@@ -117,7 +117,12 @@ class FunctionGatewayTest {
                 "mallory@example.com");
         String expired = TestTokens.sign(Signatures.JWT_SECRET, UUID.randomUUID().toString(), "old@example.com",
                 Instant.now().minusSeconds(60), Map.of());
-        for (String authorization : new String[] { null, "Bearer " + forged, "Bearer " + expired, "Basic abc" }) {
+        // Signed here, but for another audience, whose admins could give it any role.
+        String foreign = TestTokens.sign(Signatures.JWT_SECRET, UUID.randomUUID().toString(), "elsewhere@example.com",
+                Instant.now().plusSeconds(600), Map.of("aud", "another-site", "app_metadata",
+                        Map.of("roles", List.of("admin"))));
+        for (String authorization : new String[] { null, "Bearer " + forged, "Bearer " + expired,
+                "Bearer " + foreign, "Basic abc" }) {
             functions.reset();
             var call = given();
             if (authorization != null) {
@@ -166,7 +171,8 @@ class FunctionGatewayTest {
     @Test
     void eventFunctionsAndOddPathsAreNotReachable() {
         for (String path : List.of("/.netlify/functions/identity-signup", "/.netlify/functions/identity-login",
-                "/.netlify/functions/identity-validate-background", "/.netlify/functions",
+                "/.netlify/functions/identity-validate-background", "/.netlify/functions/Identity-Signup",
+                "/.netlify/functions/IDENTITY-LOGIN-BACKGROUND", "/.netlify/functions",
                 "/.netlify/functions/", "/.netlify/functions/a.b", "/.netlify/functions/x/../identity-login",
                 "/.netlify/functions/x/%2e%2e/y", "/.netlify/functions/x%2Fy")) {
             given().urlEncodingEnabled(false).post(path).then().statusCode(404).body("code", equalTo(404));

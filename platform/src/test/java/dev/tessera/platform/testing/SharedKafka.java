@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 import dev.tessera.platform.event.Topic;
 
@@ -41,6 +42,12 @@ public final class SharedKafka {
             bootstrap = external.trim();
             return bootstrap;
         }
+        // The kit deletes its directories in a shutdown hook of its own, which the JVM runs beside the one below
+        // that closes the broker; a broker that finds its log directory gone can halt the JVM with status 1
+        // (Exit.halt), which surefire would report as a failed fork after every test passed. A broker failing for real
+        // during a test still fails that test, by what it no longer answers.
+        Exit.setHaltProcedure((status, message) -> System.err.println("In-process Kafka broker asked to halt ("
+                + status + "): " + message));
         try {
             cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())

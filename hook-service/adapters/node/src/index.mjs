@@ -191,7 +191,8 @@ async function invokeV2(handler, req, body, url, clientContext) {
   const context = {
     clientContext,
     cookies,
-    ip: req.socket.remoteAddress,
+    // The gateway names the client as its trusted proxies vouch for it, under Netlify's header.
+    ip: req.headers['x-nf-client-connection-ip'] ?? req.socket.remoteAddress,
     params: {},
     requestId: randomUUID(),
     site: { url: url.origin },

@@ -23,6 +23,7 @@ import dev.tessera.hook.delivery.CallFailure;
 import dev.tessera.hook.targets.HookTargets;
 import dev.tessera.hook.targets.TargetAddresses;
 import dev.tessera.platform.error.ErrorBody;
+import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.RequestIds;
 import dev.tessera.platform.web.SecurityHeaders;
 import io.netty.channel.ConnectTimeoutException;
@@ -56,6 +57,11 @@ public class FunctionGateway {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
             "content-length");
+    /** Netlify's header for a function's client address, which its functions read. */
+    static final String NETLIFY_CLIENT_IP = "X-Nf-Client-Connection-Ip";
+    /** Other names a client could claim an address under; the gateway sets the two it passes on itself. */
+    private static final Set<String> CLIENT_ADDRESS_HEADERS = Set.of("forwarded", "x-real-ip",
+            NETLIFY_CLIENT_IP.toLowerCase(Locale.ROOT));
 
     private final HookTargets targets;
     private final TargetAddresses addresses;
@@ -63,14 +69,16 @@ public class FunctionGateway {
     private final FunctionsConfig config;
     private final ObjectMapper mapper;
     private final HttpClient http;
+    private final ClientAddress clientAddress;
 
     public FunctionGateway(HookTargets targets, TargetAddresses addresses, ClientContexts contexts,
-            FunctionsConfig config, ObjectMapper mapper, Vertx vertx) {
+            FunctionsConfig config, ObjectMapper mapper, Vertx vertx, ClientAddress clientAddress) {
         this.targets = targets;
         this.addresses = addresses;
         this.contexts = contexts;
         this.config = config;
         this.mapper = mapper;
+        this.clientAddress = clientAddress;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxPoolSize(64)
                 .setVerifyHost(true).setForceSni(true));
     }
@@ -151,23 +159,23 @@ public class FunctionGateway {
         }
         request.headers().forEach(header -> {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!HOP_BY_HOP.contains(name) && !name.equals(ClientContexts.HEADER.toLowerCase(Locale.ROOT))
+            if (!HOP_BY_HOP.contains(name) && !CLIENT_ADDRESS_HEADERS.contains(name)
+                    && !name.equals(ClientContexts.HEADER.toLowerCase(Locale.ROOT))
                     && !name.startsWith("x-forwarded-")) {
                 options.addHeader(header.getKey(), header.getValue());
             }
         });
-        String forwardedFor = request.getHeader("X-Forwarded-For");
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        // Who the client is and how it called, as the trusted proxies vouch for it (TESSERA_TRUSTED_PROXIES; Quarkus
+        // reads their forwarded headers into scheme and host), never as a client wrote it: a function may key a
+        // limit or a log on the address, or build links from the host.
+        String client = clientAddress.addressOf(request);
         if (client != null) {
-            options.putHeader("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        } else if (forwardedFor != null) {
-            options.putHeader("X-Forwarded-For", forwardedFor);
+            options.putHeader("X-Forwarded-For", client);
+            options.putHeader(NETLIFY_CLIENT_IP, client);
         }
-        options.putHeader("X-Forwarded-Proto", Optional.ofNullable(request.getHeader("X-Forwarded-Proto"))
-                .orElse(request.scheme()));
-        String publicHost = Optional.ofNullable(request.getHeader("X-Forwarded-Host")).orElse(request.host());
-        if (publicHost != null) {
-            options.putHeader("X-Forwarded-Host", publicHost);
+        options.putHeader("X-Forwarded-Proto", request.scheme());
+        if (request.host() != null) {
+            options.putHeader("X-Forwarded-Host", request.host());
         }
         options.putHeader(ClientContexts.HEADER, clientContext);
 

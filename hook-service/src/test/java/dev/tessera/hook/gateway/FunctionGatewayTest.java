@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -151,6 +152,29 @@ class FunctionGatewayTest {
         Map<?, ?> identity = (Map<?, ?>) decode(request.header("x-tessera-client-context")).get("identity");
         assertEquals("https://site.example.test/.netlify/identity", identity.get("url"));
         assertNotEquals("forged", identity.get("token"));
+    }
+
+    /**
+     * The function learns the client's address as the trusted proxies vouch for it (the test client is on loopback,
+     * a trusted proxy by default): the right-most address of X-Forwarded-For no trusted proxy stands for, in
+     * X-Forwarded-For and in Netlify's X-Nf-Client-Connection-Ip; whatever a client wrote to its left, or in
+     * another header naming an address, does not reach it.
+     */
+    @Test
+    void theFunctionSeesTheClientsAddressAsTheTrustedProxiesVouchForIt() {
+        given().header("X-Forwarded-For", "198.51.100.66, 203.0.113.9").header("Forwarded", "for=192.0.2.6")
+                .header("X-Real-IP", "192.0.2.6").header("X-Nf-Client-Connection-Ip", "192.0.2.6")
+                .get("/.netlify/functions/anon").then().statusCode(204);
+        Received request = single();
+        assertEquals("203.0.113.9", request.header("x-forwarded-for"));
+        assertEquals("203.0.113.9", request.header("x-nf-client-connection-ip"));
+        assertEquals(null, request.header("forwarded"));
+        assertEquals(null, request.header("x-real-ip"));
+
+        functions.reset();
+        given().get("/.netlify/functions/anon").then().statusCode(204);
+        String peer = single().header("x-nf-client-connection-ip");
+        assertTrue(Set.of("127.0.0.1", "0:0:0:0:0:0:0:1").contains(peer), "the peer, without a proxy's word: " + peer);
     }
 
     /** A body sent in chunks (no Content-Length) reaches the function whole, as one with a length does. */

@@ -55,10 +55,25 @@ public class ClientAddress {
         return resolve(peer == null ? null : peer.hostAddress(), request.headers().getAll(header));
     }
 
+    /**
+     * The client's own address (an IPv6 one whole, not its /64), found as {@link #of} finds it, for a service that
+     * passes it on (the function gateway); null when the connection names no peer.
+     */
+    public String addressOf(HttpServerRequest request) {
+        SocketAddress peer = request.connection().remoteAddress();
+        InetAddress client = client(peer == null ? null : peer.hostAddress(), request.headers().getAll(header));
+        return client == null ? null : client.getHostAddress();
+    }
+
     String resolve(String peerAddress, List<String> headerValues) {
+        InetAddress client = client(peerAddress, headerValues);
+        return client == null ? "unknown" : key(client);
+    }
+
+    private InetAddress client(String peerAddress, List<String> headerValues) {
         InetAddress peer = parse(peerAddress);
         if (peer == null) {
-            return "unknown";
+            return null;
         }
         InetAddress client = peer;
         if (isTrusted(peer)) {
@@ -81,7 +96,7 @@ public class ClientAddress {
                 }
             }
         }
-        return key(client);
+        return client;
     }
 
     private boolean isTrusted(InetAddress address) {

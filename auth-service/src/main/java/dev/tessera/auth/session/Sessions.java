@@ -152,7 +152,8 @@ public class Sessions {
             OutboxMessage event = outbox.prepare(event(EventType.SESSION_REVOKED, found.userId(), found.sessionId(),
                     null, Map.of("reason", REUSED)));
             return store.end(found.userId(), SessionStore.Scope.ONLY, found.sessionId(), event, false)
-                    .chain(ended -> refused());
+                    .chain(ended -> endAccessTokens(found))
+                    .chain(() -> refused());
         }
         return store.chainFrom(found.tokenId(), LONGEST_CHAIN).chain(steps -> {
             Current current = follow(presented, found.tokenId(), steps);
@@ -216,6 +217,24 @@ public class Sessions {
                 .onFailure(ApiError.class).transform(ended -> ((ApiError) ended).clearingSessionCookie())
                 .chain(() -> store.end(userId, scope, named, outbox.prepare(event), true))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A session revoked for a reused refresh token has its access tokens, the thief's and the owner's, refused on
+     * {@code /user} too (user-service names it on the user). Best effort: the refresh is refused either way, and a
+     * session user-service already counts as ended needs nothing more.
+     */
+    private Uni<Void> endAccessTokens(SessionStore.Presented found) {
+        return directory.endSessions(found.userId(), new SessionsEnd(SessionsEnd.LOCAL, found.sessionId(),
+                found.epoch()))
+                // 401: user-service already counts the session as ended (its epoch was raised).
+                .onFailure(e -> e instanceof ApiError api && api.status() == 401).recoverWithNull()
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("The revoked session %s of user %s stays usable on /user until its access tokens"
+                            + " expire: user-service could not be told (%s)", found.sessionId(), found.userId(),
+                            failure.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 
     /** Whether the session is past its timebox, or its live token (issued {@code lastRefresh}) past the inactivity timeout. */

@@ -251,6 +251,11 @@ public class TokenTest {
         JsonNode revoked = JSON.readTree(Grants.awaitEvent(stack, id, "dev.tessera.session.revoked.v1"));
         assertEquals(session, revoked.at("/data/session_id").asText());
         assertEquals("refresh_token_reused", revoked.at("/data/reason").asText());
+
+        // user-service is told, so the session's access tokens (the thief's and the owner's) stop working on /user.
+        JsonNode userSide = endSessionsCall(id);
+        assertEquals("local", userSide.path("scope").asText(), userSide.toString());
+        assertEquals(session, userSide.path("caller_session_id").asText());
     }
 
     @Test

@@ -354,8 +354,8 @@ class WalkingSkeletonTest {
         keepSecrets(tokens, secrets);
         awaitEvents(id, expected, EventType.TOKEN_REFRESHED);
 
-        // A rotated-out token used again revokes its session, the newest refresh token included; access tokens
-        // already issued live until they expire.
+        // A rotated-out token used again revokes its session, the newest refresh token included, and the session's
+        // access tokens stop working on /user (one of them may be a thief's).
         Reply reused = call("POST", "/token", "application/x-www-form-urlencoded",
                 "grant_type=refresh_token&refresh_token=" + rotatedOut);
         assertEquals(400, reused.status(), reused.describe());
@@ -363,7 +363,15 @@ class WalkingSkeletonTest {
         Reply newest = call("POST", "/token", "application/x-www-form-urlencoded",
                 "grant_type=refresh_token&refresh_token=" + tokens.getString("refresh_token"));
         assertEquals(400, newest.status(), newest.describe());
+        assertGoTrueError(call("PUT", "/user", "application/json",
+                new JsonObject().put("password", "a thief's password").encode(),
+                "Authorization", "Bearer " + tokens.getString("access_token")), 401);
 
+        tokens = ok(call("POST", "/token", "application/x-www-form-urlencoded", "grant_type=password&username="
+                + URLEncoder.encode(life, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(firstPassword, StandardCharsets.UTF_8))).json();
+        keepSecrets(tokens, secrets);
+        awaitEvents(id, expected, EventType.LOGIN);
         String bearer = "Bearer " + tokens.getString("access_token");
         ok(call("PUT", "/user", "application/json", new JsonObject().put("data", new JsonObject().put("plan", "pro"))
                 .encode(), "Authorization", bearer));
@@ -427,7 +435,7 @@ class WalkingSkeletonTest {
     /**
      * A logout of every session, or of every other one, ends the access tokens of the sessions it ends: a token
      * stolen from one of them stops reading and changing the account at once, not an hour later, and cannot sign
-     * the owner out. A local logout's token lives until it expires (as every token does on GoTrue).
+     * the owner out; a local logout ends its own session's token alike.
      */
     @Test
     @Order(10)
@@ -460,6 +468,14 @@ class WalkingSkeletonTest {
         assertEquals(400, refresh.status(), refresh.describe());
         // An ended session's token signs nobody out.
         assertGoTrueError(call("POST", "/logout", null, null, "Authorization", "Bearer " + phone), 401);
+        ok(call("GET", "/user", null, null, "Authorization", "Bearer " + laptop));
+
+        // A local logout ends its own session's access token too.
+        String desk = ok(call("POST", "/token", "application/x-www-form-urlencoded", grant)).json()
+                .getString("access_token");
+        Reply local = call("POST", "/logout?scope=local", null, null, "Authorization", "Bearer " + desk);
+        assertEquals(204, local.status(), local.describe());
+        assertGoTrueError(call("GET", "/user", null, null, "Authorization", "Bearer " + desk), 401);
         ok(call("GET", "/user", null, null, "Authorization", "Bearer " + laptop));
 
         Reply global = call("POST", "/logout", null, null, "Authorization", "Bearer " + laptop);

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * out); {@code 404 "User not found"}.
  *
  * @param scope {@code global} (every session ends), {@code others} (all but the caller's) or {@code local} (only the
- *        caller's, which the epoch cannot single out: only the check is made)
+ *        caller's: user-service names it on the user, since the epoch cannot single it out; auth-service also ends a
+ *        session whose refresh token was reused this way)
  * @param callerSessionId the caller's session ({@code session_id}), or null for a token that names none
  * @param callerSessionEpoch the epoch the caller's session started under ({@code session_epoch}), or null
  */

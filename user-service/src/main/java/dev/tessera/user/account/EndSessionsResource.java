@@ -20,7 +20,8 @@ import io.smallrye.mutiny.Uni;
  * Internal: a logout's end of the user's sessions, as user-service judges access tokens ({@link LiveSessions}).
  * auth-service deletes the sessions and their refresh tokens once this answered; this refuses the token of a session
  * that has already ended, and makes the access tokens of the sessions the logout ends stop reading and changing the
- * account.
+ * account: all or all but the caller's by raising the epoch, the caller's alone ({@code local}, also auth-service's
+ * revocation of a session whose refresh token was reused) by naming it on the user.
  */
 @Path("/internal/users/{id}/end-sessions")
 @InternalApi
@@ -51,7 +52,9 @@ public class EndSessionsResource {
                 case SessionsEnd.GLOBAL -> user.endSessions(null);
                 case SessionsEnd.OTHERS -> user.endSessions(caller);
                 default -> {
-                    // The epoch ends all sessions or all but one, never one alone: a local logout only checks.
+                    if (caller != null) {
+                        user.endSession(caller);
+                    }
                 }
             }
         })).replaceWithVoid();

@@ -10,9 +10,10 @@ import dev.tessera.user.model.User;
 
 /**
  * Whether an access token still speaks for its session. A token lives until it expires, but its session may have
- * ended before (a recovery, a ban, an admin's password reset, a password change elsewhere): its {@code session_id}
- * and {@code session_epoch} claims let user-service decide with the rule the refresh grant applies (platform's
- * {@code UserIdentity#allowsSession}), without asking auth-service.
+ * ended before (a recovery, a ban, an admin's password reset, a password change elsewhere, a logout): its
+ * {@code session_id} and {@code session_epoch} claims let user-service decide with the rule the refresh grant applies
+ * (platform's {@code UserIdentity#allowsSession}), plus the sessions ended one at a time ({@code User#endSession}),
+ * without asking auth-service.
  */
 public final class LiveSessions {
 
@@ -35,7 +36,7 @@ public final class LiveSessions {
         if (session == null || epoch == null) {
             return null;
         }
-        if (!Identities.of(user).allowsSession(session, epoch)) {
+        if (!Identities.of(user).allowsSession(session, epoch) || user.endedOneByOne(session)) {
             throw ApiError.unauthorized(SESSION_ENDED);
         }
         return session;

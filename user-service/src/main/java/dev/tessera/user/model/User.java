@@ -1,6 +1,8 @@
 package dev.tessera.user.model;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +21,8 @@ import org.hibernate.type.SqlTypes;
 public class User {
 
     public static final UUID SINGLE_INSTANCE = new UUID(0, 0);
+    /** How many sessions ended one by one are remembered ({@link #endSession}). */
+    public static final int MOST_ENDED_SESSIONS = 64;
 
     @Id
     public UUID id;
@@ -92,6 +96,15 @@ public class User {
     @Column(name = "kept_session_id")
     public UUID keptSessionId;
 
+    /**
+     * Sessions ended one at a time since the epoch last rose ({@link #endSession}): each id to the order it was ended
+     * in; null when none. The epoch cannot single one out, and their access tokens live on until they expire
+     * otherwise. An object, not an array: Hibernate Reactive binds JSON as an object only.
+     */
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "ended_sessions")
+    public Map<String, Object> endedSessions;
+
     /** No sign-in of any kind until this time (supabase's ban); null when not banned. */
     @Column(name = "banned_until")
     public Instant bannedUntil;
@@ -136,6 +149,29 @@ public class User {
     public void endSessions(UUID kept) {
         sessionEpoch++;
         keptSessionId = kept;
+        // Every session ended one by one started under an older epoch, or is the kept one, which was live.
+        endedSessions = null;
+    }
+
+    /**
+     * Ends one session (a local logout, a refresh token's reuse), so that its access tokens are refused here too.
+     * The newest {@value #MOST_ENDED_SESSIONS} are kept: a user who ends more one by one within a token's lifetime
+     * lets the oldest tokens run out by their expiry, as every token did before.
+     */
+    public void endSession(UUID session) {
+        Map<String, Object> ended = endedSessions == null ? new HashMap<>() : new HashMap<>(endedSessions);
+        long next = ended.values().stream().mapToLong(order -> ((Number) order).longValue()).max().orElse(0) + 1;
+        ended.putIfAbsent(session.toString(), next);
+        while (ended.size() > MOST_ENDED_SESSIONS) {
+            ended.entrySet().stream().min(Comparator.comparingLong(e -> ((Number) e.getValue()).longValue()))
+                    .ifPresent(oldest -> ended.remove(oldest.getKey()));
+        }
+        endedSessions = ended;
+    }
+
+    /** Whether {@link #endSession} ended this session. */
+    public boolean endedOneByOne(UUID session) {
+        return endedSessions != null && endedSessions.containsKey(session.toString());
     }
 
     /**

@@ -34,12 +34,13 @@ public class UserReader {
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
+
     /** Every column {@link User} maps, in the order {@link #user} reads them, the JSON columns as text. */
     private static final String COLUMNS = "id, instance_id, aud, role, email, encrypted_password, confirmed_at,"
             + " invited_at, confirmation_token_hash, confirmation_sent_at, recovery_token_hash, recovery_sent_at,"
             + " email_change_token_hash, email_change_token_current_hash, email_change, email_change_sent_at,"
             + " last_sign_in_at, app_metadata::text, user_metadata::text, is_super_admin, created_at, updated_at,"
-            + " session_epoch, kept_session_id, banned_until";
+            + " session_epoch, kept_session_id, banned_until, ended_sessions::text";
     /** The same columns as they are, for a native query that Hibernate maps to the entity by name. */
     static final String ENTITY_COLUMNS = COLUMNS.replace("::text", "");
 
@@ -121,6 +122,7 @@ public class UserReader {
         user.sessionEpoch = row.getLong(22);
         user.keptSessionId = row.getUUID(23);
         user.bannedUntil = instant(row, 24);
+        user.endedSessions = json(row.getString(25));
         return user;
     }
 

@@ -109,7 +109,7 @@ class SessionEpochTest {
      * neither make itself the spared one nor sign the owner out.
      */
     @Test
-    void aLogoutEndsTheAccessTokensOfTheSessionsItEnds() {
+    void aLogoutEndsTheAccessTokensOfTheSessionsItEnds() throws Exception {
         String email = "epoch-logout-" + UUID.randomUUID() + "@example.com";
         String id = confirmed(email)[0];
         String mine = UUID.randomUUID().toString();
@@ -135,14 +135,21 @@ class SessionEpochTest {
         identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(mine));
         given().header("Authorization", myBearer).get("/user").then().statusCode(200);
 
-        // A local logout checks, and ends nothing here: the epoch cannot single out one session.
+        // A local logout ends the caller's session alone, named on the user: the epoch stays.
+        String third = UUID.randomUUID().toString();
+        String thirdBearer = bearer(id, email, third, 2);
         endSessions(id, Map.of("scope", "local", "caller_session_id", mine, "caller_session_epoch", 1))
                 .then().statusCode(204);
         assertEquals(2, epoch(id));
+        given().header("Authorization", myBearer).get("/user").then().statusCode(401)
+                .body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+        given().header("Authorization", thirdBearer).get("/user").then().statusCode(200);
+        endSessions(id, Map.of("scope", "local", "caller_session_id", mine, "caller_session_epoch", 1))
+                .then().statusCode(401);
 
-        endSessions(id, Map.of("scope", "global", "caller_session_id", mine, "caller_session_epoch", 1))
+        endSessions(id, Map.of("scope", "global", "caller_session_id", third, "caller_session_epoch", 2))
                 .then().statusCode(204);
-        given().header("Authorization", myBearer).get("/user").then().statusCode(401);
+        given().header("Authorization", thirdBearer).get("/user").then().statusCode(401);
         String next = UUID.randomUUID().toString();
         given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(200);
         // A token that names no session (an operator tool's) ends them all too.
@@ -150,12 +157,27 @@ class SessionEpochTest {
         given().header("Authorization", bearer(id, email, next, 3)).get("/user").then().statusCode(401);
         login(email, PASSWORD).then().statusCode(200).body("session_epoch", equalTo(4));
 
+        // Only the newest sessions ended one by one are remembered; an epoch raise forgets them all.
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            String session = UUID.randomUUID().toString();
+            many.add(session);
+            endSessions(id, Map.of("scope", "local", "caller_session_id", session, "caller_session_epoch", 4))
+                    .then().statusCode(204);
+        }
+        given().header("Authorization", bearer(id, email, many.get(69), 4)).get("/user").then().statusCode(401);
+        given().header("Authorization", bearer(id, email, many.get(6), 4)).get("/user").then().statusCode(401);
+        given().header("Authorization", bearer(id, email, many.get(5), 4)).get("/user").then().statusCode(200);
+
         endSessions(id, Map.of("scope", "everything")).then().statusCode(400);
         endSessions(UUID.randomUUID().toString(), Map.of("scope", "global")).then().statusCode(404)
                 .body("msg", equalTo("User not found"));
         given().contentType(ContentType.JSON).body(Map.of("scope", "global"))
                 .post("/internal/users/" + id + "/end-sessions").then().statusCode(401);
         assertEquals(4, epoch(id), "refused calls end nothing");
+        assertEquals(64, endedSessions(id), "the newest 64 are kept");
+        operator().body(Map.of("ban_duration", "1h")).put("/admin/users/" + id).then().statusCode(200);
+        assertEquals(0, endedSessions(id), "raising the epoch ended them all anyway");
     }
 
     /**
@@ -191,6 +213,18 @@ class SessionEpochTest {
         login(email, PASSWORD).then().statusCode(200);
         given().header("Authorization", bearer(id, email, UUID.randomUUID().toString(), epoch(id)))
                 .get("/admin/users").then().statusCode(200);
+    }
+
+    /** How many sessions ended one by one the user's row names. */
+    private int endedSessions(String id) throws Exception {
+        try (java.sql.Connection c = stack.jdbc(); java.sql.PreparedStatement s = c.prepareStatement(
+                "select count(*) from users.users, jsonb_object_keys(coalesce(ended_sessions, '{}')) where id = ?::uuid")) {
+            s.setString(1, id);
+            try (java.sql.ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     static io.restassured.response.Response endSessions(String id, Map<String, Object> body) {

@@ -109,6 +109,8 @@ class BadInputTest {
                 BadRequest.of("invite: malformed JSON", "POST", "/invite", json, "{", operator(), 400),
                 BadRequest.of("invite: invalid email", "POST", "/invite", json, "{\"email\":\"nope\"}", operator(), 422),
                 BadRequest.of("invite: no email", "POST", "/invite", json, "{\"data\":{}}", operator(), 422),
+                BadRequest.of("invite: NUL in aud", "POST", "/invite", json, "{\"email\":\"na@example.com\",\"aud\":\"\\u0000\"}", operator(), 400),
+                BadRequest.of("admin: lone surrogate in aud", "POST", "/admin/users", json, "{\"email\":\"ls@example.com\",\"aud\":\"\\ud800\"}", operator(), 400),
                 BadRequest.of("admin: user token", "GET", "/admin/users", null, null, bearer(), 401),
                 BadRequest.of("admin: bad page", "GET", "/admin/users?page=-1", null, null, operator(), 400),
                 BadRequest.of("admin: bad per_page", "GET", "/admin/users?per_page=lots", null, null, operator(), 400),

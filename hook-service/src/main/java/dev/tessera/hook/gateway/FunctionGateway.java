@@ -32,6 +32,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
@@ -97,6 +98,11 @@ public class FunctionGateway {
 
     private void forward(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (request.method() == HttpMethod.CONNECT) {
+            // A tunnel is no function call; the HTTP client would try to open one to the function host.
+            error(ctx, 405, "Method not allowed");
+            return;
+        }
         Optional<URI> host = targets.functionHost();
         String rest = functionPath(request.path());
         if (host.isEmpty() || rest == null) {

@@ -204,6 +204,20 @@ class FunctionGatewayTest {
         assertEquals(0, functions.received().size(), "nothing was forwarded: " + functions.describe());
     }
 
+    /** CONNECT asks for a tunnel, not a function: refused, and nothing reaches the function host. */
+    @Test
+    void connectIsNotAFunctionCall() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(echo.getHost(), echo.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("CONNECT /.netlify/functions/anon HTTP/1.1\r\nHost: " + echo.getHost()
+                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertEquals("HTTP/1.1 405 Method Not Allowed", status);
+        }
+        assertEquals(0, functions.received().size(), "nothing was forwarded: " + functions.describe());
+    }
+
     @Test
     void aSlowFunctionHostIsNotWaitedForForever() {
         // The gateway's own timeout is 30 s by default; a closed function host is a 502 at once.

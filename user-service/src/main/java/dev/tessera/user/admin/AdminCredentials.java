@@ -13,6 +13,7 @@ import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.account.LiveSessions;
+import dev.tessera.user.model.MetadataPolicy;
 import dev.tessera.user.model.User;
 import dev.tessera.user.model.UserRepository;
 import dev.tessera.user.signin.Bans;
@@ -53,6 +54,11 @@ public class AdminCredentials {
      */
     public Uni<Caller> require(String authorization, String audienceHeader, String bodyAud) {
         String bearer = AccessTokens.bearer(authorization);
+        if (bodyAud != null && !MetadataPolicy.storable(bodyAud)) {
+            // The audience a user is created in is stored as text, which holds neither.
+            throw ApiError.badRequest(UNREADABLE_PARAMS + ": aud must not contain the NUL character or a lone UTF-16"
+                    + " surrogate");
+        }
         if (isOperator(bearer)) {
             return Uni.createFrom().item(new Caller(Caller.NIL, "operator@netlify.com",
                     actedOn(audienceHeader, null, bodyAud), Caller.Kind.OPERATOR));

@@ -105,6 +105,13 @@ public class User {
     @Column(name = "ended_sessions")
     public Map<String, Object> endedSessions;
 
+    /**
+     * Whether a signup made this user (not an admin, an invite or a provider): only then may a signup with another
+     * password take it over while it is unconfirmed.
+     */
+    @Column(name = "signed_up", nullable = false)
+    public boolean signedUp;
+
     /** No sign-in of any kind until this time (supabase's ban); null when not banned. */
     @Column(name = "banned_until")
     public Instant bannedUntil;

@@ -40,7 +40,7 @@ public class UserReader {
             + " invited_at, confirmation_token_hash, confirmation_sent_at, recovery_token_hash, recovery_sent_at,"
             + " email_change_token_hash, email_change_token_current_hash, email_change, email_change_sent_at,"
             + " last_sign_in_at, app_metadata::text, user_metadata::text, is_super_admin, created_at, updated_at,"
-            + " session_epoch, kept_session_id, banned_until, ended_sessions::text";
+            + " session_epoch, kept_session_id, banned_until, ended_sessions::text, signed_up";
     /** The same columns as they are, for a native query that Hibernate maps to the entity by name. */
     static final String ENTITY_COLUMNS = COLUMNS.replace("::text", "");
 
@@ -123,6 +123,7 @@ public class UserReader {
         user.keptSessionId = row.getUUID(23);
         user.bannedUntil = instant(row, 24);
         user.endedSessions = json(row.getString(25));
+        user.signedUp = row.getBoolean(26);
         return user;
     }
 

@@ -100,6 +100,7 @@ public class SignupFlow {
         User user = User.create(aud, params.email(), config.jwt().defaultGroupName().orElse(""), "email",
                 params.data());
         user.encryptedPassword = passwordHash;
+        user.signedUp = true;
         return user;
     }
 
@@ -139,14 +140,16 @@ public class SignupFlow {
     }
 
     /**
-     * Whether a signup with another password may take over this unconfirmed user: only one a signup made, which
-     * mailed it a confirmation, and only while signups need confirming. An invited or admin-created user carries
+     * Whether a signup with another password may take over this unconfirmed user: only one a signup made (recorded
+     * when it was made: an admin-made user a signup with the admin's password had mailed a confirmation to looked
+     * like one), and only while signups need confirming. An invited or admin-created user carries
      * what an admin gave it (its role, {@code app_metadata}), and under autoconfirm a replacement would be confirmed
      * at once: either way a stranger who knew only the address would hold the account. Those are answered as a
      * registered address; their owner has the invite link, or recovery.
      */
     private boolean replaceable(User user) {
-        return !config.mailer().autoconfirm() && user.invitedAt == null && user.confirmationSentAt != null;
+        return !config.mailer().autoconfirm() && user.signedUp && user.invitedAt == null
+                && user.confirmationSentAt != null;
     }
 
     /** Under autoconfirm a signup again confirms the user, so the signup hook decides first, on the user as changed. */

@@ -65,14 +65,14 @@ class UserReaderTest {
                 + " confirmation_token_hash, confirmation_sent_at, recovery_token_hash, recovery_sent_at,"
                 + " email_change_token_hash, email_change_token_current_hash, email_change, email_change_sent_at,"
                 + " last_sign_in_at, app_metadata, user_metadata, is_super_admin, created_at, updated_at, session_epoch,"
-                + " kept_session_id, banned_until, ended_sessions) values (?,"
+                + " kept_session_id, banned_until, ended_sessions, signed_up) values (?,"
                 + " '00000000-0000-0000-0000-000000000000', 'reader-aud', 'editor', ?, '$2a$10$notarealhash',"
                 + " now() - interval '1.000123 s', now() - interval '2 s', ?, now() - interval '3 s', ?,"
                 + " now() - interval '4 s', ?, ?, 'next-' || ?, now() - interval '5 s', now() - interval '6 s',"
                 + " '{\"provider\":\"email\",\"roles\":[\"a\",\"b\"],\"n\":7}'::jsonb,"
                 + " '{\"full_name\":\"Ev Ery\",\"nested\":{\"x\":1.5,\"none\":null},\"big\":12345678901}'::jsonb,"
                 + " true, now() - interval '7 s', now(), 5000000000, ?, now() + interval '8.000456 s',"
-                + " '{\"6f1c1ad2-5d0c-4a43-9f3e-0b7e6c0d7a11\": 3}'::jsonb)")) {
+                + " '{\"6f1c1ad2-5d0c-4a43-9f3e-0b7e6c0d7a11\": 3}'::jsonb, true)")) {
             s.setObject(1, id);
             s.setString(2, email);
             s.setString(3, "confirm-" + id);
@@ -96,7 +96,7 @@ class UserReaderTest {
                 assertEquals(field.get(mapped), field.get(read), field.getName());
             }
         }
-        assertTrue(columns >= 26, "every mapped column was compared");
+        assertTrue(columns >= 27, "every mapped column was compared");
 
         User byAddress = reader.byEmail("reader-aud", email.toUpperCase()).await().atMost(Duration.ofSeconds(10));
         assertEquals(id, byAddress.id, "addresses match case-insensitively");

@@ -2,6 +2,7 @@ package dev.tessera.user.signup;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -130,6 +131,28 @@ class SignupAgainTest {
                 "token", MailTokens.newest(stack, invitedId, "INVITE"))).post("/internal/verify").then().statusCode(200);
         assertEquals(200, login(invited, OWNER));
         assertEquals(400, login(invited, STRANGER));
+    }
+
+    /**
+     * A signup with the admin's password resends a confirmation to an admin-made user (GoTrue's resend); that does
+     * not make the user a signup's, which a stranger's signup with another password could then take over, role and
+     * app_metadata included.
+     */
+    @Test
+    void aConfirmationMailedToAnAdminCreatedUserDoesNotOpenItToAStranger() {
+        String created = "created-resent-" + UUID.randomUUID() + "@example.com";
+        String createdId = operator().body(Map.of("email", created, "password", OWNER, "role", "admin",
+                "app_metadata", Map.of("roles", List.of("admin")))).post("/admin/users").then().statusCode(200)
+                .extract().path("id");
+        given().contentType(ContentType.JSON).body(Map.of("email", created, "password", OWNER)).post("/signup")
+                .then().statusCode(200);
+        operator().get("/admin/users/" + createdId).then().statusCode(200).body("confirmation_sent_at", notNullValue());
+
+        given().contentType(ContentType.JSON).body(Map.of("email", created, "password", STRANGER)).post("/signup")
+                .then().statusCode(400).body("msg", equalTo("A user with this email address has already been registered"));
+        assertEquals(200, verify(confirmationTokens(createdId, 1).get(0)), "the owner's link still confirms");
+        assertEquals(200, login(created, OWNER));
+        assertEquals(400, login(created, STRANGER));
     }
 
     @Test

@@ -13,8 +13,15 @@ public sealed interface Decision {
      *
      * @param path the path to serve, without query
      * @param query the query to pass on, or null
+     * @param closedBy a Role rule before {@code rule} that claimed the path and did not admit the visitor, or null:
+     *        a server that cannot carry the rewrite out (forward-auth) must keep the path closed
      */
-    record Rewrite(String path, String query, int status, RedirectRule rule) implements Decision {
+    record Rewrite(String path, String query, int status, RedirectRule rule, RedirectRule closedBy)
+            implements Decision {
+
+        Rewrite closedBy(RedirectRule guard) {
+            return new Rewrite(path, query, status, rule, guard);
+        }
     }
 
     /**

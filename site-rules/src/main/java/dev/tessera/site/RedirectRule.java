@@ -53,8 +53,8 @@ public record RedirectRule(int line, PathPattern from, String to, int status, bo
                     status, this);
         }
         int q = target.indexOf('?');
-        return q < 0 ? new Decision.Rewrite(target, query, status, this)
-                : new Decision.Rewrite(target.substring(0, q), target.substring(q + 1), status, this);
+        return q < 0 ? new Decision.Rewrite(target, query, status, this, null)
+                : new Decision.Rewrite(target.substring(0, q), target.substring(q + 1), status, this, null);
     }
 
     private static String trimSlash(String path) {

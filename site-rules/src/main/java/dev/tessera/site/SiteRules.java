@@ -242,22 +242,6 @@ public final class SiteRules {
     }
 
     /**
-     * The first rule before {@code applied} that claims {@code path} with a Role condition the visitor does not meet:
-     * the guard {@link #decide} stepped past to reach {@code applied}. Empty when none did.
-     */
-    public Optional<RedirectRule> guardBefore(String path, Visitor visitor, RedirectRule applied) {
-        for (RedirectRule rule : rules) {
-            if (rule == applied) {
-                break;
-            }
-            if (!rule.roles().isEmpty() && rule.match(path).isPresent() && !rule.admits(visitor)) {
-                return Optional.of(rule);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
      * What to do with a request.
      *
      * @param path the normalised path ({@link SitePath#normalize})
@@ -280,7 +264,8 @@ public final class SiteRules {
             if (!rule.force() && fileAtPath && guard == null) {
                 return Decision.PASS;
             }
-            return rule.apply(values.get(), query);
+            Decision applied = rule.apply(values.get(), query);
+            return guard != null && applied instanceof Decision.Rewrite rewrite ? rewrite.closedBy(guard) : applied;
         }
         return guard == null ? Decision.PASS : new Decision.Deny(guard);
     }

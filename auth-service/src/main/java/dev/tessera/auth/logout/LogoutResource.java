@@ -23,9 +23,9 @@ import io.smallrye.mutiny.Uni;
  * body (and without a JSON content type, which gotrue-js would try to parse). {@code global}, the default as on
  * GoTrue, ends every session of the user; {@code local} the one the access token's {@code session_id} names,
  * {@code others} every other one (supabase/auth's scopes). The token of a session that has already ended (a
- * recovery, a password change or a ban ended it) is refused with 401 and ends nothing. A token without {@code session_id} (one minted outside a
- * session, e.g. by an operator tool) names no session, so {@code local} and {@code others} answer 400 for it rather
- * than guess.
+ * recovery, a password change or a ban ended it) is refused with 401 and ends nothing. A token without
+ * {@code session_id} (one minted outside a session, e.g. by an operator tool) names no session, so {@code local} and
+ * {@code others} answer 400 for it rather than guess.
  */
 @Path("/logout")
 public class LogoutResource {

@@ -192,12 +192,10 @@ public class Sessions {
 
     /**
      * Logout: first user-service, which refuses the token of a session that has already ended (401, nothing
-     * changed: a token stolen before a recovery must not sign its owner out) and otherwise ends the sessions on its
-     * side too, so that their access tokens stop reading and changing the account at once ({@code global} and
-     * {@code others}; a {@code local} logout's token lives until it expires, since user-service judges tokens by
-     * epoch, not by session). Then the sessions in {@code scope} end here with their refresh tokens. When
-     * user-service cannot be asked, the logout still succeeds: the sessions are auth-service's to end, and their
-     * access tokens expire as on GoTrue.
+     * changed: a token stolen before a recovery must not sign its owner out) and otherwise ends the same sessions on
+     * its side, so that their access tokens stop reading and changing the account at once. Then the sessions in
+     * {@code scope} end here with their refresh tokens. When user-service cannot be asked, the logout still succeeds:
+     * the sessions are auth-service's to end, and their access tokens expire as on GoTrue.
      *
      * @param callerSession the caller's session ({@code session_id}), or null for a token that names none
      * @param callerEpoch the epoch the caller's session started under ({@code session_epoch}), or null
@@ -206,14 +204,7 @@ public class Sessions {
             String scopeName) {
         UUID named = scope == SessionStore.Scope.ALL ? null : callerSession;
         IdentityEvent event = event(EventType.LOGOUT, userId, named, email, Map.of("scope", scopeName));
-        return directory.endSessions(userId, new SessionsEnd(scopeName, callerSession, callerEpoch))
-                .onFailure(failure -> !(failure instanceof ApiError api && api.status() == 401))
-                .recoverWithUni(failure -> {
-                    LOG.warnf("A %s logout of user %s goes on without user-service (%s): the access tokens of the"
-                            + " sessions it ends keep working on /user until they expire", scopeName, userId,
-                            failure.getMessage());
-                    return Uni.createFrom().voidItem();
-                })
+        return userSide(userId, new SessionsEnd(scopeName, callerSession, callerEpoch), "a " + scopeName + " logout")
                 .onFailure(ApiError.class).transform(ended -> ((ApiError) ended).clearingSessionCookie())
                 .chain(() -> store.end(userId, scope, named, outbox.prepare(event), true))
                 .replaceWithVoid();
@@ -225,14 +216,23 @@ public class Sessions {
      * session user-service already counts as ended needs nothing more.
      */
     private Uni<Void> endAccessTokens(SessionStore.Presented found) {
-        return directory.endSessions(found.userId(), new SessionsEnd(SessionsEnd.LOCAL, found.sessionId(),
-                found.epoch()))
+        return userSide(found.userId(), new SessionsEnd(SessionsEnd.LOCAL, found.sessionId(), found.epoch()),
+                "a reuse revocation")
                 // 401: user-service already counts the session as ended (its epoch was raised).
-                .onFailure(e -> e instanceof ApiError api && api.status() == 401).recoverWithNull()
-                .onFailure().recoverWithUni(failure -> {
-                    LOG.warnf("The revoked session %s of user %s stays usable on /user until its access tokens"
-                            + " expire: user-service could not be told (%s)", found.sessionId(), found.userId(),
-                            failure.getMessage());
+                .onFailure(ApiError.class).recoverWithNull();
+    }
+
+    /**
+     * Ends sessions on user-service's side. Only its {@code 401} (the caller's session had already ended) fails the
+     * result; when it cannot be asked at all, {@code what} goes on with a warning, and the access tokens of the
+     * sessions it ends work on {@code /user} until they expire.
+     */
+    private Uni<Void> userSide(UUID userId, SessionsEnd end, String what) {
+        return directory.endSessions(userId, end)
+                .onFailure(failure -> !(failure instanceof ApiError api && api.status() == 401))
+                .recoverWithUni(failure -> {
+                    LOG.warnf("%s of user %s goes on without user-service (%s): the access tokens of the sessions it"
+                            + " ends keep working on /user until they expire", what, userId, failure.getMessage());
                     return Uni.createFrom().voidItem();
                 });
     }

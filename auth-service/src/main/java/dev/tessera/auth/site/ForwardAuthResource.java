@@ -1,7 +1,5 @@
 package dev.tessera.auth.site;
 
-import java.util.Optional;
-
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -20,8 +18,6 @@ import io.smallrye.common.annotation.NonBlocking;
 import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.error.ErrorBody;
 import dev.tessera.site.Decision;
-import dev.tessera.site.RedirectRule;
-import dev.tessera.site.SiteRules;
 import dev.tessera.site.Visitor;
 import io.smallrye.mutiny.Uni;
 
@@ -101,17 +97,13 @@ public class ForwardAuthResource {
 
     private Response answer(HttpHeaders headers, Visitor visitor) {
         ForwardedRequest page = ForwardedRequest.of(headers);
-        SiteRules site = rules.current();
-        Decision decision = site.decide(page.path(), page.query(), visitor, false);
-        if (decision instanceof Decision.Rewrite rewrite && rewrite.status() == 200
+        Decision decision = rules.current().decide(page.path(), page.query(), visitor, false);
+        if (decision instanceof Decision.Rewrite rewrite && rewrite.status() == 200 && rewrite.closedBy() != null
                 && !rewrite.path().equals(page.path())) {
             // The ingress serves the path it asked about, not the rewrite's: past a Role rule the visitor does not
             // meet, that would be the very file the rule closes (a single-page app's "/* /index.html 200" after
             // "/admin/* Role=admin"). The page stays closed instead.
-            Optional<RedirectRule> guard = site.guardBefore(page.path(), visitor, rewrite.rule());
-            if (guard.isPresent()) {
-                decision = new Decision.Deny(guard.get());
-            }
+            decision = new Decision.Deny(rewrite.closedBy());
         }
         if (decision instanceof Decision.Redirect redirect) {
             // ingress-nginx treats any other answer than 2xx, 401 and 403 as a failure of its own (500): it gets a

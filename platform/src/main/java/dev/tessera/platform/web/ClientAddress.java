@@ -51,8 +51,8 @@ public class ClientAddress {
 
     /** The client of this request, as an address ({@code 203.0.113.7}) or an IPv6 /64 ({@code 2001:db8::/64}). */
     public String of(HttpServerRequest request) {
-        SocketAddress peer = request.connection().remoteAddress();
-        return resolve(peer == null ? null : peer.hostAddress(), request.headers().getAll(header));
+        InetAddress client = client(request);
+        return client == null ? "unknown" : key(client);
     }
 
     /**
@@ -60,9 +60,13 @@ public class ClientAddress {
      * passes it on (the function gateway); null when the connection names no peer.
      */
     public String addressOf(HttpServerRequest request) {
-        SocketAddress peer = request.connection().remoteAddress();
-        InetAddress client = client(peer == null ? null : peer.hostAddress(), request.headers().getAll(header));
+        InetAddress client = client(request);
         return client == null ? null : client.getHostAddress();
+    }
+
+    private InetAddress client(HttpServerRequest request) {
+        SocketAddress peer = request.connection().remoteAddress();
+        return client(peer == null ? null : peer.hostAddress(), request.headers().getAll(header));
     }
 
     String resolve(String peerAddress, List<String> headerValues) {

@@ -148,8 +148,7 @@ public class SignupFlow {
      * registered address; their owner has the invite link, or recovery.
      */
     private boolean replaceable(User user) {
-        return !config.mailer().autoconfirm() && user.signedUp && user.invitedAt == null
-                && user.confirmationSentAt != null;
+        return !config.mailer().autoconfirm() && user.signedUp;
     }
 
     /** Under autoconfirm a signup again confirms the user, so the signup hook decides first, on the user as changed. */

@@ -43,7 +43,8 @@ class ConfigurationTest {
     /** Every service needs these to start. */
     static final Set<String> REQUIRED_SECRETS = Set.of("GOTRUE_JWT_SECRET", "QUARKUS_DATASOURCE_PASSWORD");
     static final Set<String> REQUIRED_SETTINGS = Set.of("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "GOTRUE_SITE_URL",
-            "GOTRUE_SMTP_HOST", "GOTRUE_SMTP_PORT", "TESSERA_USER_SERVICE_URL", "QUARKUS_SHUTDOWN_TIMEOUT");
+            "GOTRUE_SMTP_HOST", "GOTRUE_SMTP_PORT", "TESSERA_USER_SERVICE_URL", "TESSERA_AUTH_SERVICE_URL",
+            "QUARKUS_SHUTDOWN_TIMEOUT");
 
     @ParameterizedTest
     @MethodSource("dev.tessera.deploy.DeployFiles#overlayNames")
@@ -60,6 +61,7 @@ class ConfigurationTest {
         assertNotNull(database.getUserInfo(), overlay + ": DATABASE_URL names the database user");
         assertFalse(database.getUserInfo().contains(":"), overlay + ": DATABASE_URL must not carry the password");
         assertEquals("http://user-service:8080", data.get("TESSERA_USER_SERVICE_URL"), overlay);
+        assertEquals("http://auth-service:8080", data.get("TESSERA_AUTH_SERVICE_URL"), overlay);
         for (ConfigMap configMap : m.configMaps()) {
             configMap.getData().forEach((key, value) -> assertFalse(value.matches("(?i).*(password|secret)=.*"),
                     overlay + ": " + key + " looks like it carries a secret"));

@@ -37,7 +37,7 @@ class NetworkPolicyTest {
     private static final Map<String, Set<String>> CALLS = Map.of(
             "auth-service", Set.of("user-service", "hook-service"),
             "user-service", Set.of("hook-service"),
-            "hook-service", Set.of(),
+            "hook-service", Set.of("auth-service"),
             "mail-service", Set.of());
     private static final Set<Integer> SMTP_PORTS = Set.of(25, 465, 587, 1025);
     private static final Set<Integer> WEB_PORTS = Set.of(80, 443);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,6 +61,16 @@ public class SessionStore {
         public boolean live() {
             return rotatedAt == null;
         }
+    }
+
+    /**
+     * A session as stored, with its user as user-service's identity view showed it in the same statement.
+     *
+     * @param ownerRead whether the view was read (it is not while a rollout has yet to create it)
+     * @param owner the user, or null when the view has no user with the session's user id (or was not read)
+     */
+    public record Stored(UUID sessionId, UUID userId, long epoch, Instant startedAt, boolean ownerRead,
+            UserIdentity owner) {
     }
 
     /** A session to start. */
@@ -127,6 +138,8 @@ public class SessionStore {
     private final String outbox;
     private final String find;
     private final String findWithOwner;
+    private final String session;
+    private final String sessionWithOwner;
     private final ObjectMapper mapper;
     private final String chain;
     private final String expiredSweep;
@@ -155,6 +168,11 @@ public class SessionStore {
         this.find = "select " + PRESENTED_COLUMNS + presented + where;
         this.findWithOwner = "select " + PRESENTED_COLUMNS + ", " + String.join(", ", OWNER_COLUMNS) + presented
                 + " left join " + usersSchema + "." + IdentityView.NAME + " u on u.id = s.user_id" + where;
+        String stored = "select s.id, s.user_id, s.epoch, s.created_at";
+        String storedWhere = " where s.id = $1 and s.user_id = $2";
+        this.session = stored + " from " + sessions + " s" + storedWhere;
+        this.sessionWithOwner = stored + ", " + String.join(", ", OWNER_COLUMNS) + " from " + sessions + " s"
+                + " left join " + usersSchema + "." + IdentityView.NAME + " u on u.id = s.user_id" + storedWhere;
         // A sweep locks what it deletes with skip locked, so it never waits on another statement and can never be
         // part of a deadlock; what it skips, the statement holding the lock is deleting (nothing updates these rows).
         this.expiredSweep = "with " + oldestFirst("id, session_id", tokens, "created_at")
@@ -207,16 +225,41 @@ public class SessionStore {
      * again {@code tessera.user-service.view-retry} (a minute) later.
      */
     public Uni<Presented> find(String hash) {
+        return withView(withOwner -> find(withOwner ? findWithOwner : find, hash, withOwner));
+    }
+
+    /**
+     * The user's session {@code sessionId} while it lasts, with its user from user-service's identity view as
+     * {@link #find} reads it; null when there is no such session of that user.
+     */
+    public Uni<Stored> session(UUID sessionId, UUID userId) {
+        return withView(withOwner -> pool.preparedQuery(withOwner ? sessionWithOwner : session)
+                .execute(Tuple.of(sessionId, userId)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new Stored(row.getUUID(0), row.getUUID(1), row.getLong(2),
+                            row.getOffsetDateTime(3).toInstant(), withOwner, withOwner ? owner(row, 4) : null);
+                }));
+    }
+
+    /**
+     * Runs a statement with user-service's identity view ({@code true}) or, while that is missing, without it; a
+     * statement that finds it missing is run again without it, and the view is looked for again
+     * {@code tessera.user-service.view-retry} later.
+     */
+    private <T> Uni<T> withView(Function<Boolean, Uni<T>> statement) {
         if (Instant.now().isBefore(withoutViewUntil)) {
-            return find(find, hash, false);
+            return statement.apply(false);
         }
-        return find(findWithOwner, hash, true).onFailure(SessionStore::viewMissing).recoverWithUni(missing -> {
+        return statement.apply(true).onFailure(SessionStore::viewMissing).recoverWithUni(missing -> {
             if (withoutViewUntil == Instant.MIN) {
-                LOG.warnf("user-service's identity view cannot be read (%s): each refresh asks user-service until it"
-                        + " can (once user-service has migrated, or the view is granted)", missing.getMessage());
+                LOG.warnf("user-service's identity view cannot be read (%s): each refresh and each check of a"
+                        + " session asks user-service until it can (once user-service has migrated, or the view is granted)", missing.getMessage());
             }
             withoutViewUntil = Instant.now().plus(viewRetry);
-            return find(find, hash, false);
+            return statement.apply(false);
         });
     }
 

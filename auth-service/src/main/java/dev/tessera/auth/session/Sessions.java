@@ -92,6 +92,24 @@ public class Sessions {
     }
 
     /**
+     * Whether the session an access token names still goes on, by the rules its next refresh would apply: its row
+     * exists (a logout, a revocation for reuse or a sweep deletes it), it is within {@code GOTRUE_SESSIONS_TIMEBOX},
+     * and user-service allows it (its session epoch was not raised past it, the user exists). The site rules and
+     * the function gateway ask before they trust a token, which otherwise speaks for an ended session until it
+     * expires. Nothing is written: the refresh that finds a session over ends it.
+     */
+    public Uni<Boolean> live(UUID userId, UUID sessionId) {
+        return store.session(sessionId, userId).chain(found -> {
+            if (found == null || (timebox != null && !found.startedAt().plus(timebox).isAfter(Instant.now()))) {
+                return Uni.createFrom().item(false);
+            }
+            Uni<UserIdentity> owner = found.ownerRead() ? Uni.createFrom().item(found.owner())
+                    : directory.find(userId);
+            return owner.map(user -> user != null && user.allowsSession(found.sessionId(), found.epoch()));
+        });
+    }
+
+    /**
      * The refresh grant. A live token is rotated: the user is read with it (so the new access token shows today's
      * metadata, and a raised session epoch refuses the session), then the successor is stored in one statement that
      * writes nothing if the token was rotated meanwhile; the loser of such a race is answered as a reuse. No

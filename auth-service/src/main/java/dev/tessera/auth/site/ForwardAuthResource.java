@@ -37,7 +37,8 @@ import io.smallrye.mutiny.Uni;
  * </ul>
  * It is under {@code /internal}, which no public route reaches: the ingress controller calls the Service directly.
  * It needs no service credential, since it answers only what the caller's own token proves. Every answer is worked
- * out from the token and the rules in memory, with no database call.
+ * out from the token and the rules in memory, and whether the token's session goes on ({@link SiteVisitors}): one
+ * lookup of a session by its key, remembered a few seconds.
  */
 @Path("/internal/forward-auth")
 @NonBlocking

@@ -1,13 +1,18 @@
 package dev.tessera.auth.site;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import org.jboss.logging.Logger;
+
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import dev.tessera.site.Roles;
 import dev.tessera.site.Visitor;
@@ -18,18 +23,25 @@ import io.smallrye.mutiny.Uni;
  * header's, else the session cookie's ({@code nf_jwt}, {@code GOTRUE_COOKIE_KEY}), which Netlify's edge reads;
  * platform's {@link AccessTokens} verifies it (signature, expiry), and its {@code aud} must be the site's
  * ({@code GOTRUE_JWT_AUD}): one instance may serve several audiences, and the admins of another could otherwise give
- * their own users a role this site honours. A token that fails is no visitor at all: the rules then see no role, as
- * Netlify's edge does, rather than an error.
+ * their own users a role this site honours. The session the token names must still go on ({@link RecentlyLive}):
+ * a signed-out device's cookie, or a token stolen before its owner's recovery, opens nothing (on Netlify it does
+ * until it expires). A token that fails is no visitor at all: the rules then see no role, as Netlify's edge does,
+ * rather than an error; so is one whose session cannot be checked (the database unreachable), closed rather than
+ * open.
  */
 @ApplicationScoped
 public class SiteVisitors {
 
+    private static final Logger LOG = Logger.getLogger(SiteVisitors.class);
+
     private final AccessTokens tokens;
+    private final RecentlyLive sessions;
     private final String cookieName;
     private final String audience;
 
-    public SiteVisitors(AccessTokens tokens, GoTrueConfig config) {
+    public SiteVisitors(AccessTokens tokens, RecentlyLive sessions, GoTrueConfig config) {
         this.tokens = tokens;
+        this.sessions = sessions;
         this.cookieName = config.cookie().key();
         this.audience = config.jwt().aud().orElse("");
     }
@@ -39,11 +51,26 @@ public class SiteVisitors {
         if (token == null) {
             return Uni.createFrom().item(Visitor.ANONYMOUS);
         }
-        return tokens.verify(token)
-                .map(claims -> audience.equals(Objects.requireNonNullElse(claims.audience(), ""))
-                        ? new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata()))
-                        : Visitor.ANONYMOUS)
-                .onFailure(ApiError.class).recoverWithItem(Visitor.ANONYMOUS);
+        return tokens.verify(token).chain(claims -> {
+            if (!audience.equals(Objects.requireNonNullElse(claims.audience(), ""))) {
+                return Uni.createFrom().item(Visitor.ANONYMOUS);
+            }
+            Visitor visitor = new Visitor(claims.subject(), claims.email(), Roles.of(claims.appMetadata()));
+            return live(claims).map(live -> live ? visitor : Visitor.ANONYMOUS);
+        }).onFailure(ApiError.class).recoverWithItem(Visitor.ANONYMOUS);
+    }
+
+    /** Whether the token's session goes on; a token that names none (minted outside a session) has nothing to end. */
+    private Uni<Boolean> live(AccessTokenClaims claims) {
+        Optional<UUID> session = claims.session();
+        Optional<UUID> user = claims.userId();
+        if (session.isEmpty() || user.isEmpty()) {
+            return Uni.createFrom().item(true);
+        }
+        return sessions.live(user.get(), session.get()).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("a visitor's session could not be checked (%s): the site sees no user", failure.getMessage());
+            return false;
+        });
     }
 
     private String token(HttpHeaders headers) {

@@ -3,6 +3,7 @@ package dev.tessera.auth.session;
 import static dev.tessera.auth.testing.Grants.assertRows;
 import static dev.tessera.auth.testing.Grants.passwordGrant;
 import static dev.tessera.auth.testing.Grants.refreshGrant;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,7 @@ import dev.tessera.auth.testing.OwnRateLimitKey;
 import dev.tessera.auth.testing.StandInView;
 import dev.tessera.auth.testing.UserServiceStub;
 import dev.tessera.platform.internal.IdentityView;
+import dev.tessera.platform.internal.ServiceCredential;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,6 +58,9 @@ class IdentityViewTest {
 
     @InjectTestStack
     TestStack stack;
+
+    @Inject
+    ServiceCredential credential;
 
     @BeforeEach
     void publishTheView() throws Exception {
@@ -88,6 +95,26 @@ class IdentityViewTest {
     @Test
     void aUserGoneFromTheViewHasNoSessionToRefresh() throws Exception {
         assertRefusedOnceTheViewShows("delete from %s where id = ?");
+    }
+
+    /**
+     * The check the site rules and the function gateway make of an access token's session reads the same view: live
+     * while the user's epoch is the session's, ended once it rises, without asking user-service.
+     */
+    @Test
+    void aSessionChecksLivenessInTheView() throws Exception {
+        UUID id = UUID.randomUUID();
+        Response login = passwordGrant(signedInOnlyThroughTheView(id));
+        String session = Grants.sessionOf(login.path("access_token"));
+        checkSession(session, id).then().statusCode(204);
+        execute("update %s set session_epoch = session_epoch + 1 where id = ?", id);
+        checkSession(session, id).then().statusCode(404).body("code", equalTo(404));
+        assertFalse(UserServiceStub.LOOKUP_CALLS.contains(id.toString()), "user-service was not asked");
+    }
+
+    private Response checkSession(String session, UUID user) {
+        return given().header("Authorization", credential.authorizationHeader()).queryParam("user_id", user)
+                .get("/internal/sessions/" + session);
     }
 
     /** Signs a user in, changes their row in the view, and expects the refresh refused and the session ended. */

@@ -186,6 +186,50 @@ class ForwardAuthTest {
     }
 
     /**
+     * A token speaks for its session only while that session goes on, as on {@code /user}: a signed-out device's
+     * cookie, or a token whose session a recovery or password change ended, opens nothing and names nobody to the
+     * site. A live answer is remembered a few seconds ({@link RecentlyLive}), so a page asked for just before the
+     * logout may still be served within them, never after.
+     */
+    @Test
+    void anEndedSessionsTokenOpensNothing() throws Exception {
+        String admin = tokenFor(Map.of("roles", List.of("admin")));
+        ask(Ingress.TRAEFIK, "/admin/users", admin, null).then().statusCode(200);
+        given().header("Authorization", "Bearer " + admin).post("/logout").then().statusCode(204);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ask(Ingress.TRAEFIK, "/admin/users", admin, null).statusCode() != Ingress.TRAEFIK.redirect) {
+            assertTrue(System.nanoTime() < deadline, "the signed-out token still opens the page after 10 s");
+            Thread.sleep(250);
+        }
+        for (Ingress ingress : Ingress.values()) {
+            ask(ingress, "/admin/users", admin, null).then().statusCode(ingress.redirect)
+                    .header(ForwardAuthResource.USER_ID, equalTo(""));
+            ask(ingress, "/drafts/1", null, admin).then().statusCode(401).body("msg", equalTo(
+                    "This page needs a signed-in user with one of the roles editor"));
+        }
+
+        // A recovery elsewhere raised the user's session epoch past the one this token's session started under.
+        String editor = tokenFor(Map.of("roles", List.of("editor")));
+        String id = claim(editor, "sub");
+        Map<String, Object> raised = Grants.identity(UUID.fromString(id), claim(editor, "email"), 1, null);
+        raised.put("app_metadata", Map.of("roles", List.of("editor")));
+        UserServiceStub.USERS.put(id, new Object[] { 200, raised });
+        UserServiceStub.AUTHENTICATE.put(claim(editor, "email"), new Object[] { 200, raised });
+        for (Ingress ingress : Ingress.values()) {
+            ask(ingress, "/drafts/1", editor, null).then().statusCode(401);
+            ask(ingress, "/about.html", editor, null).then().statusCode(200)
+                    .header(ForwardAuthResource.USER_ID, equalTo(""));
+        }
+        // A session started after it goes on.
+        String again = given().header(TestClients.FORWARDED_FOR, TestClients.address())
+                .contentType(ContentType.URLENC).formParam("grant_type", "password")
+                .formParam("username", claim(editor, "email")).formParam("password", "pw").post("/token").then()
+                .statusCode(200).extract().path("access_token");
+        ask(Ingress.NGINX, "/drafts/1", again, null).then().statusCode(200)
+                .header(ForwardAuthResource.USER_ID, equalTo(id));
+    }
+
+    /**
      * Each controller overwrites its own header but passes a client's others on (Traefik without
      * {@code authRequestHeaders}, ingress-nginx always), so a visitor can add the other convention's header: naming
      * another page with it gets nothing open.

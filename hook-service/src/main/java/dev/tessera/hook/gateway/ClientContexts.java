@@ -6,16 +6,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.token.AccessTokenClaims;
 import dev.tessera.platform.token.AccessTokens;
 import io.smallrye.mutiny.Uni;
 
@@ -29,18 +33,23 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class ClientContexts {
 
+    private static final Logger LOG = Logger.getLogger(ClientContexts.class);
+
     public static final String HEADER = "X-Tessera-Client-Context";
 
     private final AdminTokens adminTokens;
     private final ObjectMapper mapper;
     private final AccessTokens accessTokens;
+    private final AuthServiceClient sessions;
     private final String identityUrl;
     private final String audience;
 
-    public ClientContexts(AdminTokens adminTokens, AccessTokens accessTokens, ObjectMapper mapper, GoTrueConfig config,
+    public ClientContexts(AdminTokens adminTokens, AccessTokens accessTokens, @RestClient AuthServiceClient sessions,
+            ObjectMapper mapper, GoTrueConfig config,
             @ConfigProperty(name = "tessera.public-url") Optional<String> publicUrl) {
         this.adminTokens = adminTokens;
         this.accessTokens = accessTokens;
+        this.sessions = sessions;
         this.mapper = mapper;
         this.identityUrl = identityUrl(publicUrl, config.siteUrl());
         this.audience = config.jwt().aud().orElse("");
@@ -96,16 +105,37 @@ public class ClientContexts {
      * or empty: a request without a valid token still reaches the function, without {@code user}, as on Netlify.
      * The token's {@code aud} must be the site's ({@code GOTRUE_JWT_AUD}), as for the site rules: one instance may
      * serve several audiences, and the admins of another could otherwise give their own users the roles a function
-     * trusts, while the function holds an admin token of this one.
+     * trusts, while the function holds an admin token of this one. The session the token names must still go on,
+     * as auth-service says: a token stolen before its owner signed out or recovered the account is no user to a
+     * function (on Netlify it is until it expires). When auth-service cannot say, the function sees no user.
      */
     Uni<Optional<Map<String, Object>>> claims(String authorization) {
         if (authorization == null) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return accessTokens.verifyHeader(authorization)
-                .map(claims -> audience.equals(Objects.requireNonNullElse(claims.audience(), ""))
-                        ? Optional.<Map<String, Object>>of(new LinkedHashMap<>(claims.claims()))
-                        : Optional.<Map<String, Object>>empty())
-                .onFailure(ApiError.class).recoverWithItem(Optional.empty());
+        return accessTokens.verifyHeader(authorization).chain(claims -> {
+            if (!audience.equals(Objects.requireNonNullElse(claims.audience(), ""))) {
+                return Uni.createFrom().item(Optional.<Map<String, Object>>empty());
+            }
+            Optional<Map<String, Object>> user = Optional.of(new LinkedHashMap<>(claims.claims()));
+            return live(claims).map(live -> live ? user : Optional.<Map<String, Object>>empty());
+        }).onFailure(ApiError.class).recoverWithItem(Optional.empty());
+    }
+
+    /** Whether the token's session goes on; a token that names none (minted outside a session) has nothing to end. */
+    private Uni<Boolean> live(AccessTokenClaims claims) {
+        Optional<UUID> session = claims.session();
+        Optional<UUID> user = claims.userId();
+        if (session.isEmpty() || user.isEmpty()) {
+            return Uni.createFrom().item(true);
+        }
+        return sessions.live(session.get().toString(), user.get().toString()).replaceWith(true)
+                .onFailure().recoverWithItem(failure -> {
+                    if (!(failure instanceof ApiError api && api.status() == 404)) {
+                        LOG.warnf("a function caller's session could not be checked (%s): the function sees no user",
+                                failure.getMessage());
+                    }
+                    return false;
+                });
     }
 }

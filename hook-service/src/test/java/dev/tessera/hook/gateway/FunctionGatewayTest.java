@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tessera.hook.testing.AuthServiceStub;
 import dev.tessera.hook.testing.FunctionServer;
 import dev.tessera.hook.testing.FunctionServer.Received;
 import dev.tessera.hook.testing.FunctionServer.Reply;
@@ -57,6 +58,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(value = TesseraTestResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = FunctionServerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = AuthServiceStub.class, restrictToAnnotatedClass = true)
 class FunctionGatewayTest {
 
     @TestHTTPResource("/.netlify/functions/echo")
@@ -132,6 +134,26 @@ class FunctionGatewayTest {
             call.get("/.netlify/functions/anon").then().statusCode(204);
             Map<String, Object> context = decode(single().header("x-tessera-client-context"));
             assertFalse(context.containsKey("user"), "no user for " + authorization + ": " + context);
+            assertAdminToken((String) ((Map<?, ?>) context.get("identity")).get("token"));
+        }
+    }
+
+    /**
+     * A token names its session; once auth-service says that session has ended (a logout, a recovery), the token is
+     * no user to a function, though its signature and expiry still hold.
+     */
+    @Test
+    void aTokenOfAnEndedSessionIsNoUser() throws Exception {
+        String live = UUID.randomUUID().toString();
+        String ended = UUID.randomUUID().toString();
+        AuthServiceStub.ENDED.add(ended);
+        for (String session : List.of(live, ended)) {
+            functions.reset();
+            String jwt = TestTokens.sign(Signatures.JWT_SECRET, UUID.randomUUID().toString(), "ada@example.com",
+                    Instant.now().plusSeconds(600), Map.of("session_id", session, "session_epoch", 0));
+            given().header("Authorization", "Bearer " + jwt).get("/.netlify/functions/anon").then().statusCode(204);
+            Map<String, Object> context = decode(single().header("x-tessera-client-context"));
+            assertEquals(session.equals(live), context.containsKey("user"), session + ": " + context);
             assertAdminToken((String) ((Map<?, ?>) context.get("identity")).get("token"));
         }
     }

@@ -237,6 +237,30 @@ class SiteEndToEndTest {
         assertEquals(List.of(), wrong);
     }
 
+    /**
+     * The cookie of a signed-out browser opens the admin area no more, though the token in it has not expired:
+     * the gateway asks auth-service's forward-auth, which checks the session (a live answer is remembered 5 s).
+     */
+    @Test
+    void aSignedOutCookieOpensNothing() throws Exception {
+        String email = "leaving-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        signUp(email, "admin password 1", "admin");
+        String[] admin = logIn(email, "admin password 1");
+        String[] otherDevice = logIn(email, "admin password 1");
+        assertEquals("200 <h1>admin console</h1>", describe(page("/admin/", "Cookie", admin[1])));
+        assertEquals(204, api.call("POST", "/.netlify/identity/logout?scope=local", "application/json", "",
+                "Authorization", "Bearer " + admin[0]).status());
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String seen;
+        while (!(seen = describe(page("/admin/", "Cookie", admin[1]))).equals("302 -> /")) {
+            assertTrue(System.nanoTime() < deadline, "the signed-out cookie still opens /admin/: " + seen);
+            Thread.sleep(250);
+        }
+        assertEquals("302 -> /", describe(page("/admin/", "Authorization", "Bearer " + admin[0])));
+        assertEquals("200 <h1>admin console</h1>", describe(page("/admin/", "Cookie", otherDevice[1])),
+                "the other device's session goes on");
+    }
+
     private static void expect(List<String> wrong, String what, HttpResponse<String> response, String expected) {
         String got = describe(response);
         if (!got.equals(expected)) {

@@ -110,6 +110,8 @@ class BadInputTest {
                 BadRequest.of("invite: invalid email", "POST", "/invite", json, "{\"email\":\"nope\"}", operator(), 422),
                 BadRequest.of("invite: no email", "POST", "/invite", json, "{\"data\":{}}", operator(), 422),
                 BadRequest.of("invite: NUL in aud", "POST", "/invite", json, "{\"email\":\"na@example.com\",\"aud\":\"\\u0000\"}", operator(), 400),
+                BadRequest.of("signup: lone surrogate in the password", "POST", "/signup", json, "{\"email\":\"lsp@example.com\",\"password\":\"" + "\\ud800".repeat(8) + "\"}", null, 422),
+                BadRequest.of("update: lone surrogate in the password", "PUT", "/user", json, "{\"password\":\"" + "\\udfff".repeat(8) + "\"}", bearer(), 422),
                 BadRequest.of("admin: lone surrogate in aud", "POST", "/admin/users", json, "{\"email\":\"ls@example.com\",\"aud\":\"\\ud800\"}", operator(), 400),
                 BadRequest.of("admin: user token", "GET", "/admin/users", null, null, bearer(), 401),
                 BadRequest.of("admin: bad page", "GET", "/admin/users?page=-1", null, null, operator(), 400),

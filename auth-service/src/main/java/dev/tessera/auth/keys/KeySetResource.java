@@ -29,13 +29,16 @@ import dev.tessera.platform.token.TokenKeys;
  * published, so with the default HS256 the set is empty), and {@code GET /.well-known/openid-configuration}, the
  * OpenID discovery document pointing at it. Both may be cached for {@value #MAX_AGE_SECONDS} seconds: a standby key
  * is published at least that long before it signs (docs/operations.md), so a verifier that honours the max-age
- * knows it before the first token it signs arrives.
+ * knows it before the first token it signs arrives. The discovery document is built from the address the request
+ * came in on, so only the asker may keep it ({@code private}): a shared cache in front, keyed by its own idea of the
+ * host, could otherwise hand every verifier the {@code jwks_uri} one crafted request named.
  */
 @Path("/.well-known")
 public class KeySetResource {
 
     static final int MAX_AGE_SECONDS = 300;
     private static final String CACHE_CONTROL = "public, max-age=" + MAX_AGE_SECONDS;
+    private static final String PRIVATE_CACHE_CONTROL = "private, max-age=" + MAX_AGE_SECONDS;
     private static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
 
     private final TokenKeys keys;
@@ -76,7 +79,7 @@ public class KeySetResource {
                 "session_id", "session_epoch"));
         issuer.ifPresent(iss -> claims.add("iss"));
         document.put("claims_supported", claims);
-        return Response.ok(document).header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL).build();
+        return Response.ok(document).header(HttpHeaders.CACHE_CONTROL, PRIVATE_CACHE_CONTROL).build();
     }
 
     /** The signing key's algorithm first (HS256 by default), then those of the other published keys. */

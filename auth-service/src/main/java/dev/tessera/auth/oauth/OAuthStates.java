@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,17 +22,27 @@ import org.jose4j.lang.JoseException;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.mail.TokenSeal;
 
 /**
  * Signs and checks the OAuth {@code state}: an HS256 JWT under {@code GOTRUE_OPERATOR_TOKEN}, valid five minutes, as
  * in GoTrue, so any replica can finish a flow another one started. Failures are GoTrue's JSON 400s.
+ *
+ * <p>The state travels through the provider (its logs, the browser's history of the provider's pages), so the invite
+ * token in it, a credential that accepts the invitation, is sealed (AES-GCM, platform's {@link TokenSeal}, under a
+ * key derived from the same secret); GoTrue carries it in the clear. A state an earlier release signed, with the
+ * token in the clear, is still read during a rollout: its signature vouches for it.
  */
 @ApplicationScoped
 public class OAuthStates {
 
     static final Duration LIFETIME = Duration.ofMinutes(5);
 
+    /** What a sealed invite token is bound to, so no other sealed value of the same key opens in its place. */
+    private static final String INVITE_BINDING = "oauth state invite_token";
+
     private final HmacKey key;
+    private final TokenSeal seal;
     private final JwtConsumer consumer;
 
     public OAuthStates(GoTrueConfig config) {
@@ -42,6 +53,7 @@ public class OAuthStates {
                 .map(t -> t.getBytes(StandardCharsets.UTF_8))
                 .orElseGet(OAuthStates::randomKey);
         this.key = new HmacKey(secret);
+        this.seal = new TokenSeal(Base64.getEncoder().encodeToString(secret));
         this.consumer = new JwtConsumerBuilder()
                 .setVerificationKey(key)
                 .setRelaxVerificationKeyValidation()
@@ -63,7 +75,8 @@ public class OAuthStates {
         claims.setExpirationTime(NumericDate.fromSeconds(state.expiresAt().getEpochSecond()));
         claims.setStringClaim("provider", state.provider());
         claims.setStringClaim("site_url", state.siteUrl());
-        putIfSet(claims, "invite_token", state.inviteToken());
+        putIfSet(claims, "invite_token", state.inviteToken() == null || state.inviteToken().isEmpty() ? null
+                : seal.seal(state.inviteToken(), INVITE_BINDING));
         putIfSet(claims, "referrer", state.referrer());
         putIfSet(claims, "browser", state.browser());
         JsonWebSignature jws = new JsonWebSignature();
@@ -88,7 +101,7 @@ public class OAuthStates {
             if (provider == null || provider.isBlank()) {
                 throw invalid("missing provider");
             }
-            return new OAuthState(provider, claims.getStringClaimValue("invite_token"),
+            return new OAuthState(provider, invite(claims.getStringClaimValue("invite_token")),
                     claims.getStringClaimValue("referrer"), claims.getStringClaimValue("site_url"),
                     claims.getStringClaimValue("browser"),
                     Instant.ofEpochSecond(claims.getExpirationTime().getValue()));
@@ -96,6 +109,17 @@ public class OAuthStates {
             throw invalid(e.hasExpired() ? "token is expired" : "signature or format is invalid");
         } catch (MalformedClaimException e) {
             throw invalid("a claim has the wrong type");
+        }
+    }
+
+    private String invite(String carried) {
+        if (carried == null || !carried.startsWith(TokenSeal.PREFIX)) {
+            return carried;
+        }
+        try {
+            return seal.open(carried, INVITE_BINDING);
+        } catch (IllegalArgumentException e) {
+            throw invalid("the invite cannot be read");
         }
     }
 

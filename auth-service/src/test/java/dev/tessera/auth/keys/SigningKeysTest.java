@@ -120,8 +120,9 @@ class SigningKeysTest {
 
     @Test
     void theDiscoveryDocumentPointsAtTheKeySet() {
+        // Built from the request's address: a shared cache must not hand one asker's document to the others.
         given().get("/.well-known/openid-configuration").then().statusCode(200)
-                .header("Cache-Control", "public, max-age=300")
+                .header("Cache-Control", "private, max-age=300")
                 .body("issuer", equalTo(ISSUER))
                 .body("jwks_uri", equalTo("http://localhost:" + RestAssured.port
                         + "/.well-known/jwks.json"))
@@ -131,6 +132,13 @@ class SigningKeysTest {
                 .header("X-Forwarded-Proto", "https").get("/.well-known/openid-configuration").then()
                 .statusCode(200)
                 .body("jwks_uri", equalTo("https://id.example.test/.netlify/identity/.well-known/jwks.json"));
+    }
+
+    /** The same signature bytes with the last character's unused bits set (an ES256 signature, 64 bytes, has 4). */
+    private static String unusedBitsSet(String signature) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(signature.charAt(signature.length() - 1));
+        return signature.substring(0, signature.length() - 1) + alphabet.charAt(last | 1);
     }
 
     /** One forged or foreign token, the audience the request names, and GoTrue's 401 message it must get. */
@@ -190,7 +198,14 @@ class SigningKeysTest {
                 new Attack("hook signature", hookSignature(now), null, "Invalid token: token has no expiry"),
                 new Attack("OAuth state", states.sign(new OAuthState("github", null, null, "http://localhost",
                         null, now.plus(Duration.ofMinutes(5)))), null, "Invalid token: signature is invalid"),
-                new Attack("not a JWT", "not.a.jwt", null, "Invalid token: token is malformed"));
+                new Attack("not a JWT", "not.a.jwt", null, "Invalid token: token is malformed"),
+                // Another spelling of the same signature: anything that tells tokens apart by their text (a
+                // denylist, a cache) would take it for a new one.
+                new Attack("padded signature", valid + "==", null, "Invalid token: token is malformed"),
+                new Attack("signature's unused bits set", parts[0] + "." + parts[1] + "." + unusedBitsSet(parts[2]),
+                        null, "Invalid token: token is malformed"),
+                new Attack("standard base64 alphabet", parts[0] + "." + parts[1].replace('-', '+').replace('_', '/')
+                        + "+/." + parts[2], null, "Invalid token: token is malformed"));
 
         for (Attack attack : attacks) {
             var request = given().header("Authorization", "Bearer " + attack.token());

@@ -1,11 +1,13 @@
 package dev.tessera.auth.oauth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
 
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -41,6 +43,31 @@ class OAuthStatesTest {
         OAuthState own = new OAuthState("github", null, null, "https://site.example", null,
                 Instant.now().plusSeconds(60));
         assertEquals("github", states.verify(states.sign(own)).provider(), "what it signed itself it reads");
+    }
+
+    /** The state passes through the provider: the invite token in it, which accepts the invitation, is sealed. */
+    @Test
+    void theInviteTokenTravelsSealed() throws Exception {
+        OAuthStates states = new OAuthStates(withOperatorToken("an operator token of enough length 0123456789"));
+        String invite = "invite-token-AbCdEf0123456789";
+        String state = states.sign(new OAuthState("github", invite, null, "https://site.example", null,
+                Instant.now().plusSeconds(60)));
+        String payload = new String(Base64.getUrlDecoder().decode(state.split("\\.")[1]), StandardCharsets.UTF_8);
+        assertFalse(payload.contains(invite), payload);
+        assertFalse(payload.contains("AbCdEf"), payload);
+        assertEquals(invite, states.verify(state).inviteToken(), "the callback reads it back");
+        assertThrows(ApiError.class, () -> new OAuthStates(withOperatorToken("another operator token 0123456789"))
+                .verify(state), "another deployment's key opens nothing");
+    }
+
+    private static GoTrueConfig withOperatorToken(String token) {
+        return (GoTrueConfig) Proxy.newProxyInstance(GoTrueConfig.class.getClassLoader(),
+                new Class<?>[] { GoTrueConfig.class }, (proxy, method, args) -> {
+                    if (method.getName().equals("operatorToken")) {
+                        return Optional.of(token);
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private static GoTrueConfig withoutOperatorToken() {

@@ -169,15 +169,15 @@ public class SyncHooks {
             case BROKEN:
                 metrics.finished("sync", event.wireName(), target.name(), "broken");
                 return Uni.createFrom().failure(ApiError.internal("Failed to trigger webhook to "
-                        + target.displayUrl(), call));
+                        + target.publicUrl(), call));
             case REFUSED:
                 LOG.warnf("Refused %s hook target %s: %s", event.wireName(), target, call.getMessage());
                 metrics.finished("sync", event.wireName(), target.name(), "refused");
-                return Uni.createFrom().failure(ApiError.of(502, "Failed to connect to " + target.displayUrl()));
+                return Uni.createFrom().failure(ApiError.of(502, "Failed to connect to " + target.publicUrl()));
             case CONNECT:
             default:
                 metrics.finished("sync", event.wireName(), target.name(), "connect");
-                return Uni.createFrom().failure(ApiError.of(502, "Failed to connect to " + target.displayUrl()));
+                return Uni.createFrom().failure(ApiError.of(502, "Failed to connect to " + target.publicUrl()));
         }
     }
 

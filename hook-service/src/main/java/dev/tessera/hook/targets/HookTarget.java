@@ -32,6 +32,16 @@ public record HookTarget(String name, URI url, String secret) {
         }
     }
 
+    /**
+     * The URL as a client sees it in a failed hook's answer (GoTrue's {@code "Failed to connect to <url>"}): never
+     * the query, where a webhook's token often rides, and of the webhook only scheme, host and port, since services
+     * such as Slack put the secret in the path. A function's path is its name, which helps whoever reads the error.
+     */
+    public String publicUrl() {
+        String path = WEBHOOK.equals(name) || url.getRawPath() == null ? "" : url.getRawPath();
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort()) + path;
+    }
+
     @Override
     public String toString() {
         return name + " (" + displayUrl() + ")";

@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class TokenSeal {
 
-    private static final String PREFIX = "v1.";
+    /** How every sealed value starts. */
+    public static final String PREFIX = "v1.";
     private static final int IV_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 

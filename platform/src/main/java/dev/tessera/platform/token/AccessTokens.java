@@ -2,6 +2,7 @@ package dev.tessera.platform.token;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -67,6 +68,8 @@ public class AccessTokens {
     private final Map<String, Verifier> verifiers = new ConcurrentHashMap<>();
 
     /** A key and the consumer that verifies its tokens (jose4j's consumers are safe to share once built). */
+    private static final Base64.Encoder URL_TEXT = Base64.getUrlEncoder().withoutPadding();
+
     private record Verifier(TokenKey key, JwtConsumer consumer) {
     }
 
@@ -134,6 +137,9 @@ public class AccessTokens {
     }
 
     private static JsonWebSignature signature(String token) {
+        if (!compact(token)) {
+            throw invalid("Invalid token: token is malformed");
+        }
         JsonWebStructure structure;
         try {
             structure = JsonWebStructure.fromCompactSerialization(token);
@@ -147,6 +153,39 @@ public class AccessTokens {
             throw invalid("Invalid token: signing method is not allowed");
         }
         return jws;
+    }
+
+    /**
+     * Three parts of canonical base64url without padding (RFC 7515's compact serialization; the signature empty only for
+     * {@code alg: none}, which is refused by name after). The decoder also takes padding and the standard alphabet, so
+     * a token would otherwise have many spellings that all verify.
+     */
+    private static boolean compact(String token) {
+        int dots = 0;
+        char previous = '.';
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (previous == '.' || ++dots > 2) {
+                    return false;
+                }
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+                    || c == '_')) {
+                return false;
+            }
+            previous = c;
+        }
+        if (dots != 2) {
+            return false;
+        }
+        // The last character of base64url may carry bits no byte uses; only the spelling with them zero is the
+        // signature's own (the signed header and payload are compared as text, so only the signature has this).
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        try {
+            return URL_TEXT.encodeToString(Base64.getUrlDecoder().decode(signature)).equals(signature);
+        } catch (IllegalArgumentException notBase64) {
+            return false;
+        }
     }
 
     /** The token's {@code kid}; GoTrue's for an HS256 token without one; null for an asymmetric one without. */

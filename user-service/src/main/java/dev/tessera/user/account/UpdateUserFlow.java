@@ -155,8 +155,6 @@ public class UpdateUserFlow {
             return false;
         }
         user.moveTo(user.emailChange);
-        user.emailChange = null;
-        user.emailChangeSentAt = null;
         return true;
     }
 

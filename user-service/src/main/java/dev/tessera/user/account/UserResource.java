@@ -22,6 +22,7 @@ import dev.tessera.platform.web.RequestAudience;
 import dev.tessera.user.model.UserReader;
 import dev.tessera.user.model.UserView;
 import dev.tessera.user.ratelimit.UserRateLimits;
+import dev.tessera.user.signin.Bans;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -79,8 +80,22 @@ public class UserResource {
             UpdateUserParams params = json.read(body, UpdateUserParams.class, "User Update");
             int mails = !params.requestsEmailChange() ? 0 : config.mailer().secureEmailChangeEnabled() ? 2 : 1;
             return limits.userUpdate(client, id, mails)
+                    .chain(() -> params.changesPassword() ? judged(id, claims) : Uni.createFrom().voidItem())
                     .chain(() -> update.update(id, claims, params));
         }).map(UserView::of);
+    }
+
+    /**
+     * A banned user's or an ended session's answer before a new password is hashed: the hash costs a core for
+     * tens of milliseconds, which a stolen token should not be able to spend. The update judges again under its lock.
+     */
+    private Uni<Void> judged(UUID id, AccessTokenClaims claims) {
+        return users.byId(id).invoke(user -> {
+            if (user != null) {
+                Bans.refuse(user);
+                LiveSessions.live(user, claims);
+            }
+        }).replaceWithVoid();
     }
 
     /**

@@ -108,6 +108,9 @@ public class AdminUsers {
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Transactions.run(() -> users.lock(id).chain(user -> {
             reachable(admin, user);
+            // What an admin changed (a role, app_metadata) a later signup with another password must not take over
+            // with the account, as for an account an admin created (SignupFlow.replaceable).
+            user.signedUp = false;
             boolean newlyConfirmed = params.confirms() && user.confirmedAt == null;
             if (params.role() != null && !params.role().isEmpty()) {
                 user.role = params.role();

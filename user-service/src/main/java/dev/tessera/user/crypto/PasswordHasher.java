@@ -62,7 +62,28 @@ public class PasswordHasher {
         return password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES;
     }
 
+    /**
+     * A lone UTF-16 surrogate (JSON's {@code "\ud800"}) has no UTF-8 form: the encoder writes {@code ?} for it, so
+     * different passwords would hash alike. Such a password is refused where it is set and never matches.
+     */
+    public static boolean wellFormed(String password) {
+        for (int i = 0; i < password.length(); i++) {
+            char c = password.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < password.length()
+                    && Character.isLowSurrogate(password.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public Uni<String> hash(String password) {
+        if (!wellFormed(password)) {
+            return Uni.createFrom().failure(ApiError.unprocessable(
+                    "Password must be valid text: it holds a lone UTF-16 surrogate"));
+        }
         return offload(() -> hashNow(password));
     }
 
@@ -83,7 +104,7 @@ public class PasswordHasher {
             String against = hash == null ? dummyHash : hash;
             boolean ok;
             try {
-                ok = password != null && !tooLong(password) && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
+                ok = password != null && !tooLong(password) && wellFormed(password) && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
             } catch (IllegalArgumentException malformedHash) {
                 ok = false;
             }

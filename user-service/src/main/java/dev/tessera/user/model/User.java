@@ -151,13 +151,24 @@ public class User {
 
     /**
      * Ends every session the user has, except {@code kept} when not null: auth-service refuses to refresh a session
-     * started under an older epoch. Called in the transaction of the change that requires it.
+     * started under an older epoch. Called in the transaction of the change that requires it. A pending email change
+     * is cancelled with them: it may be a thief's, half confirmed through the thief's own mailbox, and the link to
+     * the current address, still in the owner's inbox after a recovery, would otherwise complete it.
      */
     public void endSessions(UUID kept) {
         sessionEpoch++;
         keptSessionId = kept;
         // Every session ended one by one started under an older epoch, or is the kept one, which was live.
         endedSessions = null;
+        cancelEmailChange();
+    }
+
+    /** Forgets a pending email change: neither of its links completes it any more. */
+    public void cancelEmailChange() {
+        emailChange = null;
+        emailChangeTokenHash = null;
+        emailChangeTokenCurrentHash = null;
+        emailChangeSentAt = null;
     }
 
     /**
@@ -198,12 +209,13 @@ public class User {
 
     /**
      * Moves the account to another address. The recovery and confirmation links mailed to the old one stop working:
-     * whoever reads that mailbox no longer speaks for the account.
+     * whoever reads that mailbox no longer speaks for the account; so does a pending change asked for from it.
      */
     public void moveTo(String address) {
         if (!address.equalsIgnoreCase(email)) {
             recoveryTokenHash = null;
             confirmationTokenHash = null;
+            cancelEmailChange();
         }
         email = address;
     }

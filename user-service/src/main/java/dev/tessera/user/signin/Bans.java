@@ -3,6 +3,7 @@ package dev.tessera.user.signin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import dev.tessera.platform.config.GoDurationConverter;
 import dev.tessera.platform.error.ApiError;
@@ -14,6 +15,9 @@ import dev.tessera.user.model.User;
  * also ends every session the user has.
  */
 public final class Bans {
+
+    /** Go's duration syntax: an optional sign, then numbers each with a unit. */
+    private static final Pattern GO_SYNTAX = Pattern.compile("[+-]?(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+|0");
 
     static final String BANNED = "User is banned";
 
@@ -46,18 +50,20 @@ public final class Bans {
 
     /**
      * The ban an admin's {@code ban_duration} asks for: none when it is absent, lifting for "none", else a ban until
-     * now plus the duration. Anything but "none" or a positive duration is a 400.
+     * now plus the duration. Anything but "none" or a positive duration in Go's syntax, as supabase/auth reads it
+     * ({@code time.ParseDuration}: no spaces around it, no ISO-8601 {@code P1D}), is a 400.
      */
     public static Optional<Ban> requested(String banDuration, Instant now) {
         if (banDuration == null) {
             return Optional.empty();
         }
-        if ("none".equals(banDuration.trim())) {
+        if ("none".equals(banDuration)) {
             return Optional.of(new Ban(null));
         }
         Duration duration;
         try {
-            duration = GoDurationConverter.parse(banDuration);
+            // The configuration's reader is kinder (spaces, ISO-8601), for settings a person types.
+            duration = GO_SYNTAX.matcher(banDuration).matches() ? GoDurationConverter.parse(banDuration) : null;
         } catch (RuntimeException unreadable) {
             duration = null;
         }

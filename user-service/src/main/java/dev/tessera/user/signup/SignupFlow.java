@@ -142,7 +142,8 @@ public class SignupFlow {
     /**
      * Whether a signup with another password may take over this unconfirmed user: only one a signup made (recorded
      * when it was made: an admin-made user a signup with the admin's password had mailed a confirmation to looked
-     * like one), and only while signups need confirming. An invited or admin-created user carries
+     * like one) and no admin has changed since (an admin's update clears the mark), and only while signups need
+     * confirming. An invited or admin-created user carries
      * what an admin gave it (its role, {@code app_metadata}), and under autoconfirm a replacement would be confirmed
      * at once: either way a stranger who knew only the address would hold the account. Those are answered as a
      * registered address; their owner has the invite link, or recovery.

@@ -194,16 +194,24 @@ public class AccountTest {
                 .extract().path("id");
         as(id, email).body(Map.of("email", "next-" + email)).put("/user").then().statusCode(200);
         given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then().statusCode(200);
-        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
-                .body(Map.of("ban_duration", "24h")).put("/admin/users/" + id).then().statusCode(200);
 
         JsonNode own = JSON.readTree(as(id, email).get("/user").then().statusCode(200).extract().asString());
         JsonNode admin = JSON.readTree(given().header("Authorization", "Bearer test-operator-token")
                 .get("/admin/users/" + id).then().statusCode(200).extract().asString());
         for (String field : List.of("id", "aud", "role", "email", "confirmed_at", "recovery_sent_at", "new_email",
-                "email_change_sent_at", "banned_until", "app_metadata", "user_metadata", "created_at", "updated_at")) {
+                "email_change_sent_at", "app_metadata", "user_metadata", "created_at", "updated_at")) {
             assertTrue(own.hasNonNull(field), field + " is set: " + own);
         }
+        assertEquals(admin, own);
+
+        // A ban ends the user's sessions, and with them the pending email change.
+        given().header("Authorization", "Bearer test-operator-token").contentType(ContentType.JSON)
+                .body(Map.of("ban_duration", "24h")).put("/admin/users/" + id).then().statusCode(200);
+        own = JSON.readTree(as(id, email).get("/user").then().statusCode(200).extract().asString());
+        admin = JSON.readTree(given().header("Authorization", "Bearer test-operator-token")
+                .get("/admin/users/" + id).then().statusCode(200).extract().asString());
+        assertTrue(own.hasNonNull("banned_until"), "banned_until is set: " + own);
+        assertTrue(!own.hasNonNull("new_email") && !own.hasNonNull("email_change_sent_at"), own.toString());
         assertEquals(admin, own);
     }
 
@@ -254,6 +262,38 @@ public class AccountTest {
             assertTrue(rs.next());
             assertEquals(newEmail, rs.getString(1));
             assertTrue(rs.getBoolean(2), "nothing of the change is left pending");
+        }
+    }
+
+    /**
+     * A change asked for and half confirmed by a thief's session (the link to the thief's own address) does not
+     * survive the owner's recovery, nor a password change: the link to the current address, still in the owner's
+     * inbox, completes nothing.
+     */
+    @Test
+    void aRecoveryOrPasswordChangeCancelsAPendingEmailChange() throws Exception {
+        for (boolean recovery : List.of(true, false)) {
+            String email = "owner-" + UUID.randomUUID() + "@example.com";
+            String id = signupConfirmed(email);
+            String thief = "thief-" + UUID.randomUUID() + "@example.com";
+            as(id, email).body(Map.of("email", thief)).put("/user").then().statusCode(200);
+            String toThief = mailTokenTo(id, "EMAIL_CHANGE", thief);
+            String toOwner = mailTokenTo(id, "EMAIL_CHANGE", email);
+            as(id, email).body(Map.of("email_change_token", toThief)).put("/user").then().statusCode(200)
+                    .body("new_email", equalTo(thief));
+            if (recovery) {
+                given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/recover").then()
+                        .statusCode(200);
+                internal().body(Map.of("type", "recovery", "token", mailToken(id, "RECOVERY")))
+                        .post("/internal/verify").then().statusCode(200);
+            } else {
+                as(id, email).body(Map.of("password", "a new password " + UUID.randomUUID())).put("/user").then()
+                        .statusCode(200);
+            }
+            as(id, email).get("/user").then().statusCode(200).body("new_email", nullValue());
+            as(id, email).body(Map.of("email_change_token", toOwner)).put("/user").then().statusCode(422)
+                    .body("msg", equalTo("Email change token expired"));
+            as(id, email).get("/user").then().statusCode(200).body("email", equalTo(email));
         }
     }
 

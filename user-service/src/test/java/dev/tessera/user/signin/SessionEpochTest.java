@@ -338,7 +338,8 @@ class SessionEpochTest {
                 "emails", List.of(Map.of("email", email, "verified", true, "primary", true)), "profile", Map.of()))
                 .post("/internal/external-login").then().statusCode(403).body("msg", equalTo("User is banned"));
 
-        for (String bad : List.of("forever", "-1h", "0", "")) {
+        // supabase/auth reads it with Go's time.ParseDuration: no ISO-8601, no spaces, no bare number.
+        for (String bad : List.of("forever", "-1h", "0", "", "P1D", " 1h", "1h ", "24", " none")) {
             operator().body(Map.of("ban_duration", bad)).put("/admin/users/" + id).then().statusCode(400)
                     .body("msg", equalTo("ban_duration must be \"none\" or a positive duration such as \"24h\""));
         }

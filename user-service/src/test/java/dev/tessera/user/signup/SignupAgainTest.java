@@ -155,6 +155,26 @@ class SignupAgainTest {
         assertEquals(400, login(created, STRANGER));
     }
 
+    /**
+     * A signup's pending user an admin has since given a role: a stranger's signup with another password would take
+     * the role over with the account (and read it in the answer); it is answered as a registered address instead.
+     */
+    @Test
+    void aSignupsPendingUserAnAdminChangedIsNoLongerOpenToAnotherSignup() {
+        String email = "promoted-" + UUID.randomUUID() + "@example.com";
+        String id = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", OWNER))
+                .post("/signup").then().statusCode(200).extract().path("id");
+        operator().body(Map.of("role", "admin", "app_metadata", Map.of("roles", List.of("admin"))))
+                .put("/admin/users/" + id).then().statusCode(200);
+
+        given().contentType(ContentType.JSON).body(Map.of("email", email, "password", STRANGER)).post("/signup")
+                .then().statusCode(400).body("msg", equalTo("A user with this email address has already been registered"))
+                .body("role", nullValue()).body("app_metadata", nullValue());
+        assertEquals(200, verify(confirmationTokens(id, 1).get(0)), "the owner's link still confirms");
+        assertEquals(200, login(email, OWNER));
+        assertEquals(400, login(email, STRANGER));
+    }
+
     @Test
     void recoveryConfirmsAnUnconfirmedAccountWithoutTheStrangersPassword() {
         String email = "recovered-" + UUID.randomUUID() + "@example.com";

@@ -66,11 +66,11 @@ public class SessionStore {
     /**
      * A session as stored, with its user as user-service's identity view showed it in the same statement.
      *
+     * @param epoch the user's session epoch the session started under
      * @param ownerRead whether the view was read (it is not while a rollout has yet to create it)
      * @param owner the user, or null when the view has no user with the session's user id (or was not read)
      */
-    public record Stored(UUID sessionId, UUID userId, long epoch, Instant startedAt, boolean ownerRead,
-            UserIdentity owner) {
+    public record Stored(long epoch, Instant startedAt, boolean ownerRead, UserIdentity owner) {
     }
 
     /** A session to start. */
@@ -168,7 +168,7 @@ public class SessionStore {
         this.find = "select " + PRESENTED_COLUMNS + presented + where;
         this.findWithOwner = "select " + PRESENTED_COLUMNS + ", " + String.join(", ", OWNER_COLUMNS) + presented
                 + " left join " + usersSchema + "." + IdentityView.NAME + " u on u.id = s.user_id" + where;
-        String stored = "select s.id, s.user_id, s.epoch, s.created_at";
+        String stored = "select s.epoch, s.created_at";
         String storedWhere = " where s.id = $1 and s.user_id = $2";
         this.session = stored + " from " + sessions + " s" + storedWhere;
         this.sessionWithOwner = stored + ", " + String.join(", ", OWNER_COLUMNS) + " from " + sessions + " s"
@@ -239,8 +239,8 @@ public class SessionStore {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    return new Stored(row.getUUID(0), row.getUUID(1), row.getLong(2),
-                            row.getOffsetDateTime(3).toInstant(), withOwner, withOwner ? owner(row, 4) : null);
+                    return new Stored(row.getLong(0), row.getOffsetDateTime(1).toInstant(), withOwner,
+                            withOwner ? owner(row, 2) : null);
                 }));
     }
 
@@ -256,7 +256,8 @@ public class SessionStore {
         return statement.apply(true).onFailure(SessionStore::viewMissing).recoverWithUni(missing -> {
             if (withoutViewUntil == Instant.MIN) {
                 LOG.warnf("user-service's identity view cannot be read (%s): each refresh and each check of a"
-                        + " session asks user-service until it can (once user-service has migrated, or the view is granted)", missing.getMessage());
+                        + " session asks user-service until it can (once user-service has migrated, or the view is"
+                        + " granted)", missing.getMessage());
             }
             withoutViewUntil = Instant.now().plus(viewRetry);
             return statement.apply(false);

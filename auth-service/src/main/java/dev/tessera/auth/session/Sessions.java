@@ -100,12 +100,11 @@ public class Sessions {
      */
     public Uni<Boolean> live(UUID userId, UUID sessionId) {
         return store.session(sessionId, userId).chain(found -> {
-            if (found == null || (timebox != null && !found.startedAt().plus(timebox).isAfter(Instant.now()))) {
+            if (found == null || pastTimebox(found.startedAt(), Instant.now())) {
                 return Uni.createFrom().item(false);
             }
-            Uni<UserIdentity> owner = found.ownerRead() ? Uni.createFrom().item(found.owner())
-                    : directory.find(userId);
-            return owner.map(user -> user != null && user.allowsSession(found.sessionId(), found.epoch()));
+            return ownerOf(found.ownerRead(), found.owner(), userId)
+                    .map(user -> allowed(user, sessionId, found.epoch()));
         });
     }
 
@@ -257,8 +256,13 @@ public class Sessions {
 
     /** Whether the session is past its timebox, or its live token (issued {@code lastRefresh}) past the inactivity timeout. */
     private boolean ranOut(SessionStore.Presented found, Instant lastRefresh, Instant now) {
-        return (timebox != null && !found.sessionStartedAt().plus(timebox).isAfter(now))
+        return pastTimebox(found.sessionStartedAt(), now)
                 || (inactivityTimeout != null && !lastRefresh.plus(inactivityTimeout).isAfter(now));
+    }
+
+    /** Whether a session started then has outlived {@code GOTRUE_SESSIONS_TIMEBOX}. */
+    private boolean pastTimebox(Instant startedAt, Instant now) {
+        return timebox != null && !startedAt.plus(timebox).isAfter(now);
     }
 
     /**
@@ -266,11 +270,19 @@ public class Sessions {
      * user-service only while that view is missing.
      */
     private Uni<UserIdentity> ownerOf(SessionStore.Presented found) {
-        return found.ownerRead() ? Uni.createFrom().item(found.owner()) : directory.find(found.userId());
+        return ownerOf(found.ownerRead(), found.owner(), found.userId());
+    }
+
+    private Uni<UserIdentity> ownerOf(boolean read, UserIdentity owner, UUID userId) {
+        return read ? Uni.createFrom().item(owner) : directory.find(userId);
     }
 
     private static boolean allowed(UserIdentity user, SessionStore.Presented found) {
-        return user != null && user.allowsSession(found.sessionId(), found.epoch());
+        return allowed(user, found.sessionId(), found.epoch());
+    }
+
+    private static boolean allowed(UserIdentity user, UUID sessionId, long epoch) {
+        return user != null && user.allowsSession(sessionId, epoch);
     }
 
     /** Deletes a session that may not go on, without an event: its cause has its own, or is the passing of time. */

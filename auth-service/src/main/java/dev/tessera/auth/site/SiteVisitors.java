@@ -1,8 +1,6 @@
 package dev.tessera.auth.site;
 
 import java.util.Objects;
-import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Cookie;
@@ -60,14 +58,12 @@ public class SiteVisitors {
         }).onFailure(ApiError.class).recoverWithItem(Visitor.ANONYMOUS);
     }
 
-    /** Whether the token's session goes on; a token that names none (minted outside a session) has nothing to end. */
+    /** Whether the token's session goes on ({@link AccessTokenClaims#namesSession}). */
     private Uni<Boolean> live(AccessTokenClaims claims) {
-        Optional<UUID> session = claims.session();
-        Optional<UUID> user = claims.userId();
-        if (session.isEmpty() || user.isEmpty()) {
+        if (!claims.namesSession()) {
             return Uni.createFrom().item(true);
         }
-        return sessions.live(user.get(), session.get()).onFailure().recoverWithItem(failure -> {
+        return sessions.live(claims.userId().orElseThrow(), claims.session().orElseThrow()).onFailure().recoverWithItem(failure -> {
             LOG.warnf("a visitor's session could not be checked (%s): the site sees no user", failure.getMessage());
             return false;
         });

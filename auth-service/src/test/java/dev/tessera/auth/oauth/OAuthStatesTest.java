@@ -61,20 +61,19 @@ class OAuthStatesTest {
     }
 
     private static GoTrueConfig withOperatorToken(String token) {
-        return (GoTrueConfig) Proxy.newProxyInstance(GoTrueConfig.class.getClassLoader(),
-                new Class<?>[] { GoTrueConfig.class }, (proxy, method, args) -> {
-                    if (method.getName().equals("operatorToken")) {
-                        return Optional.of(token);
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return config(Optional.of(token));
     }
 
     private static GoTrueConfig withoutOperatorToken() {
+        return config(Optional.empty());
+    }
+
+    /** A configuration that has only an operator token (or none); the states read nothing else. */
+    private static GoTrueConfig config(Optional<String> operatorToken) {
         return (GoTrueConfig) Proxy.newProxyInstance(GoTrueConfig.class.getClassLoader(),
                 new Class<?>[] { GoTrueConfig.class }, (proxy, method, args) -> {
                     if (method.getName().equals("operatorToken")) {
-                        return Optional.empty();
+                        return operatorToken;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });

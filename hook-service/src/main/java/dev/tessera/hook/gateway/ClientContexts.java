@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -122,14 +121,13 @@ public class ClientContexts {
         }).onFailure(ApiError.class).recoverWithItem(Optional.empty());
     }
 
-    /** Whether the token's session goes on; a token that names none (minted outside a session) has nothing to end. */
+    /** Whether the token's session goes on ({@link AccessTokenClaims#namesSession}), as auth-service says. */
     private Uni<Boolean> live(AccessTokenClaims claims) {
-        Optional<UUID> session = claims.session();
-        Optional<UUID> user = claims.userId();
-        if (session.isEmpty() || user.isEmpty()) {
+        if (!claims.namesSession()) {
             return Uni.createFrom().item(true);
         }
-        return sessions.live(session.get().toString(), user.get().toString()).replaceWith(true)
+        return sessions.live(claims.session().orElseThrow().toString(), claims.userId().orElseThrow().toString())
+                .replaceWith(true)
                 .onFailure().recoverWithItem(failure -> {
                     if (!(failure instanceof ApiError api && api.status() == 404)) {
                         LOG.warnf("a function caller's session could not be checked (%s): the function sees no user",

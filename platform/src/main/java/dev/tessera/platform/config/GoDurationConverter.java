@@ -27,6 +27,15 @@ public class GoDurationConverter implements Converter<Duration> {
         if (text.startsWith("P") || text.startsWith("p")) {
             return Duration.parse(text);
         }
+        return parseGo(text);
+    }
+
+    /**
+     * Go's {@code time.ParseDuration} syntax alone, as an API reads it (supabase's {@code ban_duration}): no spaces
+     * around it, no ISO-8601; the empty text is zero.
+     */
+    public static Duration parseGo(String value) {
+        String text = value;
         if (text.equals("0")) {
             return Duration.ZERO;
         }

@@ -45,6 +45,14 @@ public record AccessTokenClaims(
                 : OptionalLong.empty();
     }
 
+    /**
+     * Whether the token names a user's session, which may end before the token expires; one minted outside a
+     * session (GoTrue's, an operator's, the system's) has nothing to end.
+     */
+    public boolean namesSession() {
+        return session().isPresent() && userId().isPresent();
+    }
+
     /** A token for the system itself ({@code sub} "0" or the nil UUID), as Netlify gives functions. */
     public boolean isSystem() {
         return "0".equals(subject) || userId().map(NIL::equals).orElse(false);

@@ -17,6 +17,7 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.user.model.MetadataPolicy;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -63,24 +64,11 @@ public class PasswordHasher {
     }
 
     /**
-     * A lone UTF-16 surrogate (JSON's {@code "\ud800"}) has no UTF-8 form: the encoder writes {@code ?} for it, so
-     * different passwords would hash alike. Such a password is refused where it is set and never matches.
+     * A password with a lone UTF-16 surrogate is refused where it is set and never matches: the UTF-8 encoder writes
+     * {@code ?} for the surrogate, so different passwords would hash alike.
      */
-    public static boolean wellFormed(String password) {
-        for (int i = 0; i < password.length(); i++) {
-            char c = password.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < password.length()
-                    && Character.isLowSurrogate(password.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     public Uni<String> hash(String password) {
-        if (!wellFormed(password)) {
+        if (MetadataPolicy.hasLoneSurrogate(password)) {
             return Uni.createFrom().failure(ApiError.unprocessable(
                     "Password must be valid text: it holds a lone UTF-16 surrogate"));
         }
@@ -104,7 +92,8 @@ public class PasswordHasher {
             String against = hash == null ? dummyHash : hash;
             boolean ok;
             try {
-                ok = password != null && !tooLong(password) && wellFormed(password) && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
+                ok = password != null && !tooLong(password) && !MetadataPolicy.hasLoneSurrogate(password)
+                        && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
             } catch (IllegalArgumentException malformedHash) {
                 ok = false;
             }

@@ -112,18 +112,26 @@ public class MetadataPolicy {
     }
 
     private static String textProblem(String text) {
+        if (text.indexOf('\u0000') >= 0) {
+            return " must not contain the NUL character";
+        }
+        return hasLoneSurrogate(text) ? " holds a lone UTF-16 surrogate" : null;
+    }
+
+    /**
+     * Whether the text holds half of a surrogate pair alone (JSON's {@code "\ud800"}): it has no UTF-8 form, so
+     * PostgreSQL's text and the UTF-8 encoder turn it into {@code ?}.
+     */
+    public static boolean hasLoneSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '\u0000') {
-                return " must not contain the NUL character";
-            }
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                return " holds a lone UTF-16 surrogate";
+                return true;
             }
         }
-        return null;
+        return false;
     }
 
     private Map<String, Object> withinCap(Field field, Map<String, Object> value) {

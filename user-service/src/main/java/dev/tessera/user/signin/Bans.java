@@ -3,7 +3,6 @@ package dev.tessera.user.signin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import dev.tessera.platform.config.GoDurationConverter;
 import dev.tessera.platform.error.ApiError;
@@ -15,9 +14,6 @@ import dev.tessera.user.model.User;
  * also ends every session the user has.
  */
 public final class Bans {
-
-    /** Go's duration syntax: an optional sign, then numbers each with a unit. */
-    private static final Pattern GO_SYNTAX = Pattern.compile("[+-]?(\\d+(\\.\\d+)?(ns|us|µs|ms|s|m|h))+|0");
 
     static final String BANNED = "User is banned";
 
@@ -62,8 +58,7 @@ public final class Bans {
         }
         Duration duration;
         try {
-            // The configuration's reader is kinder (spaces, ISO-8601), for settings a person types.
-            duration = GO_SYNTAX.matcher(banDuration).matches() ? GoDurationConverter.parse(banDuration) : null;
+            duration = GoDurationConverter.parseGo(banDuration);
         } catch (RuntimeException unreadable) {
             duration = null;
         }

@@ -68,7 +68,7 @@ public final class MailTopic implements AutoCloseable {
         UUID id = UUID.randomUUID();
         boolean change = kind == MailKind.EMAIL_CHANGE;
         return new MailRequest(id, kind, userId, to, change ? address("old") : to, change ? to : null,
-                SEAL.seal(token, id.toString()), Map.of("full_name", "Ada Lovelace"), Instant.now());
+                SEAL.seal(token, MailRequest.sealBinding(id, kind, userId, to)), Map.of("full_name", "Ada Lovelace"), Instant.now());
     }
 
     public void publish(MailRequest request) {

@@ -86,6 +86,8 @@ class BadInputTest {
                 BadRequest.of("signup: two @", "POST", "/signup", json, "{\"email\":\"a@b@example.com\",\"password\":\"pw\"}", null, 422),
                 BadRequest.of("signup: display name", "POST", "/signup", json, "{\"email\":\"Ann <ann@example.com>\",\"password\":\"pw\"}", null, 422),
                 BadRequest.of("signup: unicode email", "POST", "/signup", json, "{\"email\":\"jürgen@exämple.com\",\"password\":\"pw\"}", null, 422),
+                BadRequest.of("signup: encoded word in the email", "POST", "/signup", json, "{\"email\":\"=?utf-8?q?victim=40example.org?=@example.com\",\"password\":\"pw\"}", null, 422),
+                BadRequest.of("update: encoded word in the email", "PUT", "/user", json, "{\"email\":\"x=?iso-8859-1?B?YQ==?=y@example.com\"}", bearer(), 422),
                 BadRequest.of("signup: very long email", "POST", "/signup", json, "{\"email\":\"" + "a".repeat(250) + "@example.com\",\"password\":\"pw\"}", null, 422),
                 BadRequest.of("signup: very long password", "POST", "/signup", json, "{\"email\":\"lp@example.com\",\"password\":\"" + "é".repeat(40) + "\"}", null, 422),
                 BadRequest.of("signup: huge metadata", "POST", "/signup", json, "{\"email\":\"h@example.com\",\"password\":\"pw\",\"data\":{\"blob\":\"" + "x".repeat(70_000) + "\"}}", null, 413),

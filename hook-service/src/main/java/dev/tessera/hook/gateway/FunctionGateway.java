@@ -192,7 +192,9 @@ public class FunctionGateway {
                 .onFailure(failure -> {
                     boolean timeout = failure instanceof TimeoutException
                             || failure instanceof ConnectTimeoutException;
-                    LOG.debugf("Function request to %s failed: %s", upstream, failure.toString());
+                    // Scheme, host and port only: the configured URL may carry credentials in its user info.
+                    LOG.debugf("Function request to %s://%s:%d failed: %s", upstream.getScheme(), upstream.getHost(),
+                            port, failure.toString());
                     if (timeout) {
                         error(ctx, 504, "Function did not answer in time");
                     } else {

@@ -97,11 +97,24 @@ public class MailDelivery {
             return null;
         }
         try {
+            return seal.open(request.sealedToken(), request.sealBinding());
+        } catch (IllegalArgumentException e) {
+            return openQueuedByAnEarlierRelease(request);
+        }
+    }
+
+    /**
+     * Requests queued before seals were bound to the recipient were bound to their id alone; they may still be on the
+     * topic during an upgrade. A seal bound to the recipient never opens this way, so it cannot be re-addressed.
+     */
+    private String openQueuedByAnEarlierRelease(MailRequest request) {
+        try {
             return seal.open(request.sealedToken(), request.id().toString());
         } catch (IllegalArgumentException e) {
-            // Wrong key (GOTRUE_JWT_SECRET / TESSERA_MAIL_SEAL_KEY differ from user-service's) or a tampered request.
+            // Wrong key (GOTRUE_JWT_SECRET / TESSERA_MAIL_SEAL_KEY differ from user-service's), a tampered request,
+            // or a sealed token moved to another recipient.
             throw new UndeliverableRequest("the sealed token does not open with this service's key for request "
-                    + request.id());
+                    + request.id() + " as addressed");
         }
     }
 

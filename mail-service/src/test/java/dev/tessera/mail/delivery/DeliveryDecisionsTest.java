@@ -148,7 +148,7 @@ class DeliveryDecisionsTest {
         MailRequest sealedElsewhere = request();
         MailRequest request = new MailRequest(sealedElsewhere.id(), sealedElsewhere.kind(), sealedElsewhere.userId(),
                 sealedElsewhere.to(), sealedElsewhere.email(), null,
-                new TokenSeal("another-secret").seal("token", sealedElsewhere.id().toString()), Map.of(),
+                new TokenSeal("another-secret").seal("token", sealedElsewhere.sealBinding()), Map.of(),
                 sealedElsewhere.requestedAt());
 
         assertThrows(UndeliverableRequest.class, () -> deliver(delivery(true), request));
@@ -158,6 +158,42 @@ class DeliveryDecisionsTest {
         assertEquals(SentMailStatus.FAILED, row.status);
         assertEquals(0, row.attempts);
         assertNull(row.messageId);
+    }
+
+    @Test
+    void aSealedTokenMovedToAnotherRecipientOrKindIsUndeliverable() {
+        MailRequest original = MailTopic.request(MailKind.RECOVERY, MailTopic.address("owner"), MailTopic.token());
+        MailRequest readdressed = new MailRequest(UUID.randomUUID(), original.kind(), original.userId(),
+                MailTopic.address("thief"), original.email(), null, original.sealedToken(), Map.of(),
+                original.requestedAt());
+        MailRequest sameId = new MailRequest(original.id(), original.kind(), original.userId(),
+                MailTopic.address("thief"), original.email(), null, original.sealedToken(), Map.of(),
+                original.requestedAt());
+        MailRequest otherKind = new MailRequest(original.id(), MailKind.INVITE, original.userId(), original.to(),
+                original.email(), null, original.sealedToken(), Map.of(), original.requestedAt());
+
+        for (MailRequest moved : List.of(readdressed, sameId, otherKind)) {
+            assertThrows(UndeliverableRequest.class, () -> deliver(delivery(true), moved));
+        }
+
+        assertEquals(0, mailer.sent.size());
+        deliver(delivery(true), original);
+        assertEquals(List.of(original.to()), mailer.sent.get(0).getTo());
+    }
+
+    @Test
+    void aRequestSealedToItsIdAloneByAnEarlierReleaseIsStillSent() {
+        String token = MailTopic.token();
+        MailRequest current = MailTopic.request(MailKind.CONFIRMATION, MailTopic.address("queued"), token);
+        MailRequest queued = new MailRequest(current.id(), current.kind(), current.userId(), current.to(),
+                current.email(), null, MailTopic.SEAL.seal(token, current.id().toString()), Map.of(),
+                current.requestedAt());
+
+        deliver(delivery(true), queued);
+
+        assertEquals(1, mailer.sent.size());
+        assertEquals(token, mailer.sent.get(0).getText());
+        assertEquals(SentMailStatus.SENT, ledger.rows.get(queued.id()).status);
     }
 
     @Test

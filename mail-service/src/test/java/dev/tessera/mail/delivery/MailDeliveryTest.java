@@ -194,7 +194,7 @@ class MailDeliveryTest {
         String badSealTo = MailTopic.address("bad-seal");
         MailRequest badSeal = MailTopic.request(MailKind.CONFIRMATION, badSealTo, MailTopic.token(), user);
         badSeal = new MailRequest(badSeal.id(), badSeal.kind(), user, badSeal.to(), badSeal.email(), null,
-                new TokenSeal("some-other-secret-entirely").seal("T0k3n", badSeal.id().toString()), null,
+                new TokenSeal("some-other-secret-entirely").seal("T0k3n", badSeal.sealBinding()), null,
                 badSeal.requestedAt());
         topic.publish(badSeal);
 

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * A request to send one mail, on the internal mail topic. {@code id} is the idempotency key of mail-service's
- * sent-mail ledger. The one-time token travels sealed ({@link TokenSeal}), bound to this id, so neither the outbox
- * row nor the topic holds it in the clear.
+ * sent-mail ledger. The one-time token travels sealed ({@link TokenSeal}), so neither the outbox row nor the topic
+ * holds it in the clear, and bound to the request ({@link #sealBinding}): whoever can write to the topic cannot send
+ * a sealed token to another address.
  *
  * @param to the recipient
  * @param email the user's current address (the template's {@code Email})
@@ -27,4 +28,16 @@ public record MailRequest(
         String sealedToken,
         Map<String, Object> data,
         Instant requestedAt) {
+
+    /**
+     * What a request's token is sealed to: its id, kind, user and recipient. A sealed token copied into a request
+     * with another recipient (or kind, or user) does not open.
+     */
+    public static String sealBinding(UUID id, MailKind kind, UUID userId, String to) {
+        return String.join("\n", "mail-request", id.toString(), kind.name(), String.valueOf(userId), to);
+    }
+
+    public String sealBinding() {
+        return sealBinding(id, kind, userId, to);
+    }
 }

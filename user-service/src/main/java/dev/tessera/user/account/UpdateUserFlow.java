@@ -116,6 +116,8 @@ public class UpdateUserFlow {
             if (params.confirmsEmailChange()) {
                 String previous = user.email;
                 if (confirmEmailChange(user, params.emailChangeToken().trim())) {
+                    // The other sessions' tokens still name the old address, which anyone may now register.
+                    user.endSessions(session);
                     happened.add(EventType.EMAIL_CHANGED);
                     if (config.mailer().notifications().emailChangedEnabled()) {
                         mail = mail.chain(() -> mails.notify(MailKind.EMAIL_CHANGED_NOTIFICATION, user, previous,

@@ -20,7 +20,7 @@ import dev.tessera.user.model.User;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Queues a mail for mail-service through the outbox, with its token (if any) sealed to the request id.
+ * Queues a mail for mail-service through the outbox, with its token (if any) sealed to the request and its recipient.
  *
  * <p>A mail with a link counts against its recipient's allowance ({@code TESSERA_RATE_LIMIT_MAIL_PER_RECIPIENT}),
  * whoever asked for it, in the transaction that queues it: it counts only if it is sent. Over the allowance the
@@ -55,7 +55,7 @@ public class UserMails {
                 .invoke(verdict -> verdict.orThrow(OVER_RECIPIENT_LIMIT))
                 .chain(() -> outbox.requestMail(new MailRequest(id, kind, user.id, to, user.email,
                         kind == MailKind.EMAIL_CHANGE ? user.emailChange : null,
-                        seal.seal(token.value(), id.toString()), user.userMetadata, Instant.now())));
+                        seal.seal(token.value(), MailRequest.sealBinding(id, kind, user.id, to)), user.userMetadata, Instant.now())));
     }
 
     /** Whether a request failed because a mail's recipient had no allowance left. */

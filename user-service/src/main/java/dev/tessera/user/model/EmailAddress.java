@@ -7,11 +7,14 @@ import dev.tessera.platform.error.ApiError;
 
 /**
  * Checks that an address can receive mail: one {@code local@domain}, no display name, no comments, ASCII only (a
- * deliberate restriction: SMTPUTF8 delivery is not guaranteed end to end), within the lengths of RFC 5321.
+ * deliberate restriction: SMTPUTF8 delivery is not guaranteed end to end), within the lengths of RFC 5321. A local
+ * part holding an RFC 2047 encoded word ({@code =?utf-8?q?...?=}) is refused although its characters are allowed:
+ * some mail systems decode it, so the mailbox that receives the link need not be the address that was checked.
  */
 public final class EmailAddress {
 
     private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final Pattern ENCODED_WORD = Pattern.compile("=\\?[^?]*\\?[BbQq]\\?[^?]*\\?=");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
     private EmailAddress() {
@@ -34,6 +37,9 @@ public final class EmailAddress {
         String domain = email.substring(at + 1);
         if (local.length() > 64 || !LOCAL.matcher(local).matches()) {
             throw invalid("the part before '@' is not valid");
+        }
+        if (ENCODED_WORD.matcher(local).find()) {
+            throw invalid("the part before '@' holds an encoded word");
         }
         for (String label : domain.split("\\.", -1)) {
             if (!LABEL.matcher(label).matches()) {

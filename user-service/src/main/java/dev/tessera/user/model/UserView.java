@@ -1,6 +1,7 @@
 package dev.tessera.user.model;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * The user object every user-returning endpoint answers with (GoTrue reference §0). Optional times and the pending
  * email are omitted when empty; {@code app_metadata} and {@code user_metadata} are always present, the latter may be
- * null. Secrets are not fields of this type, so they cannot leak through it.
+ * null. Secrets are not fields of this type, so they cannot leak through it. Times are given to the microsecond,
+ * as PostgreSQL keeps them: a user just made and one read back answer alike, so the precision of a signup's answer
+ * does not tell whether the address already had a pending user.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserView(
@@ -32,10 +35,14 @@ public record UserView(
         @JsonProperty("updated_at") Instant updatedAt) {
 
     public static UserView of(User user) {
-        return new UserView(user.id, user.aud, user.role, user.email, user.confirmedAt, user.invitedAt,
-                user.confirmationSentAt, user.recoverySentAt,
+        return new UserView(user.id, user.aud, user.role, user.email, micros(user.confirmedAt),
+                micros(user.invitedAt), micros(user.confirmationSentAt), micros(user.recoverySentAt),
                 user.emailChange == null || user.emailChange.isEmpty() ? null : user.emailChange,
-                user.emailChangeSentAt, user.lastSignInAt, user.bannedUntil, user.appMetadata, user.userMetadata, user.createdAt,
-                user.updatedAt);
+                micros(user.emailChangeSentAt), micros(user.lastSignInAt), micros(user.bannedUntil), user.appMetadata,
+                user.userMetadata, micros(user.createdAt), micros(user.updatedAt));
+    }
+
+    private static Instant micros(Instant time) {
+        return time == null ? null : time.truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -124,7 +124,8 @@ public class SignupFlow {
 
     /**
      * Another password: it replaces the stored one, this signup's {@code data} replaces the metadata (nothing of an
-     * earlier registrant's is kept), and a new link is mailed at once, voiding the earlier ones.
+     * earlier registrant's is kept), and a new link is mailed at once, voiding the earlier ones. The user is made
+     * anew in all but its id: {@code created_at} is now, so the answer does not show that an earlier signup exists.
      */
     private Uni<User> replace(User found, SignupParams params) {
         return hasher.hash(params.password()).chain(hash -> signupHook(found, user -> user.userMetadata = params.data())
@@ -132,6 +133,7 @@ public class SignupFlow {
                     user.encryptedPassword = hash;
                     user.userMetadata = params.data();
                     user.touch();
+                    user.createdAt = user.updatedAt;
                     EventHooks.apply(outcome, user);
                     return events.publish(EventType.PASSWORD_CHANGED, user)
                             .chain(() -> events.publish(EventType.USER_UPDATED, user))

@@ -24,9 +24,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
-import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.user.testing.InternalCalls;
 import dev.tessera.platform.testing.TestTokens;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.testing.HookServiceStub;
@@ -73,7 +73,7 @@ public class AccountTest {
 
     String mailTokenTo(String userId, String kind, String to) throws Exception {
         JsonNode mail = mailTo(userId, kind, to);
-        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
+        return InternalCalls.openMailToken(mail);
     }
 
     public static boolean matches(ConsumerRecord<String, String> r, String userId, String kind, String to) {

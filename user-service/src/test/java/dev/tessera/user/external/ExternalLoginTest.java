@@ -29,10 +29,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
-import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.InjectTestStack;
 import dev.tessera.platform.testing.InternalApiStub.Answer;
 import dev.tessera.platform.testing.TestStack;
+import dev.tessera.user.testing.InternalCalls;
 import dev.tessera.platform.testing.TesseraTestResource;
 import dev.tessera.user.hooks.HooksTest;
 import dev.tessera.user.testing.HookServiceStub;
@@ -120,7 +120,7 @@ class ExternalLoginTest {
         JsonNode mail = JSON.readTree(records.stream().filter(r -> r.key().equals(userId)
                 && r.value().contains("\"kind\":\"" + kind + "\"")).reduce((a, b) -> b).orElseThrow().value());
         assertEquals(to, mail.get("to").asText());
-        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
+        return InternalCalls.openMailToken(mail);
     }
 
     String signupConfirmed(String email, String password) throws Exception {

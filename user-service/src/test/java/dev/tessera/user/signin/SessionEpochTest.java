@@ -104,6 +104,37 @@ class SessionEpochTest {
     }
 
     /**
+     * A completed email change ends the other sessions, whose tokens still name the old address (which anyone may
+     * register once it is free), and keeps the caller's. Its first half, and the request, end nothing.
+     */
+    @Test
+    void aCompletedEmailChangeEndsTheOtherSessionsAndKeepsTheCallers() {
+        String email = "epoch-move-" + UUID.randomUUID() + "@example.com";
+        String moved = "epoch-moved-" + UUID.randomUUID() + "@example.com";
+        String id = confirmed(email)[0];
+        String mine = UUID.randomUUID().toString();
+        String myBearer = bearer(id, email, mine, 1);
+        String otherBearer = bearer(id, email, UUID.randomUUID().toString(), 1);
+
+        given().header("Authorization", myBearer).contentType(ContentType.JSON).body(Map.of("email", moved))
+                .put("/user").then().statusCode(200).body("new_email", equalTo(moved));
+        List<String> tokens = MailTokens.of(stack, id, "EMAIL_CHANGE", 2);
+        given().header("Authorization", myBearer).contentType(ContentType.JSON)
+                .body(Map.of("email_change_token", tokens.get(0))).put("/user").then().statusCode(200)
+                .body("email", equalTo(email));
+        assertEquals(1, epoch(id), "a request and its first half end nothing");
+        given().header("Authorization", otherBearer).get("/user").then().statusCode(200);
+
+        given().header("Authorization", myBearer).contentType(ContentType.JSON)
+                .body(Map.of("email_change_token", tokens.get(1))).put("/user").then().statusCode(200)
+                .body("email", equalTo(moved));
+        identity(id).then().body("session_epoch", equalTo(2)).body("kept_session_id", equalTo(mine));
+        given().header("Authorization", myBearer).get("/user").then().statusCode(200).body("email", equalTo(moved));
+        given().header("Authorization", otherBearer).get("/user").then().statusCode(401)
+                .body("msg", equalTo("Invalid token: this session has ended, sign in again"));
+    }
+
+    /**
      * A logout (auth-service asks before it ends its sessions) ends their access tokens here too: all of them, or all
      * but the caller's. The token of a session that has already ended is refused and changes nothing, so it can
      * neither make itself the spared one nor sign the owner out.

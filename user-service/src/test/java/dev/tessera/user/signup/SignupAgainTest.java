@@ -5,8 +5,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,6 +76,31 @@ class SignupAgainTest {
 
         // Mailed at once, inside GOTRUE_SMTP_MAX_FREQUENCY: the stranger's link is void.
         theOwnersLinkConfirmsAndOnlyTheOwnersPasswordOpens(id, email, 2);
+    }
+
+    /**
+     * The answer to a signup that replaced a pending user looks like a new user's: created now, its times to the
+     * microsecond as every answer's, so it does not tell that someone signed up with the address before.
+     */
+    @Test
+    void aReplacedPendingUserIsAnsweredAsANewOne() throws Exception {
+        String email = "pending-" + UUID.randomUUID() + "@example.com";
+        String first = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", STRANGER))
+                .post("/signup").then().statusCode(200).extract().path("created_at");
+        Thread.sleep(1_100);
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        var again = given().contentType(ContentType.JSON).body(Map.of("email", email, "password", OWNER))
+                .post("/signup").then().statusCode(200).extract().jsonPath();
+        String fresh = given().contentType(ContentType.JSON)
+                .body(Map.of("email", "fresh-" + UUID.randomUUID() + "@example.com", "password", OWNER))
+                .post("/signup").then().statusCode(200).extract().path("created_at");
+
+        Instant created = Instant.parse(again.getString("created_at"));
+        assertTrue(!created.isBefore(before), "created " + created + ", the first signup at " + first);
+        for (String time : List.of(first, again.getString("created_at"), again.getString("confirmation_sent_at"),
+                fresh)) {
+            assertEquals(Instant.parse(time), Instant.parse(time).truncatedTo(ChronoUnit.MICROS), time);
+        }
     }
 
     @Test

@@ -3,12 +3,15 @@ package dev.tessera.user.testing;
 import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tessera.platform.event.Topic;
+import dev.tessera.platform.mail.MailKind;
+import dev.tessera.platform.mail.MailRequest;
 import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.TestStack;
 import io.restassured.http.ContentType;
@@ -36,6 +39,14 @@ public final class InternalCalls {
                 Duration.ofSeconds(30));
         JsonNode mail = JSON.readTree(records.stream().filter(r -> r.key().equals(userId)).reduce((a, b) -> b)
                 .orElseThrow().value());
-        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), mail.get("id").asText());
+        return openMailToken(mail);
+    }
+
+    /** The token of a mail request, opened as mail-service does: bound to the request's id, kind, user and recipient. */
+    public static String openMailToken(JsonNode mail) {
+        String binding = MailRequest.sealBinding(UUID.fromString(mail.get("id").asText()),
+                MailKind.valueOf(mail.get("kind").asText()), UUID.fromString(mail.get("userId").asText()),
+                mail.get("to").asText());
+        return new TokenSeal(SECRET).open(mail.get("sealedToken").asText(), binding);
     }
 }

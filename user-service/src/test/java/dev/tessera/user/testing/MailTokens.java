@@ -8,7 +8,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tessera.platform.event.Topic;
-import dev.tessera.platform.mail.TokenSeal;
 import dev.tessera.platform.testing.TestStack;
 import dev.tessera.user.account.AccountTest;
 import dev.tessera.user.verify.VerifyAndAuthenticateTest;
@@ -26,8 +25,7 @@ public final class MailTokens {
                 Duration.ofSeconds(30));
         return records.stream().filter(r -> AccountTest.matches(r, userId, kind, null)).map(r -> {
             JsonNode mail = VerifyAndAuthenticateTest.read(r.value());
-            return new TokenSeal(VerifyAndAuthenticateTest.SECRET).open(mail.get("sealedToken").asText(),
-                    mail.get("id").asText());
+            return InternalCalls.openMailToken(mail);
         }).toList();
     }
 

@@ -1,10 +1,14 @@
 package dev.tessera.auth.oauth;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,13 +29,17 @@ import dev.tessera.platform.error.ApiError;
 import dev.tessera.platform.mail.TokenSeal;
 
 /**
- * Signs and checks the OAuth {@code state}: an HS256 JWT under {@code GOTRUE_OPERATOR_TOKEN}, valid five minutes, as
- * in GoTrue, so any replica can finish a flow another one started. Failures are GoTrue's JSON 400s.
+ * Signs and checks the OAuth {@code state}: an HS256 JWT, valid five minutes, so any replica can finish a flow
+ * another one started. Failures are GoTrue's JSON 400s. GoTrue signs it with {@code GOTRUE_OPERATOR_TOKEN} itself;
+ * here the key is derived from that token and {@code GOTRUE_JWT_SECRET} ({@link #keyOf}). Anyone may start a flow
+ * and read the signed state it returns, so with the token alone as the key every state was a chance to guess the
+ * admin API's credential offline, and nothing holds the operator token to a length; the JWT secret is held to 32
+ * bytes outside a local run. States signed by an earlier release are refused: a sign-in begun before the upgrade is
+ * begun again.
  *
  * <p>The state travels through the provider (its logs, the browser's history of the provider's pages), so the invite
  * token in it, a credential that accepts the invitation, is sealed (AES-GCM, platform's {@link TokenSeal}, under a
- * key derived from the same secret); GoTrue carries it in the clear. A state an earlier release signed, with the
- * token in the clear, is still read during a rollout: its signature vouches for it.
+ * key derived from the same secret); GoTrue carries it in the clear.
  */
 @ApplicationScoped
 public class OAuthStates {
@@ -50,7 +58,7 @@ public class OAuthStates {
         // one makes sure nothing verifies either: a fixed stand-in would let anyone forge a state, and /callback
         // reads the state (its referrer, where the browser is sent) before it finds the provider unusable.
         byte[] secret = config.operatorToken().filter(t -> !t.isBlank())
-                .map(t -> t.getBytes(StandardCharsets.UTF_8))
+                .map(t -> keyOf(config.jwt().secret(), t))
                 .orElseGet(OAuthStates::randomKey);
         this.key = new HmacKey(secret);
         this.seal = new TokenSeal(Base64.getEncoder().encodeToString(secret));
@@ -62,6 +70,18 @@ public class OAuthStates {
                 .setAllowedClockSkewInSeconds(0)
                 .setSkipDefaultAudienceValidation()
                 .build();
+    }
+
+    /** HMAC-SHA256 under the JWT secret of a label and the operator token: neither secret alone signs a state. */
+    static byte[] keyOf(String jwtSecret, String operatorToken) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(jwtSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update("tessera oauth state v1\n".getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(operatorToken.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] randomKey() {
@@ -113,8 +133,8 @@ public class OAuthStates {
     }
 
     private String invite(String carried) {
-        if (carried == null || !carried.startsWith(TokenSeal.PREFIX)) {
-            return carried;
+        if (carried == null) {
+            return null;
         }
         try {
             return seal.open(carried, INVITE_BINDING);

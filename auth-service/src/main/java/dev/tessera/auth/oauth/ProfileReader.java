@@ -27,9 +27,10 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 /**
  * Reads the signed-in account from the provider's API with its access token: the addresses with the provider's
  * verified and primary flags, and {@code full_name}/{@code avatar_url} (Facebook also {@code slug}) for
- * {@code user_metadata}, empty values left out. Which addresses count as verified follows GoTrue: GitHub and
- * Bitbucket say so per address, Google in {@code verified_email}, GitLab's primary address is verified and its
- * secondary ones are not, Facebook's is.
+ * {@code user_metadata}, empty values left out. Which addresses count as verified: GitHub and Bitbucket say so per
+ * address, Google in {@code verified_email}, GitLab in {@code confirmed_at} (of the account for its primary address,
+ * of each listed address), Facebook's is. GoTrue took GitLab's primary address as verified and no other: GitLab
+ * lets an account sign in for a while before its address is confirmed, so anyone could have claimed someone else's.
  */
 @ApplicationScoped
 public class ProfileReader {
@@ -57,7 +58,7 @@ public class ProfileReader {
                     .map(emails -> new ProviderProfile(githubEmails(emails),
                             metadata(user.getString("name"), user.getString("avatar_url"), null))));
             case GITLAB -> get(api + "/user", accessToken).chain(user -> getArray(api + "/user/emails", accessToken)
-                    .map(emails -> new ProviderProfile(gitlabEmails(user.getString("email"), emails),
+                    .map(emails -> new ProviderProfile(gitlabEmails(user, emails),
                             metadata(user.getString("name"), user.getString("avatar_url"), null))));
             case GOOGLE -> get(api + "/userinfo/v2/me", accessToken).map(user -> new ProviderProfile(
                     single(user.getString("email"), user.getBoolean("verified_email", false)),
@@ -104,16 +105,23 @@ public class ProfileReader {
         return out;
     }
 
-    private static List<ExternalEmail> gitlabEmails(String primary, JsonArray secondary) {
+    /** Newer GitLab lists the primary address among the others too; it is given once, as the primary. */
+    private static List<ExternalEmail> gitlabEmails(JsonObject user, JsonArray listed) {
+        String primary = user.getString("email");
+        boolean primaryConfirmed = hasText(user.getString("confirmed_at"));
         List<ExternalEmail> out = new ArrayList<>();
-        if (hasText(primary)) {
-            out.add(new ExternalEmail(primary, true, true));
-        }
-        for (Object item : secondary) {
-            if (item instanceof JsonObject e && hasText(e.getString("email"))
-                    && !e.getString("email").equalsIgnoreCase(primary)) {
-                out.add(new ExternalEmail(e.getString("email"), false, false));
+        for (Object item : listed) {
+            if (item instanceof JsonObject e && hasText(e.getString("email"))) {
+                boolean confirmed = hasText(e.getString("confirmed_at"));
+                if (e.getString("email").equalsIgnoreCase(primary)) {
+                    primaryConfirmed |= confirmed;
+                } else {
+                    out.add(new ExternalEmail(e.getString("email"), confirmed, false));
+                }
             }
+        }
+        if (hasText(primary)) {
+            out.add(0, new ExternalEmail(primary, primaryConfirmed, true));
         }
         return out;
     }

@@ -45,7 +45,7 @@ public class Providers {
         String secret = required(settings.secret(), kind, "secret");
         String redirectUri = required(settings.redirectUri(), kind, "redirect URI");
         if (!canSignState) {
-            // The state is signed with the operator token; without one the flow could not be verified on return.
+            // The state is signed with a key derived from the operator token; without one no flow could be verified on return.
             throw unsupported("OAuth needs GOTRUE_OPERATOR_TOKEN to sign its state");
         }
         Optional<String> base = settings.url().filter(u -> !u.isBlank());

@@ -56,6 +56,7 @@ class OAuthTest {
 
     static final String SITE = "http://localhost:8081";
     static final String OPERATOR = "test-operator-token";
+    static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
     @InjectTestStack
     TestStack stack;
@@ -329,7 +330,7 @@ class OAuthTest {
         assertNull(UserServiceStub.INVITES.get("no-such-invite"));
     }
 
-    /** A state as GoTrue signs it, with the operator token, expiring in {@code seconds}. */
+    /** A state signed as auth-service signs it, expiring in {@code seconds}. */
     static String state(Map<String, String> claims, long seconds) throws Exception {
         JwtClaims body = new JwtClaims();
         body.setExpirationTime(NumericDate.fromSeconds(System.currentTimeMillis() / 1000 + seconds));
@@ -337,7 +338,7 @@ class OAuthTest {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(body.toJson());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setKey(new HmacKey(OPERATOR.getBytes(StandardCharsets.UTF_8)));
+        jws.setKey(new HmacKey(OAuthStates.keyOf(JWT_SECRET, OPERATOR)));
         jws.setDoKeyValidation(false);
         return jws.getCompactSerialization();
     }

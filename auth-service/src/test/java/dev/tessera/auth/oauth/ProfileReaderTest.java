@@ -56,7 +56,12 @@ class ProfileReaderTest {
                 {"id":1,"username":"ada","name":"Ada Lovelace","email":"ada@example.com",
                  "avatar_url":"https://gitlab.example/ada.png","confirmed_at":"2020-01-01T00:00:00Z"}""");
         answer("/api/v4/user/emails", """
-                [{"id":7,"email":"ada-old@example.com"},{"id":8,"email":"ADA@example.com"}]""");
+                [{"id":7,"email":"ada-old@example.com","confirmed_at":null},{"id":8,"email":"ADA@example.com"},
+                 {"id":9,"email":"ada-work@example.com","confirmed_at":"2021-03-26T19:07:56.248Z"}]""");
+        answer("/unconfirmed/api/v4/user", """
+                {"id":2,"username":"eve","name":"Eve","email":"victim@example.com","confirmed_at":null}""");
+        answer("/unconfirmed/api/v4/user/emails", """
+                [{"id":10,"email":"victim@example.com","confirmed_at":null}]""");
         answer("/userinfo/v2/me", """
                 {"id":"1","email":"grace@example.com","verified_email":false,"name":"Grace Hopper",
                  "picture":"https://google.example/grace.jpg"}""");
@@ -102,13 +107,21 @@ class ProfileReaderTest {
     }
 
     @Test
-    void gitlabsPrimaryAddressIsVerifiedAndItsSecondaryOnesAreNot() {
+    void gitlabSaysWhichAddressesAreConfirmed() {
         ProviderProfile profile = read(ProviderKind.GITLAB, base());
         assertEquals(List.of(new ExternalEmail("ada@example.com", true, true),
-                new ExternalEmail("ada-old@example.com", false, false)), profile.emails(),
+                new ExternalEmail("ada-old@example.com", false, false),
+                new ExternalEmail("ada-work@example.com", true, false)), profile.emails(),
                 "the primary is not listed twice");
         assertEquals(Map.of("full_name", "Ada Lovelace", "avatar_url", "https://gitlab.example/ada.png"),
                 profile.metadata());
+    }
+
+    /** GitLab lets a new account sign in before it confirms its address: that address proves nothing. */
+    @Test
+    void gitlabsUnconfirmedPrimaryAddressIsNotVerified() {
+        ProviderProfile profile = read(ProviderKind.GITLAB, base() + "/unconfirmed");
+        assertEquals(List.of(new ExternalEmail("victim@example.com", false, true)), profile.emails());
     }
 
     @Test

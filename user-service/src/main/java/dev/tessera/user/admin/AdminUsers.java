@@ -107,7 +107,7 @@ public class AdminUsers {
         Optional<Bans.Ban> ban = Bans.requested(params.banDuration(), Instant.now());
         Uni<String> hash = params.hasPassword() ? hasher.hash(params.password()) : Uni.createFrom().nullItem();
         return hash.chain(passwordHash -> Transactions.run(() -> users.lock(id).chain(user -> {
-            reachable(admin, user);
+            changeable(admin, user);
             // What an admin changed (a role, app_metadata) a later signup with another password must not take over
             // with the account, as for an account an admin created (SignupFlow.replaceable).
             user.signedUp = false;
@@ -143,7 +143,7 @@ public class AdminUsers {
 
     public Uni<Void> delete(Caller admin, UUID id) {
         return Transactions.run(() -> users.lock(id).chain(user -> {
-            reachable(admin, user);
+            changeable(admin, user);
             return events.publish(EventType.USER_DELETED, user, actor(admin)).chain(() -> users.delete(user));
         }));
     }
@@ -174,6 +174,19 @@ public class AdminUsers {
     private static User reachable(Caller admin, User user) {
         if (user == null || !admin.reaches(user.aud)) {
             throw ApiError.notFound("User not found");
+        }
+        return user;
+    }
+
+    /**
+     * As {@link #reachable}, and a super admin only by a caller that reaches every audience too (the operator token,
+     * another super admin): a super admin is an admin of every audience, so an admin of one (or a function's system
+     * token) that could set its password, address or ban would hold them all.
+     */
+    private static User changeable(Caller admin, User user) {
+        reachable(admin, user);
+        if (user.superAdmin && !admin.global()) {
+            throw ApiError.forbidden("A super admin can only be changed by the operator or another super admin");
         }
         return user;
     }

@@ -2,6 +2,7 @@ package dev.tessera.user.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,10 @@ import io.vertx.core.Vertx;
  * <p>Made at startup: its constructor seeds a {@link SecureRandom} and computes a bcrypt hash, and as a lazy bean it
  * ran on the event loop of the first signup or login, blocking both event loops for seconds on a loaded machine (the
  * other one waits for the bean's lock), as the fault suite's first signups showed.
+ *
+ * <p>Passwords are hashed in Unicode normalisation form C (RFC 8265's OpaqueString; NIST SP 800-63B asks for a
+ * normalisation): {@code é} typed as one code point or as {@code e} and a combining accent, as keyboards and systems
+ * differ, is one password. A hash made before, of the password as typed, still matches that password as typed.
  */
 @Startup
 @ApplicationScoped
@@ -59,8 +64,18 @@ public class PasswordHasher {
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString());
     }
 
+    /** Whether the password, as it is hashed, is over bcrypt's 72 bytes. */
     public static boolean tooLong(String password) {
+        return overBcryptsLimit(normalized(password));
+    }
+
+    private static boolean overBcryptsLimit(String password) {
         return password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES;
+    }
+
+    /** The password as it is hashed and judged: Unicode normalisation form C. */
+    public static String normalized(String password) {
+        return Normalizer.normalize(password, Normalizer.Form.NFC);
     }
 
     /**
@@ -72,7 +87,7 @@ public class PasswordHasher {
             return Uni.createFrom().failure(ApiError.unprocessable(
                     "Password must be valid text: it holds a lone UTF-16 surrogate"));
         }
-        return offload(() -> hashNow(password));
+        return offload(() -> hashNow(normalized(password)));
     }
 
     /** True when the password matches the hash; a null hash is compared against a dummy and never matches. */
@@ -90,15 +105,22 @@ public class PasswordHasher {
                 throw busy();
             }
             String against = hash == null ? dummyHash : hash;
-            boolean ok;
-            try {
-                ok = password != null && !tooLong(password) && !MetadataPolicy.hasLoneSurrogate(password)
-                        && OpenBSDBCrypt.checkPassword(against, password.toCharArray());
-            } catch (IllegalArgumentException malformedHash) {
-                ok = false;
+            if (password == null || MetadataPolicy.hasLoneSurrogate(password)) {
+                return false;
             }
+            String form = normalized(password);
+            // A hash set before passwords were normalised is of the password as it was typed then.
+            boolean ok = checkNow(against, form) || !form.equals(password) && checkNow(against, password);
             return ok && hash != null;
         });
+    }
+
+    private static boolean checkNow(String hash, String password) {
+        try {
+            return !overBcryptsLimit(password) && OpenBSDBCrypt.checkPassword(hash, password.toCharArray());
+        } catch (IllegalArgumentException malformedHash) {
+            return false;
+        }
     }
 
     private String hashNow(String password) {

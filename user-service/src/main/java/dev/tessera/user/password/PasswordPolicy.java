@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.user.crypto.PasswordHasher;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -33,7 +34,9 @@ public class PasswordPolicy {
     }
 
     /** Refuses a password that breaks a rule: 422, GoTrue's shape, with every rule it breaks named. */
-    public void check(String password) {
+    public void check(String typed) {
+        // Judged as it is hashed: a decomposed accent is one character, not two.
+        String password = PasswordHasher.normalized(typed);
         List<String> reasons = new ArrayList<>();
         if (password.codePointCount(0, password.length()) < minLength) {
             reasons.add("it must be at least " + minLength + " characters long");

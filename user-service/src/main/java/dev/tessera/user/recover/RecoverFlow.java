@@ -18,7 +18,8 @@ import io.smallrye.mutiny.Uni;
  * Recovery: a new token replaces any earlier one, its hash is stored, and the mail request and the event commit with
  * it. A second request inside {@code GOTRUE_SMTP_MAX_FREQUENCY} changes nothing and sends nothing. GoTrue answered it
  * 429, but only for an address that has an account, which told anyone who asked twice; here every request answers
- * alike.
+ * alike. A banned user gets no mail either: its link would only answer {@code 403 "User is banned"}, and the mail
+ * would tell whoever asked nothing but put the account's owner on notice for nothing.
  */
 @ApplicationScoped
 public class RecoverFlow {
@@ -42,6 +43,9 @@ public class RecoverFlow {
             }
             return users.lock(found.id).chain(user -> {
                 Instant now = Instant.now();
+                if (user.isBanned()) {
+                    return Uni.createFrom().voidItem();
+                }
                 if (user.recoverySentAt != null && user.recoverySentAt.plus(config.smtp().maxFrequency()).isAfter(now)) {
                     return Uni.createFrom().voidItem();
                 }

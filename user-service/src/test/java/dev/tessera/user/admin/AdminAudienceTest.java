@@ -122,6 +122,29 @@ class AdminAudienceTest {
         String superToken = token(superId, superEmail, a);
         bearer(superToken).get("/admin/users/" + other).then().statusCode(200);
         bearer(superToken).header("X-JWT-AUD", b).get("/admin/users").then().statusCode(200).body("users", hasSize(1));
+
+        // An admin of the super admin's own audience, or a function's system token of it, changes nothing of it:
+        // with its password or address it would hold every audience.
+        String adminEmail = "admin-" + UUID.randomUUID() + "@example.com";
+        String admin = token(create(a, adminEmail, Map.of("role", "admin")), adminEmail, a);
+        for (String caller : List.of(admin, token("0", null, a))) {
+            bearer(caller).get("/admin/users/" + superId).then().statusCode(200);
+            for (Map<String, Object> change : List.of(Map.<String, Object>of("password", "the super admin's now"),
+                    Map.<String, Object>of("email", "taken-" + UUID.randomUUID() + "@example.com"),
+                    Map.<String, Object>of("ban_duration", "24h"), Map.<String, Object>of("role", ""))) {
+                bearer(caller).body(change).put("/admin/users/" + superId).then().statusCode(403)
+                        .body("msg", equalTo("A super admin can only be changed by the operator or another super admin"));
+            }
+            bearer(caller).delete("/admin/users/" + superId).then().statusCode(403);
+        }
+        operator(a).get("/admin/users/" + superId).then().statusCode(200).body("email", equalTo(superEmail))
+                .body("banned_until", org.hamcrest.Matchers.nullValue());
+        bearer(superToken).get("/admin/users/" + other).then().statusCode(200);
+        // The operator and another super admin still manage it.
+        operator(a).body(Map.of("user_metadata", Map.of("by", "operator"))).put("/admin/users/" + superId).then()
+                .statusCode(200);
+        bearer(superToken).body(Map.of("user_metadata", Map.of("by", "itself"))).put("/admin/users/" + superId)
+                .then().statusCode(200);
     }
 
     /**

@@ -22,7 +22,8 @@ import io.smallrye.mutiny.Uni;
  * {@code POST /logout[?scope=global|local|others]}: ends the caller's sessions and clears the cookie; 204 without a
  * body (and without a JSON content type, which gotrue-js would try to parse). {@code global}, the default as on
  * GoTrue, ends every session of the user; {@code local} the one the access token's {@code session_id} names,
- * {@code others} every other one (supabase/auth's scopes). The token of a session that has already ended (a
+ * {@code others} every other one (supabase/auth's scopes), and keeps the cookie: the caller's session goes on, and
+ * with it the site's access to its pages. The token of a session that has already ended (a
  * recovery, a password change or a ban ended it) is refused with 401 and ends nothing. A token without
  * {@code session_id} (one minted outside a session, e.g. by an operator tool) names no session, so {@code local} and
  * {@code others} answer 400 for it rather than guess.
@@ -44,7 +45,8 @@ public class LogoutResource {
     public Uni<Response> logout(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @HeaderParam(RequestAudience.HEADER) String audienceHeader, @QueryParam("scope") String scope) {
         return tokens.verifyHeader(authorization, audienceHeader).chain(claims -> logout(claims, scope))
-                .map(done -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
+                .map(done -> "others".equals(scope) ? Response.noContent().build()
+                        : Response.noContent().header(HttpHeaders.SET_COOKIE, cookie.clear()).build());
     }
 
     private Uni<Void> logout(AccessTokenClaims claims, String scope) {

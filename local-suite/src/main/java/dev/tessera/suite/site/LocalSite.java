@@ -98,7 +98,8 @@ public final class LocalSite {
             return page(request, 400, Optional.empty());
         }
         request.pause();
-        Future<Visitor> visitor = rules.asksForRoles(path.get()) ? visitors.visitor(request.headers())
+        boolean personal = rules.asksForRoles(path.get());
+        Future<Visitor> visitor = personal ? visitors.visitor(request.headers())
                 : Future.succeededFuture(Visitor.ANONYMOUS);
         return visitor.compose(who -> find(path.get()).compose(file -> {
             Decision decision = rules.decide(path.get(), request.query(), who, file.isPresent());
@@ -106,6 +107,10 @@ public final class LocalSite {
                 return Future.succeededFuture(new Answer(0, rewrite.path()));
             }
             request.resume();
+            if (personal) {
+                // What the visitor's roles decided no shared cache may keep, for anyone else or another cookie.
+                request.response().putHeader("Cache-Control", "private, no-cache").putHeader("Vary", "Cookie");
+            }
             if (decision instanceof Decision.Redirect redirect) {
                 return request.response().setStatusCode(redirect.status()).putHeader("Location", redirect.location())
                         .putHeader("Cache-Control", "no-store").end().map(new Answer(redirect.status(), null));
@@ -136,8 +141,12 @@ public final class LocalSite {
     }
 
     private static Future<Answer> send(HttpServerResponse response, int status, Optional<Path> file) {
-        // Pages may depend on the visitor's roles, so no cache keeps one for another visitor.
-        response.setStatusCode(status).putHeader("Cache-Control", "no-cache");
+        // Pages may depend on the visitor's roles, so no cache keeps one for another visitor without asking.
+        response.setStatusCode(status).putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "strict-origin-when-cross-origin");
+        if (!response.headers().contains("Cache-Control")) {
+            response.putHeader("Cache-Control", "no-cache");
+        }
         if (file.isEmpty()) {
             return response.putHeader("Content-Type", "text/plain; charset=utf-8")
                     .end(status == 400 ? "Bad Request\n" : "Not Found\n").map(new Answer(status, null));

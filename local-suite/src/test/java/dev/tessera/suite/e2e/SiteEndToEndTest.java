@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 
@@ -226,6 +227,12 @@ class SiteEndToEndTest {
             expect(wrong, "/missing " + visitor[1], page("/missing", cookie), "404 <h1>not here</h1>");
             expect(wrong, "/netlify.toml " + visitor[1], page("/netlify.toml", cookie), "404 <h1>not here</h1>");
         }
+        // A page the visitor's roles decide is the visitor's alone: no shared cache keeps it for another cookie.
+        HttpResponse<String> adminPage = page("/admin/", "Cookie", admin[1]);
+        assertEquals(Optional.of("private, no-cache"), adminPage.headers().firstValue("Cache-Control"));
+        assertEquals(Optional.of("Cookie"), adminPage.headers().firstValue("Vary"));
+        assertEquals(Optional.of("nosniff"), adminPage.headers().firstValue("X-Content-Type-Options"));
+        assertEquals(Optional.of("no-cache"), page("/about").headers().firstValue("Cache-Control"));
         // The API keeps its paths: /admin/users is user-service's, not the site's admin area.
         assertEquals(401, page("/admin/users").statusCode());
         assertEquals(200, page("/.netlify/identity/settings").statusCode());

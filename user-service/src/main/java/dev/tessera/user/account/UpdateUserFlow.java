@@ -168,11 +168,13 @@ public class UpdateUserFlow {
     /**
      * Where registered addresses are concealed ({@code TESSERA_SIGNUP_CONCEAL_REGISTERED}), another user's address is
      * asked for as a free one would be: its link goes to that user's mailbox, and the change could only complete
-     * through it, where the unique index refuses it. Otherwise the 422 tells who has an account, as on GoTrue.
+     * through it, where the unique index refuses it. Otherwise the 422 tells who has an account, as on GoTrue; but
+     * not who has only signed up: an unconfirmed user's address is asked for as a free one too (a signup answers it
+     * as new), and the change fails on the unique index if it completes while that user is still there.
      */
     private Uni<Void> requestEmailChange(User user, String newEmail) {
         return users.findByEmail(user.aud, newEmail).chain(other -> {
-            if (other != null && !other.id.equals(user.id) && !registered.concealed()) {
+            if (other != null && !other.id.equals(user.id) && other.isConfirmed() && !registered.concealed()) {
                 return Uni.createFrom().failure(ApiError.unprocessable(EMAIL_TAKEN));
             }
             OpaqueToken toNew = OpaqueToken.generate();

@@ -44,6 +44,9 @@ public class PasswordHasher {
     /** Bcrypt reads at most 72 bytes; longer passwords are refused instead of silently truncated. */
     public static final int MAX_PASSWORD_BYTES = 72;
 
+    /** Why a password with a NUL is refused; see {@link #hash}. */
+    public static final String NUL_REFUSED = "Password must not contain the NUL character";
+
     private final int cost;
     private final ThreadPoolExecutor pool;
     private final String dummyHash;
@@ -80,12 +83,17 @@ public class PasswordHasher {
 
     /**
      * A password with a lone UTF-16 surrogate is refused where it is set and never matches: the UTF-8 encoder writes
-     * {@code ?} for the surrogate, so different passwords would hash alike.
+     * {@code ?} for the surrogate, so different passwords would hash alike. So is one with a NUL: bcrypt repeats the
+     * password and a NUL over its 72 bytes, so {@code "x\0x"} hashes as {@code "x"} and eight NULs as the empty
+     * password. An empty password never matches either.
      */
     public Uni<String> hash(String password) {
         if (MetadataPolicy.hasLoneSurrogate(password)) {
             return Uni.createFrom().failure(ApiError.unprocessable(
                     "Password must be valid text: it holds a lone UTF-16 surrogate"));
+        }
+        if (password.indexOf('\0') >= 0) {
+            return Uni.createFrom().failure(ApiError.unprocessable(NUL_REFUSED));
         }
         return offload(() -> hashNow(normalized(password)));
     }
@@ -105,7 +113,8 @@ public class PasswordHasher {
                 throw busy();
             }
             String against = hash == null ? dummyHash : hash;
-            if (password == null || MetadataPolicy.hasLoneSurrogate(password)) {
+            if (password == null || password.isEmpty() || password.indexOf('\0') >= 0
+                    || MetadataPolicy.hasLoneSurrogate(password)) {
                 return false;
             }
             String form = normalized(password);

@@ -1,6 +1,7 @@
 package dev.tessera.user.recover;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -19,16 +20,22 @@ import dev.tessera.user.mail.UserMails;
 import dev.tessera.user.model.EmailAddress;
 import dev.tessera.user.ratelimit.UserRateLimits;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /recover}: mails a recovery link. An unknown address answers {@code 200 {}} as a known one does, so
  * the endpoint does not reveal which addresses exist. For the same reason a recipient whose mail allowance is spent
  * gets no mail and the same answer; the limits per client address and per address asked for answer 429, since they
- * count every request alike.
+ * count every request alike. Nor does the answer's timing tell: queueing a mail takes a known address some 20 ms
+ * more than an unknown one, enough to tell them apart in a dozen tries, so the answer waits until
+ * {@value #ANSWER_AFTER_MS} ms after the request came in, which covers that work (GoTrue answered after sending the
+ * mail, which takes longer).
  */
 @Path("/recover")
 public class RecoverResource {
+
+    public static final long ANSWER_AFTER_MS = 250;
 
     private final RecoverFlow flow;
     private final JsonBody json;
@@ -36,9 +43,11 @@ public class RecoverResource {
     private final GoTrueConfig config;
     private final UserRateLimits limits;
     private final ClientAddress clientAddress;
+    private final Vertx vertx;
 
     public RecoverResource(RecoverFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config,
-            UserRateLimits limits, ClientAddress clientAddress) {
+            UserRateLimits limits, ClientAddress clientAddress, Vertx vertx) {
+        this.vertx = vertx;
         this.flow = flow;
         this.json = json;
         this.audience = audience;
@@ -61,9 +70,20 @@ public class RecoverResource {
         String aud = audience.resolve(audienceHeader, null);
         // An address no account can have (a control character, say) is counted and answered as an unknown one.
         boolean reachable = EmailAddress.usable(email).isPresent();
+        long received = System.nanoTime();
         return limits.recover(clientAddress.of(request), aud, email)
                 .chain(() -> reachable ? flow.recover(email, aud) : Uni.createFrom().voidItem())
                 .onFailure(UserMails::overRecipientLimit).recoverWithNull()
+                .call(() -> notBefore(received + TimeUnit.MILLISECONDS.toNanos(ANSWER_AFTER_MS)))
                 .replaceWith(Map.of());
+    }
+
+    /** Completes at {@code deadline} ({@link System#nanoTime}), on the caller's context, or at once when it is past. */
+    private Uni<Void> notBefore(long deadline) {
+        long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (wait < 1) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(done -> vertx.setTimer(wait, timer -> done.complete(null)));
     }
 }

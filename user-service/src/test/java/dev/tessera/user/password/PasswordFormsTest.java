@@ -74,18 +74,36 @@ class PasswordFormsTest {
     @Test
     void aHashOfThePasswordAsTypedBeforeStillMatches() throws Exception {
         String email = "typed-" + UUID.randomUUID() + "@example.com";
-        String id = confirmedUser(email, "a placeholder password");
-        byte[] salt = new byte[16];
-        new SecureRandom().nextBytes(salt);
-        String asTyped = OpenBSDBCrypt.generate("2a", DECOMPOSED.getBytes(StandardCharsets.UTF_8), salt, 4);
-        try (Connection c = stack.jdbc();
-                PreparedStatement s = c.prepareStatement("update users.users set encrypted_password = ? where id = ?")) {
-            s.setString(1, asTyped);
-            s.setObject(2, UUID.fromString(id));
-            assertEquals(1, s.executeUpdate());
-        }
+        storeHashOf(confirmedUser(email, "a placeholder password"), DECOMPOSED);
 
         assertEquals(200, login(email, DECOMPOSED));
         assertEquals(400, login(email, "a placeholder password"));
+    }
+
+    /**
+     * bcrypt pads a password with NUL, so a hash of eight NULs (set before NUL was refused) is also the empty
+     * password's; neither an empty password nor one with a NUL ever signs in.
+     */
+    @Test
+    void anEmptyPasswordOrOneWithANulNeverSignsIn() throws Exception {
+        String email = "nuls-" + UUID.randomUUID() + "@example.com";
+        storeHashOf(confirmedUser(email, "a placeholder password"), "\0".repeat(8));
+
+        assertEquals(400, login(email, ""));
+        assertEquals(400, login(email, "\0"));
+        assertEquals(400, login(email, "\0".repeat(8)));
+    }
+
+    /** Puts a hash made outside the service on the user, as an earlier release or an import left it. */
+    void storeHashOf(String id, String password) throws Exception {
+        byte[] salt = new byte[16];
+        new SecureRandom().nextBytes(salt);
+        String hash = OpenBSDBCrypt.generate("2a", password.getBytes(StandardCharsets.UTF_8), salt, 4);
+        try (Connection c = stack.jdbc();
+                PreparedStatement s = c.prepareStatement("update users.users set encrypted_password = ? where id = ?")) {
+            s.setString(1, hash);
+            s.setObject(2, UUID.fromString(id));
+            assertEquals(1, s.executeUpdate());
+        }
     }
 }

@@ -42,8 +42,16 @@ class PasswordPolicyTest {
             given().contentType(ContentType.JSON).body(Map.of("email", email("weak"), "password", weak.getKey()))
                     .post("/signup").then().statusCode(422).body("code", equalTo(422)).body("msg", equalTo(weak.getValue()));
         }
+        // What a guesser tries first though no list can hold it all: repeats, runs, nothing visible.
+        for (var weak : Map.of("aaaaaaaa", "it repeats one character", "abcdefghij", "it is a run of consecutive characters",
+                "98765432", "it is a run of consecutive characters", " ".repeat(8), "it has no visible characters",
+                "\t".repeat(9), "it has no visible characters", "\u200b".repeat(8), "it has no visible characters",
+                "\u0301".repeat(8), "it has no visible characters").entrySet()) {
+            given().contentType(ContentType.JSON).body(Map.of("email", email("weak"), "password", weak.getKey()))
+                    .post("/signup").then().statusCode(422).body("msg", equalTo("Password is too weak: " + weak.getValue()));
+        }
         // Eight characters, counted as people see them: not composition rules, just length.
-        for (String fine : new String[] { "ünïcødé!", "correct horse", "aaaaaaab" }) {
+        for (String fine : new String[] { "ünïcødé!", "correct horse", "aaaaaaab", "abcdefgi", "  spaced  out  " }) {
             given().contentType(ContentType.JSON).body(Map.of("email", email("fine"), "password", fine))
                     .post("/signup").then().statusCode(200);
         }

@@ -14,6 +14,8 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.keys.HmacKey;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +68,7 @@ class OAuthStatesTest {
         OAuthStates states = new OAuthStates(withOperatorToken(operatorToken));
         String issued = states.sign(new OAuthState("github", null, null, "https://site.example", null,
                 Instant.now().plusSeconds(60)));
-        assertThrows(Exception.class, () -> new org.jose4j.jwt.consumer.JwtConsumerBuilder()
+        assertThrows(InvalidJwtException.class, () -> new JwtConsumerBuilder()
                 .setVerificationKey(new HmacKey(operatorToken.getBytes(StandardCharsets.UTF_8)))
                 .setRelaxVerificationKeyValidation().setSkipDefaultAudienceValidation().build().processToClaims(issued));
 

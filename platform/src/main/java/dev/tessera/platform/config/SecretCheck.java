@@ -89,9 +89,8 @@ public class SecretCheck {
         operatorToken.filter(token -> token.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES
                 && !WELL_KNOWN_OPERATOR_TOKENS.contains(token))
                 .ifPresent(token -> LOG.warnf("GOTRUE_OPERATOR_TOKEN is %d bytes long: it is the admin API's master"
-                        + " credential, and a short one can be guessed; set a random one of at least %d bytes, e.g."
-                        + " $(openssl rand -base64 32)", token.getBytes(StandardCharsets.UTF_8).length,
-                        MIN_SECRET_BYTES));
+                        + " credential, and a short one can be guessed; %s", token.getBytes(StandardCharsets.UTF_8).length,
+                        HINT));
         List<String> problems = problems(jwtSecret, operatorToken);
         ConfigValue siteUrl = ConfigProvider.getConfig().getConfigValue(SITE_URL_PROPERTY);
         siteUrlProblem(siteUrl.getValue(), siteUrl.getSourceOrdinal() >= LOWEST_GIVEN_ORDINAL).ifPresent(problems::add);

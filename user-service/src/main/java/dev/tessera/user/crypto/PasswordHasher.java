@@ -85,7 +85,8 @@ public class PasswordHasher {
      * A password with a lone UTF-16 surrogate is refused where it is set and never matches: the UTF-8 encoder writes
      * {@code ?} for the surrogate, so different passwords would hash alike. So is one with a NUL: bcrypt repeats the
      * password and a NUL over its 72 bytes, so {@code "x\0x"} hashes as {@code "x"} and eight NULs as the empty
-     * password. An empty password never matches either.
+     * password. An empty password, or one of NULs only, never matches; a password with a NUL set before this was
+     * refused still signs in as typed.
      */
     public Uni<String> hash(String password) {
         if (MetadataPolicy.hasLoneSurrogate(password)) {
@@ -113,8 +114,8 @@ public class PasswordHasher {
                 throw busy();
             }
             String against = hash == null ? dummyHash : hash;
-            if (password == null || password.isEmpty() || password.indexOf('\0') >= 0
-                    || MetadataPolicy.hasLoneSurrogate(password)) {
+            // Empty or only NULs: what a hash of NULs (settable before NUL was refused) would match.
+            if (password == null || password.chars().allMatch(c -> c == 0) || MetadataPolicy.hasLoneSurrogate(password)) {
                 return false;
             }
             String form = normalized(password);

@@ -1,7 +1,7 @@
 package dev.tessera.user.recover;
 
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.tessera.platform.config.GoTrueConfig;
 import dev.tessera.platform.error.ApiError;
+import dev.tessera.platform.retry.Backoff;
 import dev.tessera.platform.web.ClientAddress;
 import dev.tessera.platform.web.JsonBody;
 import dev.tessera.platform.web.RequestAudience;
@@ -43,11 +44,9 @@ public class RecoverResource {
     private final GoTrueConfig config;
     private final UserRateLimits limits;
     private final ClientAddress clientAddress;
-    private final Vertx vertx;
 
     public RecoverResource(RecoverFlow flow, JsonBody json, RequestAudience audience, GoTrueConfig config,
-            UserRateLimits limits, ClientAddress clientAddress, Vertx vertx) {
-        this.vertx = vertx;
+            UserRateLimits limits, ClientAddress clientAddress) {
         this.flow = flow;
         this.json = json;
         this.audience = audience;
@@ -71,19 +70,12 @@ public class RecoverResource {
         // An address no account can have (a control character, say) is counted and answered as an unknown one.
         boolean reachable = EmailAddress.usable(email).isPresent();
         long received = System.nanoTime();
+        io.vertx.core.Context context = Vertx.currentContext();
         return limits.recover(clientAddress.of(request), aud, email)
                 .chain(() -> reachable ? flow.recover(email, aud) : Uni.createFrom().voidItem())
                 .onFailure(UserMails::overRecipientLimit).recoverWithNull()
-                .call(() -> notBefore(received + TimeUnit.MILLISECONDS.toNanos(ANSWER_AFTER_MS)))
+                .call(() -> Backoff.sleep(context,
+                        Duration.ofMillis(ANSWER_AFTER_MS).minusNanos(System.nanoTime() - received)))
                 .replaceWith(Map.of());
-    }
-
-    /** Completes at {@code deadline} ({@link System#nanoTime}), on the caller's context, or at once when it is past. */
-    private Uni<Void> notBefore(long deadline) {
-        long wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (wait < 1) {
-            return Uni.createFrom().voidItem();
-        }
-        return Uni.createFrom().emitter(done -> vertx.setTimer(wait, timer -> done.complete(null)));
     }
 }

@@ -134,6 +134,9 @@ public class SignupFlow {
                     user.userMetadata = params.data();
                     user.touch();
                     user.createdAt = user.updatedAt;
+                    // A recovery asked for the pending user would show in the answer that it existed before.
+                    user.recoveryTokenHash = null;
+                    user.recoverySentAt = null;
                     EventHooks.apply(outcome, user);
                     return events.publish(EventType.PASSWORD_CHANGED, user)
                             .chain(() -> events.publish(EventType.USER_UPDATED, user))

@@ -92,6 +92,11 @@ class PasswordFormsTest {
         assertEquals(400, login(email, ""));
         assertEquals(400, login(email, "\0"));
         assertEquals(400, login(email, "\0".repeat(8)));
+
+        // One set with a NUL inside before that was refused still signs in as its owner types it.
+        String typed = "before-" + UUID.randomUUID() + "@example.com";
+        storeHashOf(confirmedUser(typed, "a placeholder password"), "Nul-\0-pass-12345");
+        assertEquals(200, login(typed, "Nul-\0-pass-12345"));
     }
 
     /** Puts a hash made outside the service on the user, as an earlier release or an import left it. */

@@ -86,11 +86,11 @@ public class SecretCheck {
         } catch (IllegalStateException e) {
             refuse("Refusing to start: " + e.getMessage());
         }
-        operatorToken.filter(token -> token.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES
-                && !WELL_KNOWN_OPERATOR_TOKENS.contains(token))
-                .ifPresent(token -> LOG.warnf("GOTRUE_OPERATOR_TOKEN is %d bytes long: it is the admin API's master"
-                        + " credential, and a short one can be guessed; %s", token.getBytes(StandardCharsets.UTF_8).length,
-                        HINT));
+        operatorToken.filter(token -> !WELL_KNOWN_OPERATOR_TOKENS.contains(token))
+                .map(token -> token.getBytes(StandardCharsets.UTF_8).length)
+                .filter(length -> length < MIN_SECRET_BYTES)
+                .ifPresent(length -> LOG.warnf("GOTRUE_OPERATOR_TOKEN is %d bytes long: it is the admin API's master"
+                        + " credential, and a short one can be guessed; %s", length, HINT));
         List<String> problems = problems(jwtSecret, operatorToken);
         ConfigValue siteUrl = ConfigProvider.getConfig().getConfigValue(SITE_URL_PROPERTY);
         siteUrlProblem(siteUrl.getValue(), siteUrl.getSourceOrdinal() >= LOWEST_GIVEN_ORDINAL).ifPresent(problems::add);

@@ -183,12 +183,11 @@ public class AdminUsers {
      * another super admin): a super admin is an admin of every audience, so an admin of one (or a function's system
      * token) that could set its password, address or ban would hold them all.
      */
-    private static User changeable(Caller admin, User user) {
+    private static void changeable(Caller admin, User user) {
         reachable(admin, user);
         if (user.superAdmin && !admin.global()) {
             throw ApiError.forbidden("A super admin can only be changed by the operator or another super admin");
         }
-        return user;
     }
 
     private static Map<String, Object> actor(Caller admin) {

@@ -115,7 +115,8 @@ public class PasswordHasher {
             }
             String against = hash == null ? dummyHash : hash;
             // Empty or only NULs: what a hash of NULs (settable before NUL was refused) would match.
-            if (password == null || password.chars().allMatch(c -> c == 0) || MetadataPolicy.hasLoneSurrogate(password)) {
+            if (password == null || password.chars().allMatch(c -> c == 0)
+                    || MetadataPolicy.hasLoneSurrogate(password)) {
                 return false;
             }
             String form = normalized(password);
